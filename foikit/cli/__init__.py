@@ -1,0 +1,56 @@
+"""The foikit command line: parses, calls the library, prints. The work lives in the library.
+
+Each command group lives in its own module below; importing them registers their commands.
+Heavy libraries (docxtpl, Datasette, matplotlib) are imported inside the commands that need
+them, so `foikit deadline` starts as fast as a small script.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import click
+
+from foikit import __version__
+from foikit.cli.common import State
+from foikit.errors import FoikitError
+
+
+class FoikitGroup(click.Group):
+    """Turns every library failure into one `Error: ...` line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FoikitError as e:
+            raise click.ClickException(str(e)) from None
+        except sqlite3.OperationalError as e:
+            raise click.ClickException(f"the register could not be used: {e}") from None
+
+
+@click.group(cls=FoikitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db", metavar="PATH", envvar="FOIKIT_DB",
+    help="The register (default ./register.db, or $FOIKIT_DB).",
+)
+@click.version_option(__version__, prog_name="foikit")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """foikit: Freedom of Information casework for the OPCC.
+
+    A register of requests with the statutory clock, letters from Word templates, and a
+    public disclosure log.
+
+    \b
+    Example:
+        foikit init
+        foikit request add --received 2021-06-05 --subject "Domestic Homicide Reviews" \\
+            --requester-name "A Person" --requester-email a.person@example.org \\
+            --question "How many CSPs are there?"
+    """
+    ctx.obj = State(db)
+
+
+# Importing the command modules registers their commands on `cli`.
+from foikit.cli import setup  # noqa: E402, F401
