@@ -54,3 +54,8 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 # Importing the command modules registers their commands on `cli`.
 from foikit.cli import setup  # noqa: E402, F401
+from foikit.cli import clock  # noqa: E402, F401
+from foikit.cli import requests  # noqa: E402, F401
+from foikit.cli import letters  # noqa: E402, F401
+from foikit.cli import disclosure  # noqa: E402, F401
+from foikit.cli import reports  # noqa: E402, F401
