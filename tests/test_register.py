@@ -1,0 +1,70 @@
+"""The Register facade: connection settings, one write path, the audit trail."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from foikit.errors import RegisterNotInitialised, RegisterPathError
+from foikit.register import Register
+
+
+def test_connection_is_wal_with_foreign_keys_and_busy_timeout(empty_register):
+    assert empty_register.scalar("PRAGMA journal_mode") == "wal"
+    assert empty_register.scalar("PRAGMA foreign_keys") == 1
+    assert empty_register.scalar("PRAGMA busy_timeout") >= 10_000
+
+
+def test_every_change_writes_an_audit_row_with_old_and_new_values(empty_register):
+    with empty_register.transaction("alice") as tx:
+        tx.insert("settings", {"key": "test.phone", "value": "0121 000 0000"}, pk="key")
+    with empty_register.transaction("bob") as tx:
+        tx.update("settings", "test.phone", {"value": "0121 626 6060"}, pk="key")
+    rows = empty_register.query(
+        "SELECT actor, action, old, new FROM audit WHERE row_id = 'test.phone' ORDER BY id"
+    )
+    assert [(r["actor"], r["action"]) for r in rows][-2:] == [("alice", "insert"), ("bob", "update")]
+    assert json.loads(rows[-1]["old"]) == {"value": "0121 000 0000"}
+    assert json.loads(rows[-1]["new"]) == {"value": "0121 626 6060"}
+
+
+def test_a_failed_transaction_leaves_neither_change_nor_audit_row(empty_register):
+    before = empty_register.scalar("SELECT count(*) FROM audit")
+    with pytest.raises(ZeroDivisionError), empty_register.transaction("alice") as tx:
+        tx.insert("settings", {"key": "x.half", "value": "1"}, pk="key")
+        1 / 0
+    assert empty_register.scalar("SELECT count(*) FROM settings WHERE key = 'x.half'") == 0
+    assert empty_register.scalar("SELECT count(*) FROM audit") == before
+
+
+def test_an_update_that_changes_nothing_writes_no_audit_row(empty_register):
+    with empty_register.transaction("alice") as tx:
+        tx.upsert("settings", {"key": "k", "value": "v"}, pk="key")
+    before = empty_register.scalar("SELECT count(*) FROM audit")
+    with empty_register.transaction("alice") as tx:
+        assert tx.upsert("settings", {"key": "k", "value": "v"}, pk="key") == "unchanged"
+    assert empty_register.scalar("SELECT count(*) FROM audit") == before
+
+
+def test_a_register_in_a_missing_folder_is_refused(tmp_path):
+    with pytest.raises(RegisterPathError, match="does not exist"):
+        Register(tmp_path / "nope" / "register.db", create=True)
+
+
+def test_opening_a_missing_register_without_create_asks_for_init(tmp_path):
+    with pytest.raises(RegisterNotInitialised, match="foikit init"):
+        Register(tmp_path / "register.db")
+
+
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path):
+    path = tmp_path / "register.db"
+    path.write_text("this is not a database " * 100)
+    with pytest.raises(RegisterPathError):
+        Register(path)
+
+
+def test_foreign_keys_are_enforced(empty_register):
+    with pytest.raises(sqlite3.IntegrityError), empty_register.transaction("alice") as tx:
+        tx.insert("questions", {"request_id": 999, "number": 1, "text": "orphan"})
