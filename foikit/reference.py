@@ -62,13 +62,22 @@ def read_files(data_dir: Path = DATA_DIR) -> ReferenceData:
         if r["source"] not in source_ids:
             problems.append(f"csp_contacts.csv row {n}: unknown source {r['source']!r}")
         if withheld and (r["value"] or not r["withheld_reason"]):
-            problems.append(f"csp_contacts.csv row {n}: a withheld contact needs a reason, no value")
-        data.contacts.append({
-            "id": n, "csp_id": r["csp"], "kind": r["kind"], "value": r["value"] or None,
-            "role": r["role"] or None, "withheld": int(withheld),
-            "withheld_reason": r["withheld_reason"] or None, "source_id": r["source"],
-            "locator": r["locator"] or None,
-        })
+            problems.append(
+                f"csp_contacts.csv row {n}: a withheld contact needs a reason, no value"
+            )
+        data.contacts.append(
+            {
+                "id": n,
+                "csp_id": r["csp"],
+                "kind": r["kind"],
+                "value": r["value"] or None,
+                "role": r["role"] or None,
+                "withheld": int(withheld),
+                "withheld_reason": r["withheld_reason"] or None,
+                "source_id": r["source"],
+                "locator": r["locator"] or None,
+            }
+        )
     seen: set[str] = set()
     for n, r in enumerate(_read(data_dir / "figures.csv"), start=2):
         where = f"figures.csv line {n}"
@@ -88,20 +97,33 @@ def read_files(data_dir: Path = DATA_DIR) -> ReferenceData:
         except ValueError:
             problems.append(f"{where}: value {r['value']!r} is not a number")
             continue
-        data.figures.append({
-            "id": r["id"], "topic": r["topic"], "measure": r["measure"], "area": r["area"],
-            "period": r["period"], "value": value, "unit": r["unit"], "note": r["note"] or None,
-            "source_id": r["source"], "locator": r["locator"],
-        })
+        data.figures.append(
+            {
+                "id": r["id"],
+                "topic": r["topic"],
+                "measure": r["measure"],
+                "area": r["area"],
+                "period": r["period"],
+                "value": value,
+                "unit": r["unit"],
+                "note": r["note"] or None,
+                "source_id": r["source"],
+                "locator": r["locator"],
+            }
+        )
     for n, r in enumerate(_read(data_dir / "totals.csv"), start=2):
         parts = r["parts"].split()
         for fid in [r["total"], *parts]:
             if fid not in seen:
                 problems.append(f"totals.csv line {n}: unknown figure {fid!r}")
-        data.totals.append({
-            "id": r["id"], "total_id": r["total"], "parts": json.dumps(parts),
-            "description": r["description"],
-        })
+        data.totals.append(
+            {
+                "id": r["id"],
+                "total_id": r["total"],
+                "parts": json.dumps(parts),
+                "description": r["description"],
+            }
+        )
     if problems:
         raise ReferenceDataError("reference data files are inconsistent:\n" + "\n".join(problems))
     return data
@@ -116,8 +138,11 @@ def load(tx: Any, data: ReferenceData | None = None) -> dict[str, int]:
     changed: dict[str, int] = {}
     # Children first when deleting, parents first when writing.
     plan = [
-        ("sources", data.sources), ("csps", data.csps), ("csp_contacts", data.contacts),
-        ("figures", data.figures), ("figure_totals", data.totals),
+        ("sources", data.sources),
+        ("csps", data.csps),
+        ("csp_contacts", data.contacts),
+        ("figures", data.figures),
+        ("figure_totals", data.totals),
     ]
     for table, rows in reversed(plan):
         keep = {str(r["id"]) for r in rows}
@@ -150,15 +175,17 @@ def csps_context(reg: Any) -> list[dict[str, Any]]:
         )
         published = [e["value"] for e in emails if not e["withheld"] and e["value"]]
         withheld = [e for e in emails if e["withheld"]]
-        result.append({
-            "name": c["name"],
-            "website": c["website"] or None,
-            "email": published[0] if published else None,
-            "emails": published,
-            "email_withheld": not published and bool(withheld),
-            "withheld_reason": withheld[0]["withheld_reason"] if withheld else None,
-            "withheld_count": len(withheld),
-        })
+        result.append(
+            {
+                "name": c["name"],
+                "website": c["website"] or None,
+                "email": published[0] if published else None,
+                "emails": published,
+                "email_withheld": not published and bool(withheld),
+                "withheld_reason": withheld[0]["withheld_reason"] if withheld else None,
+                "withheld_count": len(withheld),
+            }
+        )
     return result
 
 
@@ -172,11 +199,17 @@ FROM figures f JOIN sources s ON s.id = f.source_id
 def _figure_dict(row: dict[str, Any]) -> dict[str, Any]:
     date = row["source_date"] or "undated"
     return {
-        "id": row["id"], "topic": row["topic"], "measure": row["measure"], "area": row["area"],
-        "period": row["period"], "value": _value(row["value"]), "unit": row["unit"],
+        "id": row["id"],
+        "topic": row["topic"],
+        "measure": row["measure"],
+        "area": row["area"],
+        "period": row["period"],
+        "value": _value(row["value"]),
+        "unit": row["unit"],
         "note": row["note"],
         "source": f"{row['source_title']} ({date}), {row['locator']}",
-        "source_id": row["source_id"], "source_file": row["source_file"],
+        "source_id": row["source_id"],
+        "source_file": row["source_file"],
         "locator": row["locator"],
     }
 
@@ -196,7 +229,11 @@ def _describe(topic: str, measure: str, area: str | None, period: str | None) ->
 
 
 def find_figures(
-    reg: Any, topic: str, measure: str, area: str | None = None, period: str | None = None,
+    reg: Any,
+    topic: str,
+    measure: str,
+    area: str | None = None,
+    period: str | None = None,
     source: str | None = None,
 ) -> list[dict[str, Any]]:
     where = ["f.topic = ?", "f.measure = ?"]
@@ -215,7 +252,11 @@ def find_figures(
 
 
 def figure(
-    reg: Any, topic: str, measure: str, area: str | None = None, period: str | None = None,
+    reg: Any,
+    topic: str,
+    measure: str,
+    area: str | None = None,
+    period: str | None = None,
     source: str | None = None,
 ) -> int | float:
     """One figure as a number; an error naming what was asked for when none or several fit."""
@@ -262,8 +303,13 @@ class Finding:
     computed: int | float | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "message": self.message, "sources": list(self.sources),
-                "stated": self.stated, "computed": self.computed}
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "sources": list(self.sources),
+            "stated": self.stated,
+            "computed": self.computed,
+        }
 
 
 def check(reg: Any) -> tuple[list[Finding], int]:
@@ -282,13 +328,16 @@ def check(reg: Any) -> tuple[list[Finding], int]:
         if computed != total["value"]:
             unit = "£" if total["unit"] == "GBP" else ""
             part_sources = sorted({p["source"] for p in parts if p["source"] != total["source"]})
-            findings.append(Finding(
-                "sum",
-                f"{t['description']}: stated {unit}{total['value']:,} but the parts add up to "
-                f"{unit}{computed:,} (difference {unit}{abs(total['value'] - computed):,})",
-                (total["source"], *part_sources),
-                total["value"], computed,
-            ))
+            findings.append(
+                Finding(
+                    "sum",
+                    f"{t['description']}: stated {unit}{total['value']:,} but the parts add up to "
+                    f"{unit}{computed:,} (difference {unit}{abs(total['value'] - computed):,})",
+                    (total["source"], *part_sources),
+                    total["value"],
+                    computed,
+                )
+            )
     groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
     for f in figures.values():
         groups.setdefault((f["topic"], f["measure"], f["area"], f["period"]), []).append(f)
@@ -298,9 +347,11 @@ def check(reg: Any) -> tuple[list[Finding], int]:
         if len(values) > 1:
             unit = "£" if group[0]["unit"] == "GBP" else ""
             stated = " and ".join(f"{unit}{g['value']:,} ({g['source']})" for g in group)
-            findings.append(Finding(
-                "conflict",
-                f"{topic} {measure} for {area}, {period} is given as {stated}",
-                tuple(g["source"] for g in group),
-            ))
+            findings.append(
+                Finding(
+                    "conflict",
+                    f"{topic} {measure} for {area}, {period} is given as {stated}",
+                    tuple(g["source"] for g in group),
+                )
+            )
     return findings, checks

@@ -28,19 +28,61 @@ class Regime:
 REGIMES: dict[str, Regime] = {
     r.key: r
     for r in (
-        Regime("foi", "Freedom of Information Act 2000", "working_days", 20, "FOI",
-               "FOIA s.10(1)", True),
-        Regime("eir", "Environmental Information Regulations 2004", "working_days", 20, "EIR",
-               "EIR reg 5(2)", True),
-        Regime("eir-extended", "EIR, complex and voluminous", "working_days", 40, "EIR",
-               "EIR reg 7(1)", False),
+        Regime(
+            "foi",
+            "Freedom of Information Act 2000",
+            "working_days",
+            20,
+            "FOI",
+            "FOIA s.10(1)",
+            True,
+        ),
+        Regime(
+            "eir",
+            "Environmental Information Regulations 2004",
+            "working_days",
+            20,
+            "EIR",
+            "EIR reg 5(2)",
+            True,
+        ),
+        Regime(
+            "eir-extended",
+            "EIR, complex and voluminous",
+            "working_days",
+            40,
+            "EIR",
+            "EIR reg 7(1)",
+            False,
+        ),
         Regime("sar", "UK GDPR subject access", "months", 1, "SAR", "UK GDPR Art 12(3)", True),
-        Regime("sar-extended", "UK GDPR subject access, extended", "months", 3, "SAR",
-               "UK GDPR Art 12(3)", False),
-        Regime("review", "Internal review", "working_days", 20, "REV",
-               "s.45 Code of Practice (2018) para 5.4", False),
-        Regime("review-extended", "Internal review, exceptional cases", "working_days", 40, "REV",
-               "s.45 Code of Practice (2018) para 5.4", False),
+        Regime(
+            "sar-extended",
+            "UK GDPR subject access, extended",
+            "months",
+            3,
+            "SAR",
+            "UK GDPR Art 12(3)",
+            False,
+        ),
+        Regime(
+            "review",
+            "Internal review",
+            "working_days",
+            20,
+            "REV",
+            "s.45 Code of Practice (2018) para 5.4",
+            False,
+        ),
+        Regime(
+            "review-extended",
+            "Internal review, exceptional cases",
+            "working_days",
+            40,
+            "REV",
+            "s.45 Code of Practice (2018) para 5.4",
+            False,
+        ),
     )
 }
 
@@ -51,9 +93,7 @@ def get_regime(key: str) -> Regime:
     try:
         return REGIMES[key]
     except KeyError:
-        raise UnknownRegime(
-            f"unknown regime {key!r}: use one of {', '.join(REGIMES)}"
-        ) from None
+        raise UnknownRegime(f"unknown regime {key!r}: use one of {', '.join(REGIMES)}") from None
 
 
 def get_request_regime(key: str) -> Regime:

@@ -12,7 +12,7 @@ import getpass
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -111,14 +111,14 @@ class Register:
 
     # -- reads -----------------------------------------------------------------------------
 
-    def query(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> list[dict]:
+    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict]:
         return [dict(r) for r in self.conn.execute(sql, params)]
 
-    def one(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> dict | None:
+    def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> dict | None:
         row = self.conn.execute(sql, params).fetchone()
         return dict(row) if row is not None else None
 
-    def scalar(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> Any:
+    def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row is not None else None
 
@@ -162,13 +162,26 @@ class Tx:
         self.conn.execute(
             "INSERT INTO audit (at, actor, action, table_name, row_id, request_id, old, new)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (self.at, self.actor, action, table, None if row_id is None else str(row_id),
-             request_id, _json(old), _json(new)),
+            (
+                self.at,
+                self.actor,
+                action,
+                table,
+                None if row_id is None else str(row_id),
+                request_id,
+                _json(old),
+                _json(new),
+            ),
         )
 
     def insert(
-        self, table: str, row: Mapping[str, Any], *, request_id: int | None = None,
-        action: str = "insert", pk: str = "id",
+        self,
+        table: str,
+        row: Mapping[str, Any],
+        *,
+        request_id: int | None = None,
+        action: str = "insert",
+        pk: str = "id",
     ) -> Any:
         cols = list(row)
         cur = self.conn.execute(
@@ -183,11 +196,19 @@ class Tx:
         return row_id
 
     def update(
-        self, table: str, row_id: Any, changes: Mapping[str, Any], *,
-        request_id: int | None = None, action: str = "update", pk: str = "id",
+        self,
+        table: str,
+        row_id: Any,
+        changes: Mapping[str, Any],
+        *,
+        request_id: int | None = None,
+        action: str = "update",
+        pk: str = "id",
     ) -> dict[str, Any]:
         """Update the columns that differ; returns the changes made (empty: nothing to do)."""
-        before = self.conn.execute(f"SELECT * FROM [{table}] WHERE [{pk}] = ?", (row_id,)).fetchone()
+        before = self.conn.execute(
+            f"SELECT * FROM [{table}] WHERE [{pk}] = ?", (row_id,)
+        ).fetchone()
         if before is None:
             raise LookupError(f"no {table} row {row_id!r}")
         diff = {k: v for k, v in changes.items() if before[k] != v}
@@ -199,23 +220,37 @@ class Tx:
         )
         if table == "requests" and request_id is None:
             request_id = int(row_id)
-        self.audit(action, table=table, row_id=row_id, request_id=request_id,
-                   old={k: before[k] for k in diff}, new=diff)
+        self.audit(
+            action,
+            table=table,
+            row_id=row_id,
+            request_id=request_id,
+            old={k: before[k] for k in diff},
+            new=diff,
+        )
         return diff
 
     def delete(
-        self, table: str, row_id: Any, *, request_id: int | None = None,
-        action: str = "delete", pk: str = "id",
+        self,
+        table: str,
+        row_id: Any,
+        *,
+        request_id: int | None = None,
+        action: str = "delete",
+        pk: str = "id",
     ) -> bool:
-        before = self.conn.execute(f"SELECT * FROM [{table}] WHERE [{pk}] = ?", (row_id,)).fetchone()
+        before = self.conn.execute(
+            f"SELECT * FROM [{table}] WHERE [{pk}] = ?", (row_id,)
+        ).fetchone()
         if before is None:
             return False
         self.conn.execute(f"DELETE FROM [{table}] WHERE [{pk}] = ?", (row_id,))
         self.audit(action, table=table, row_id=row_id, request_id=request_id, old=dict(before))
         return True
 
-    def upsert(self, table: str, row: Mapping[str, Any], *, pk: str = "id",
-               request_id: int | None = None) -> str:
+    def upsert(
+        self, table: str, row: Mapping[str, Any], *, pk: str = "id", request_id: int | None = None
+    ) -> str:
         """Insert, or update the columns that differ; returns inserted | updated | unchanged."""
         exists = self.conn.execute(
             f"SELECT 1 FROM [{table}] WHERE [{pk}] = ?", (row[pk],)
@@ -224,8 +259,11 @@ class Tx:
             self.insert(table, row, pk=pk, request_id=request_id)
             return "inserted"
         changes = {k: v for k, v in row.items() if k != pk}
-        return "updated" if self.update(table, row[pk], changes, pk=pk, request_id=request_id) \
+        return (
+            "updated"
+            if self.update(table, row[pk], changes, pk=pk, request_id=request_id)
             else "unchanged"
+        )
 
     def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
         """Reads inside the transaction (e.g. allocating the next reference)."""

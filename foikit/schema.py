@@ -65,7 +65,7 @@ def m001_register(db: Database) -> None:
             notes TEXT,                       -- internal, never published
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
-            version INTEGER NOT NULL DEFAULT 1,    -- bumped on every change: stale forms are refused
+            version INTEGER NOT NULL DEFAULT 1,    -- bumped on every change: stale forms refused
             UNIQUE (regime, year, seq)
         );
         CREATE INDEX requests_open_due ON requests (status, due);
@@ -96,7 +96,7 @@ def m001_register(db: Database) -> None:
             answer_id INTEGER NOT NULL REFERENCES answers(id),
             section TEXT NOT NULL,            -- canonical: 40(2), 31(1)(a), 12, reg 12(5)(b)
             reason TEXT,                      -- why it applies (s.17(1)(c))
-            public_interest TEXT,             -- the public interest reasons (s.17(3)), qualified only
+            public_interest TEXT,             -- public interest reasons (s.17(3)), qualified only
             ncnd INTEGER NOT NULL DEFAULT 0   -- neither confirm nor deny
         );
         CREATE INDEX answer_exemptions_answer ON answer_exemptions (answer_id);
@@ -105,7 +105,7 @@ def m001_register(db: Database) -> None:
         CREATE TABLE clock_events (
             id INTEGER PRIMARY KEY,
             request_id INTEGER NOT NULL REFERENCES requests(id),
-            kind TEXT NOT NULL,               -- clarify | clarified | fee | fee-paid | extend | reopen
+            kind TEXT NOT NULL,  -- clarify | clarified | fee | fee-paid | extend | reopen
             date TEXT,                        -- ISO date of the event
             amount REAL,                      -- fee in GBP
             days INTEGER,                     -- extension in working days
@@ -125,7 +125,7 @@ def m001_register(db: Database) -> None:
             decided TEXT,
             outcome TEXT,                     -- upheld | partly-upheld | overturned
             reasons TEXT,
-            late_request INTEGER NOT NULL DEFAULT 0  -- asked for over 40 working days after response
+            late_request INTEGER NOT NULL DEFAULT 0  -- asked > 40 working days after response
         );
         CREATE INDEX reviews_request ON reviews (request_id);
 
@@ -137,7 +137,7 @@ def m001_register(db: Database) -> None:
             notified TEXT,                    -- date the ICO told us
             decision_notice TEXT,             -- decision notice reference (IC-123456-A1B2)
             decided TEXT,
-            decision TEXT,                    -- upheld | partly-upheld | not-upheld | informal-resolution | withdrawn
+            decision TEXT,  -- upheld | partly-upheld | not-upheld | informal-resolution | withdrawn
             notes TEXT
         );
         CREATE INDEX ico_cases_request ON ico_cases (request_id);

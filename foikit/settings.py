@@ -1,4 +1,4 @@
-"""Office and ICO settings: seeded for the OPCC West Midlands, changeable with `foikit settings set`.
+"""Office and ICO settings: seeded for the OPCC West Midlands, changed by `foikit settings set`.
 
 Only known keys are accepted, so a typo cannot silently create a setting no letter reads.
 Multi-line values (addresses) are stored with newlines; on the command line a literal `\\n`
@@ -24,38 +24,67 @@ class Setting:
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in (
-        Setting("office.name", "Office of the Police and Crime Commissioner for the West Midlands",
-                "The authority's name as it heads letters"),
+        Setting(
+            "office.name",
+            "Office of the Police and Crime Commissioner for the West Midlands",
+            "The authority's name as it heads letters",
+        ),
         Setting("office.short_name", "OPCC", "How letters refer to the office after first use"),
-        Setting("office.address",
-                "Lloyd House\nColmore Circus Queensway\nBirmingham\nB4 6NQ",
-                "Postal address, one line per line", "lines"),
+        Setting(
+            "office.address",
+            "Lloyd House\nColmore Circus Queensway\nBirmingham\nB4 6NQ",
+            "Postal address, one line per line",
+            "lines",
+        ),
         Setting("office.phone", "0121 626 6060", "Telephone number printed on letters"),
-        Setting("office.email", "wmpcc@west-midlands.pnn.police.uk",
-                "Email address for requests and internal reviews"),
+        Setting(
+            "office.email",
+            "wmpcc@west-midlands.pnn.police.uk",
+            "Email address for requests and internal reviews",
+        ),
         Setting("office.website", "", "The office's website (empty: not printed)"),
         Setting("office.signatory_name", "Alethea Fuller", "Who signs letters"),
         Setting("office.signatory_title", "Deputy Chief Executive", "The signatory's job title"),
-        Setting("office.disclosure_log_url", "",
-                "Public address of the disclosure log (empty: letters do not point to it)"),
+        Setting(
+            "office.disclosure_log_url",
+            "",
+            "Public address of the disclosure log (empty: letters do not point to it)",
+        ),
         Setting("office.cost_limit", "450", "FOIA s.12 appropriate limit in pounds", "int"),
-        Setting("office.hourly_rate", "25", "Staff time rate for s.12 estimates, pounds an hour",
-                "int"),
+        Setting(
+            "office.hourly_rate", "25", "Staff time rate for s.12 estimates, pounds an hour", "int"
+        ),
         Setting("ico.name", "Information Commissioner's Office", "The regulator's name"),
-        Setting("ico.address", "Wycliffe House\nWater Lane\nWilmslow\nCheshire\nSK9 5AF",
-                "The ICO's postal address", "lines"),
+        Setting(
+            "ico.address",
+            "Wycliffe House\nWater Lane\nWilmslow\nCheshire\nSK9 5AF",
+            "The ICO's postal address",
+            "lines",
+        ),
         Setting("ico.helpline", "0303 123 1113", "The ICO's helpline"),
         Setting("ico.website", "ico.org.uk", "The ICO's website"),
         Setting("ico.complaint_url", "ico.org.uk/make-a-complaint", "Where to complain to the ICO"),
-        Setting("ico.complaint_weeks", "6",
-                "The ICO asks for complaints within this many weeks of the final response", "int"),
-        Setting("review.request_within_days", "40",
-                "Working days after the response within which a review should be asked for", "int"),
-        Setting("clock.due_soon_days", "5", "Working days left at which a request is due soon",
-                "int"),
-        Setting("clock.sar_nation", "ENG",
-                "Nation whose bank holidays move a subject access due date (ENG, WLS, SCT, NIR)",
-                "nation"),
+        Setting(
+            "ico.complaint_weeks",
+            "6",
+            "The ICO asks for complaints within this many weeks of the final response",
+            "int",
+        ),
+        Setting(
+            "review.request_within_days",
+            "40",
+            "Working days after the response within which a review should be asked for",
+            "int",
+        ),
+        Setting(
+            "clock.due_soon_days", "5", "Working days left at which a request is due soon", "int"
+        ),
+        Setting(
+            "clock.sar_nation",
+            "ENG",
+            "Nation whose bank holidays move a subject access due date (ENG, WLS, SCT, NIR)",
+            "nation",
+        ),
     )
 }
 
@@ -73,7 +102,9 @@ def normalise(key: str, value: str) -> str:
     """Validate a value for a known key; returns what is stored."""
     definition = get_definition(key)
     if definition.kind == "lines":
-        lines = [line.strip() for line in value.replace("\\n", "\n").replace("|", "\n").splitlines()]
+        lines = [
+            line.strip() for line in value.replace("\\n", "\n").replace("|", "\n").splitlines()
+        ]
         return "\n".join(line for line in lines if line)
     if definition.kind == "int":
         try:

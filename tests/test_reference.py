@@ -40,7 +40,14 @@ def test_csp_contacts_with_the_withheld_ones_marked(register, name, email, withh
 @pytest.mark.parametrize(
     "topic, measure, area, period, value, why",
     [
-        ("dhr", "claimed", "Sandwell", "2019-20", 3, "the claim, child-friendly report in the note"),
+        (
+            "dhr",
+            "claimed",
+            "Sandwell",
+            "2019-20",
+            3,
+            "the claim, child-friendly report in the note",
+        ),
         ("dhr", "claimed", "Wolves", "2019-20", 1, "the source's 'Wolves' is Wolverhampton"),
         ("dhr", "claimed", "Coventry", None, 0, "one figure fits without a period"),
         ("dhr", "commenced", "Birmingham", None, 13, "2013 table"),
@@ -82,11 +89,24 @@ def test_a_figure_stated_twice_with_different_values_cannot_be_used_unqualified(
         figure(register, "funding", "community-safety-budget", period="2019-20")
     # Both come from the same report, so naming the source does not settle it either...
     with pytest.raises(AmbiguousFigure):
-        figure(register, "funding", "community-safety-budget", period="2019-20",
-               source="spcb-wmcsp-2019-20")
+        figure(
+            register,
+            "funding",
+            "community-safety-budget",
+            period="2019-20",
+            source="spcb-wmcsp-2019-20",
+        )
     # ...but a single-source year can be pinned to its document.
-    assert figure(register, "funding", "community-safety-budget", period="2018-19",
-                  source="spcb-wmcsp-establishing") == 3863308
+    assert (
+        figure(
+            register,
+            "funding",
+            "community-safety-budget",
+            period="2018-19",
+            source="spcb-wmcsp-establishing",
+        )
+        == 3863308
+    )
 
 
 def test_every_figure_carries_its_source_document_date_and_locator():
@@ -121,8 +141,11 @@ def test_facts_check_cli_names_both_sources(register, invoke):
     data = json.loads(result.output)
     eiyf = next(m for m in data["mismatches"] if "908,000" in m["message"])
     assert eiyf["stated"] == 908000 and eiyf["computed"] == 988000
-    budget = next(m for m in data["mismatches"] if m["kind"] == "conflict"
-                  and "community-safety-budget" in m["message"])
+    budget = next(
+        m
+        for m in data["mismatches"]
+        if m["kind"] == "conflict" and "community-safety-budget" in m["message"]
+    )
     assert len(budget["sources"]) == 2
 
 
@@ -134,9 +157,17 @@ def test_facts_json_shows_csps_contacts_and_figures_with_sources(register, invok
     dudley = next(c for c in data["csps"] if c["name"] == "Dudley")
     assert any(c["withheld"] and c["value"] is None for c in dudley["contacts"])
     measures = {(f["topic"], f["measure"]) for f in data["figures"]}
-    for needed in [("dhr", "commenced"), ("dhr", "completed"), ("dhr", "claimed"),
-                   ("dhr", "budget"), ("dhr", "allocation"), ("dhr", "cost-low"),
-                   ("funding", "community-safety-fund"), ("funding", "community-safety-budget"),
-                   ("funding", "eiyf"), ("marac", "received")]:
+    for needed in [
+        ("dhr", "commenced"),
+        ("dhr", "completed"),
+        ("dhr", "claimed"),
+        ("dhr", "budget"),
+        ("dhr", "allocation"),
+        ("dhr", "cost-low"),
+        ("funding", "community-safety-fund"),
+        ("funding", "community-safety-budget"),
+        ("funding", "eiyf"),
+        ("marac", "received"),
+    ]:
         assert needed in measures
     assert all(f["source"] for f in data["figures"])

@@ -30,7 +30,12 @@ def test_the_ico_details_are_the_current_ones_not_the_2021_letters(empty_registe
 @pytest.mark.parametrize(
     "key, value, stored, why",
     [
-        ("office.address", "1 High St|Town|AB1 2CD", "1 High St\nTown\nAB1 2CD", "| separates lines"),
+        (
+            "office.address",
+            "1 High St|Town|AB1 2CD",
+            "1 High St\nTown\nAB1 2CD",
+            "| separates lines",
+        ),
         ("office.address", r"1 High St\nTown", "1 High St\nTown", "a literal \\n separates lines"),
         ("office.cost_limit", "600", "600", "central government's limit"),
         ("clock.sar_nation", "sct", "SCT", "nations are upper-cased"),

@@ -16,9 +16,24 @@ def test_init_creates_the_whole_schema(tmp_path):
     init_register(tmp_path / "r.db", load_reference=False, actor="t")
     tables = set(Database(tmp_path / "r.db").table_names())
     expected = {
-        "requests", "requesters", "questions", "answers", "answer_exemptions", "clock_events",
-        "reviews", "ico_cases", "audit", "holidays", "settings", "csps", "csp_contacts",
-        "figures", "figure_totals", "sources", "letters", "users",
+        "requests",
+        "requesters",
+        "questions",
+        "answers",
+        "answer_exemptions",
+        "clock_events",
+        "reviews",
+        "ico_cases",
+        "audit",
+        "holidays",
+        "settings",
+        "csps",
+        "csp_contacts",
+        "figures",
+        "figure_totals",
+        "sources",
+        "letters",
+        "users",
     }
     assert expected <= tables
 

@@ -31,7 +31,9 @@ class FoikitGroup(click.Group):
 
 @click.group(cls=FoikitGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--db", metavar="PATH", envvar="FOIKIT_DB",
+    "--db",
+    metavar="PATH",
+    envvar="FOIKIT_DB",
     help="The register (default ./register.db, or $FOIKIT_DB).",
 )
 @click.version_option(__version__, prog_name="foikit")
@@ -53,9 +55,16 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 # Importing the command modules registers their commands on `cli`.
-from foikit.cli import setup  # noqa: E402, F401
-from foikit.cli import clock  # noqa: E402, F401
-from foikit.cli import requests  # noqa: E402, F401
-from foikit.cli import letters  # noqa: E402, F401
-from foikit.cli import disclosure  # noqa: E402, F401
-from foikit.cli import reports  # noqa: E402, F401
+COMMAND_MODULES = ("setup", "clock", "requests", "letters", "disclosure", "reports", "staff")
+
+
+def _load_commands() -> None:
+    import importlib
+    import importlib.util
+
+    for name in COMMAND_MODULES:
+        if importlib.util.find_spec(f"foikit.cli.{name}") is not None:
+            importlib.import_module(f"foikit.cli.{name}")
+
+
+_load_commands()

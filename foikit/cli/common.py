@@ -55,8 +55,10 @@ def with_register(func: F) -> F:
 
 def by_option(func: F) -> F:
     return click.option(
-        "--by", "by", metavar="NAME",
-        help="Who is acting (default: $FOIKIT_USER, else the login name). Written to the audit trail.",
+        "--by",
+        "by",
+        metavar="NAME",
+        help="Who is acting (default: $FOIKIT_USER, else the login name); goes in the audit trail.",
     )(func)
 
 

@@ -9,8 +9,11 @@ from foikit.cli.common import State, by_option, emit_json, json_option, pass_sta
 
 
 @cli.command()
-@click.option("--empty", is_flag=True,
-              help="Create the tables only: no West Midlands reference data, no bank holidays.")
+@click.option(
+    "--empty",
+    is_flag=True,
+    help="Create the tables only: no West Midlands reference data, no bank holidays.",
+)
 @by_option
 @json_option
 @pass_state
@@ -28,8 +31,9 @@ def init(state: State, empty: bool, by: str | None, as_json: bool) -> None:
     from foikit.register import current_actor, default_path
     from foikit.setup import init_register
 
-    report = init_register(state.db or default_path(), load_reference=not empty,
-                           actor=current_actor(by))
+    report = init_register(
+        state.db or default_path(), load_reference=not empty, actor=current_actor(by)
+    )
     if as_json:
         emit_json(report.as_dict())
         return
