@@ -4,17 +4,32 @@ A bank holiday in ANY part of the United Kingdom is not a working day, so the ca
 union of England, Wales, Scotland and Northern Ireland, one-off proclaimed days included. The
 `holidays` package supplies the days; the register stores them (so a newly proclaimed day can
 be added without an upgrade) and the clock is passed a `Calendar` built from those rows.
+
+Counting is arithmetic, not a walk: weekdays up to a date follow from its ordinal, and the
+holidays that fall on weekdays are a sorted list searched with `bisect`. So a deadline costs a
+few bisects whatever its length, and no year range is frozen at import.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from foikit.errors import FoikitError, HolidayError
 
 NATIONS = ("ENG", "WLS", "SCT", "NIR")
 # The years `foikit init` loads: wide enough for old requests and several years ahead.
 DEFAULT_YEARS = range(2010, 2036)
+WEEKEND_NAMES = {5: "Saturday", 6: "Sunday"}
+MAX_TABLE_YEARS = 200  # wider calendars use the bisect arithmetic alone
+
+
+class CalendarOutOfRange(FoikitError):
+    """A date outside the years whose bank holidays the calendar holds: a due date there would
+    silently ignore the bank holidays, so it is refused."""
 
 
 @dataclass(frozen=True)
@@ -45,3 +60,249 @@ def uk_holidays(years: Iterable[int] = DEFAULT_YEARS) -> list[Holiday]:
         )
         result.append(Holiday(day, label, nations))
     return result
+
+
+def easter_sunday(year: int) -> dt.date:
+    """Western Easter (the anonymous Gregorian algorithm), for Good Friday."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    m = (32 + 2 * e + 2 * i - h - k) % 7
+    n = (a + 11 * h + 22 * m) // 451
+    month, day = divmod(h + m - 7 * n + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def statutory_days(year: int) -> list[Holiday]:
+    """Christmas Day and Good Friday: named in s.10(6) itself, so never working days whatever the
+    holidays table says."""
+    return [
+        Holiday(easter_sunday(year) - dt.timedelta(days=2), "Good Friday", NATIONS),
+        Holiday(dt.date(year, 12, 25), "Christmas Day", NATIONS),
+    ]
+
+
+def is_statutory(day: dt.date) -> bool:
+    return any(h.date == day for h in statutory_days(day.year))
+
+
+def parse_nations(value: str | Iterable[str]) -> tuple[str, ...]:
+    """`ENG,SCT` (any case, any order) to ("ENG", "SCT"); an unknown nation is refused."""
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    wanted = {p.strip().upper() for p in parts if p.strip()}
+    unknown = wanted - set(NATIONS)
+    if unknown or not wanted:
+        raise HolidayError(
+            f"nations must be a comma list of {', '.join(NATIONS)}, not {','.join(parts)!r}"
+        )
+    return tuple(n for n in NATIONS if n in wanted)
+
+
+def _weekdays_through(ordinal: int) -> int:
+    """Mondays to Fridays from 0001-01-01 (a Monday, ordinal 1) up to and including `ordinal`."""
+    weeks, rest = divmod(ordinal, 7)
+    return weeks * 5 + min(rest, 5)
+
+
+def _nth_weekday(count: int) -> int:
+    """The ordinal of the `count`-th weekday (count >= 1): the inverse of `_weekdays_through`."""
+    weeks, rest = divmod(count - 1, 5)
+    return weeks * 7 + rest + 1
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Non-working days: weekends, the holidays given, and Christmas Day and Good Friday.
+
+    `years` is the span of years the holidays are known for (inclusive); a date outside it is
+    refused by `check`. None means the holidays given are complete for every year (a test's
+    made-up calendar).
+    """
+
+    holidays: tuple[Holiday, ...] = ()
+    years: tuple[int, int] | None = None
+    _by_date: dict[dt.date, Holiday] = field(init=False, repr=False, compare=False)
+    _sorted_dates: list[dt.date] = field(init=False, repr=False, compare=False)
+    _weekday_ordinals: list[int] = field(init=False, repr=False, compare=False)
+    _nations: dict[str, Calendar] = field(init=False, repr=False, compare=False)
+    # Precomputed over the covered years (the bisect arithmetic answers outside them):
+    # _through[i] = working days up to ordinal _lo + i; _days = the working days' ordinals.
+    _lo: int = field(init=False, repr=False, compare=False)
+    _through: list[int] = field(init=False, repr=False, compare=False)
+    _first_count: int = field(init=False, repr=False, compare=False)
+    _days: list[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_date = {h.date: h for h in self.holidays}
+        span = self.years or (
+            (min(by_date).year, max(by_date).year) if by_date else (dt.MINYEAR, dt.MINYEAR - 1)
+        )
+        # Christmas Day and Good Friday are added for the years the calendar covers, so that a
+        # row removed by mistake (or a test calendar) cannot make them working days.
+        first, last = max(span[0], 1583), min(span[1], 9998)
+        for year in range(first, last + 1):
+            for h in statutory_days(year):
+                by_date.setdefault(h.date, h)
+        set_ = object.__setattr__
+        set_(self, "_by_date", by_date)
+        set_(self, "_sorted_dates", sorted(by_date))
+        set_(self, "_weekday_ordinals", sorted(d.toordinal() for d in by_date if d.weekday() < 5))
+        set_(self, "_nations", {})
+        self._build_table(first, last)
+
+    def _build_table(self, first: int, last: int) -> None:
+        set_ = object.__setattr__
+        if first > last or last - first > MAX_TABLE_YEARS:
+            set_(self, "_lo", 0)
+            set_(self, "_through", [])
+            set_(self, "_first_count", 0)
+            set_(self, "_days", [])
+            return
+        lo = dt.date(first, 1, 1).toordinal()
+        hi = dt.date(last, 12, 31).toordinal()
+        closed = set(self._weekday_ordinals)
+        count = self._count_by_bisect(lo - 1)
+        through, days = [], []
+        for ordinal in range(lo, hi + 1):
+            # ordinal 1 (0001-01-01) is a Monday, so (ordinal - 1) % 7 < 5 is a weekday
+            if (ordinal - 1) % 7 < 5 and ordinal not in closed:
+                count += 1
+                days.append(ordinal)
+            through.append(count)
+        set_(self, "_lo", lo)
+        set_(self, "_through", through)
+        set_(self, "_first_count", count - len(days) + 1)
+        set_(self, "_days", days)
+
+    # -- building ----------------------------------------------------------------------------
+
+    @classmethod
+    def from_rows(
+        cls, rows: Iterable[Mapping[str, Any]], years: tuple[int, int] | None = None
+    ) -> Calendar:
+        """From the register's holidays rows: `date` (ISO), `name`, `nations` ("ENG,WLS,...").
+
+        Without `years`, the calendar covers the first to the last year the rows mention.
+        """
+        days = []
+        for row in rows:
+            day = row["date"]
+            if isinstance(day, str):
+                day = dt.date.fromisoformat(day)
+            nations = row.get("nations") or NATIONS
+            days.append(Holiday(day, str(row["name"]), parse_nations(nations)))
+        days.sort(key=lambda h: h.date)
+        if years is None and days:
+            years = (days[0].date.year, days[-1].date.year)
+        return cls(tuple(days), years if years is not None else (dt.MINYEAR, dt.MINYEAR - 1))
+
+    @classmethod
+    def from_package(cls, years: Iterable[int] = DEFAULT_YEARS) -> Calendar:
+        """Straight from the `holidays` package (before `foikit init`, or to compare)."""
+        years = sorted(set(years))
+        return cls(tuple(uk_holidays(years)), (years[0], years[-1]))
+
+    def only(self, nation: str) -> Calendar:
+        """The days of one nation (subject access moves a due date by the authority's own)."""
+        cached = self._nations.get(nation)
+        if cached is None:
+            key = parse_nations(nation)[0]
+            days = tuple(h for h in self.holidays if key in h.nations)
+            cached = self._nations[key] = self._nations[nation] = Calendar(days, self.years)
+        return cached
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def is_working_day(self, d: dt.date) -> bool:
+        return d.weekday() < 5 and d not in self._by_date
+
+    def holiday_name(self, d: dt.date) -> str | None:
+        """The bank holiday's name, else "Saturday"/"Sunday", else None for a working day."""
+        holiday = self._by_date.get(d)
+        if holiday is not None:
+            return holiday.name
+        return WEEKEND_NAMES.get(d.weekday())
+
+    def covers(self, d: dt.date) -> bool:
+        return self.years is None or self.years[0] <= d.year <= self.years[1]
+
+    def check(self, *days: dt.date) -> None:
+        """Refuse a date whose year's bank holidays the calendar does not hold."""
+        if self.years is None:
+            return
+        first, last = self.years
+        for d in days:
+            if first <= d.year <= last:
+                continue
+            if first > last:
+                raise CalendarOutOfRange(
+                    "no bank holidays are loaded: run `foikit init` (or `foikit holidays add`)"
+                )
+            raise CalendarOutOfRange(
+                f"{d.isoformat()} is outside the years whose bank holidays are loaded "
+                f"({first} to {last}): its deadline cannot be worked out"
+            )
+
+    def non_working_days(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
+        """Every non-working day in (start, end], with its name."""
+        out = []
+        day = start + dt.timedelta(days=1)
+        one = dt.timedelta(days=1)
+        while day <= end:
+            name = self.holiday_name(day)
+            if name is not None:
+                out.append((day, name))
+            day += one
+        return out
+
+    # -- the arithmetic (ordinals) -----------------------------------------------------------
+
+    def working_days_through(self, ordinal: int) -> int:
+        """How many working days from 0001-01-01 up to and including `ordinal`."""
+        i = ordinal - self._lo
+        if 0 <= i < len(self._through):
+            return self._through[i]
+        return self._count_by_bisect(ordinal)
+
+    def nth_working_day(self, count: int) -> int:
+        """The ordinal of the `count`-th working day (count >= 1)."""
+        i = count - self._first_count
+        if 0 <= i < len(self._days):
+            return self._days[i]
+        return self._nth_by_bisect(count)
+
+    def table(self) -> tuple[int, list[int], int, list[int]]:
+        """The precomputed working days over the covered years, for bulk work:
+        (lo, through, first_count, days) where through[o - lo] is `working_days_through(o)` and
+        days[k - first_count] is `nth_working_day(k)`, each list empty when there is no table."""
+        return self._lo, self._through, self._first_count, self._days
+
+    def _count_by_bisect(self, ordinal: int) -> int:
+        return _weekdays_through(ordinal) - bisect_right(self._weekday_ordinals, ordinal)
+
+    def _nth_by_bisect(self, count: int) -> int:
+        holidays = self._weekday_ordinals
+        skipped = 0
+        while True:
+            ordinal = _nth_weekday(count + skipped)
+            # Holidays on or before the candidate push it on; repeat until it stops moving.
+            now_skipped = bisect_right(holidays, ordinal)
+            if now_skipped == skipped:
+                return ordinal
+            skipped = now_skipped
+
+    def next_working_day(self, d: dt.date) -> dt.date:
+        """`d` itself when it is a working day, else the next one."""
+        ordinal = d.toordinal()
+        count = self.working_days_through(ordinal)
+        if self.is_working_day(d):
+            return d
+        return dt.date.fromordinal(self.nth_working_day(count + 1))
+
+    def holidays_between(self, start: dt.date, end: dt.date) -> list[Holiday]:
+        """The holidays (weekday or not) in (start, end], by date."""
+        dates = self._sorted_dates
+        picked = dates[bisect_right(dates, start) : bisect_right(dates, end)]
+        return [self._by_date[d] for d in picked]

@@ -1,1 +1,80 @@
-"""Placeholder: commands are added by the work on this module."""
+"""`foikit publish` and `foikit serve`: build the public disclosure log, and serve it.
+
+Datasette and uvicorn are imported inside `serve`, so other commands do not pay for them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from foikit.cli import cli
+from foikit.cli.common import emit_json, json_option, with_register
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("disclosure.db"),
+    show_default=True,
+    help="The public database file to write (replaced only when the build succeeds).",
+)
+@json_option
+@with_register
+def publish(reg: object, out: Path, as_json: bool) -> None:
+    """Build the public disclosure log from closed FOI and EIR requests.
+
+    Never subject access requests, open requests or requests marked not for publication.
+    Every published text is scanned for the requester's name, email and address, staff
+    names, and email addresses and phone numbers that are not published contacts: each is
+    replaced by [redacted], and the report lists every redaction and every request held back.
+
+    \b
+    Example:
+        foikit publish --out disclosure.db
+        foikit serve disclosure.db
+    """
+    from foikit.disclosure import publish as build
+
+    report = build(reg, out)
+    if as_json:
+        emit_json(report.to_dict())
+        return
+    click.echo(f"Published {report.published} request(s) to {report.out}")
+    for r in report.redactions:
+        click.echo(f"  redacted {r.kind} in {r.reference} {r.field}: {r.found!r}")
+    for h in report.held_back:
+        click.echo(f"  held back {h.reference}: {h.reason}")
+    for warning in report.warnings:
+        click.echo(f"  warning: {warning}")
+
+
+@cli.command()
+@click.argument(
+    "path",
+    type=click.Path(path_type=Path),
+    default=Path("disclosure.db"),
+    required=False,
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+def serve(path: Path, host: str, port: int) -> None:
+    """Serve the disclosure log (PATH, default disclosure.db) with Datasette.
+
+    Only the public file is served, read-only and immutable, with SQL queries, the database
+    download and CSV streaming turned off. Never the register: it is refused.
+
+    \b
+    Example:
+        foikit publish --out disclosure.db
+        foikit serve disclosure.db --port 8001
+    """
+    from foikit.serve import make_datasette
+
+    ds = make_datasette(path)
+    import uvicorn
+
+    click.echo(f"Serving the disclosure log {path} on http://{host}:{port}/", err=True)
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")

@@ -1,1 +1,346 @@
-"""Placeholder: commands are added by the work on this module."""
+"""`foikit stats`, `foikit report`, `foikit import`, `foikit export` and `foikit retention`."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import sys
+from typing import Any
+
+import click
+
+from foikit.cli import cli
+from foikit.cli.common import DATE, by_option, emit_json, json_option, with_register
+
+
+def _today_option(func: Any) -> Any:
+    return click.option(
+        "--today",
+        type=DATE,
+        default=None,
+        help="Count as if it were this date (default: today).",
+    )(func)
+
+
+def _write_csv(rows: list[dict[str, Any]], out: Any) -> None:
+    if not rows:
+        return
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def _pct(block: dict[str, Any]) -> str:
+    assessed = block["timed"] + block["open_overdue"]
+    if block["in_time_pct"] is None:
+        return f"In time: {block['in_time']} of {assessed} (nothing to assess yet)"
+    return (
+        f"In time: {block['in_time']} of {assessed} "
+        f"({block['in_time_pct']:.1f}%, {block['rating']})"
+    )
+
+
+def _print_block(block: dict[str, Any], indent: str = "") -> None:
+    click.echo(
+        f"{indent}Received: {block['received']}  resolved: {block['resolved']}"
+        f"  still open: {block['open']} ({block['open_overdue']} overdue)"
+    )
+    click.echo(f"{indent}{_pct(block)}  (extended: {block['extended']})")
+    outcomes = ", ".join(f"{k} {n}" for k, n in block["outcomes"].items() if n)
+    click.echo(f"{indent}Outcomes: {outcomes or 'none yet'}")
+    refusals = block["refusals"]
+    click.echo(
+        f"{indent}Refused or withheld: s.12 {refusals['s12']}, s.14 {refusals['s14']},"
+        f" other exemptions {refusals['other_exemptions']}"
+    )
+    if block["exemptions"]:
+        used = ", ".join(f"s.{s} {n}" for s, n in block["exemptions"].items())
+        click.echo(f"{indent}Exemptions used: {used}")
+    reviews = block["reviews"]
+    decided = ", ".join(f"{k} {n}" for k, n in reviews["outcomes"].items() if n)
+    click.echo(
+        f"{indent}Internal reviews: {reviews['received']} asked for, {reviews['decided']} decided"
+        f" ({reviews['in_time']} in time){': ' + decided if decided else ''}"
+    )
+    click.echo(
+        f"{indent}ICO complaints: {block['ico']['received']} ({block['ico']['decided']} decided)"
+    )
+
+
+@cli.command()
+@click.option("--from", "start", type=DATE, help="First day received (inclusive).")
+@click.option("--to", "end", type=DATE, help="Last day received (inclusive).")
+@click.option(
+    "--by",
+    "by",
+    type=click.Choice(["month", "quarter", "year"]),
+    help="Also give the figures for each month, calendar quarter or year.",
+)
+@click.option(
+    "--regime",
+    "regimes",
+    multiple=True,
+    metavar="R",
+    help="Only requests under this regime (foi, eir, sar); repeatable. Default: all.",
+)
+@_today_option
+@json_option
+@click.option(
+    "--csv", "as_csv", is_flag=True, help="Print a CSV table: a row per period and a total."
+)
+@with_register
+def stats(
+    reg: Any,
+    start: dt.date | None,
+    end: dt.date | None,
+    by: str | None,
+    regimes: tuple[str, ...],
+    today: dt.date | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """Timeliness and outcome statistics, as the official FOI statistics count them.
+
+    Requests count in the period they were received. In time means responded on or before
+    the due date in force (a permitted extension counts); the percentage is over requests
+    whose timeliness is known, open ones already overdue included. The ICO's self-assessment:
+    under 90% unsatisfactory, 90-95% adequate, 95% or more good.
+
+    \b
+    Example:
+        foikit stats --from 2024-04-01 --to 2025-03-31 --by quarter
+        foikit stats --by month --json
+    """
+    from foikit.stats import register_stats, stats_table
+
+    result = register_stats(
+        reg, today=today or dt.date.today(), start=start, end=end, by=by, regimes=regimes
+    )
+    if as_json:
+        emit_json(result)
+        return
+    if as_csv:
+        _write_csv(stats_table(result), sys.stdout)
+        return
+    span = f"{result['from'] or 'the start'} to {result['to'] or 'now'}"
+    click.echo(f"Requests received from {span}")
+    _print_block(result, "  ")
+    for period in result["periods"]:
+        click.echo(f"{period['period']}")
+        _print_block(period, "  ")
+
+
+@cli.command()
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="The folder to write the charts, index.html and summary.md into.",
+)
+@click.option("--from", "start", type=DATE, help="First day received (inclusive).")
+@click.option("--to", "end", type=DATE, help="Last day received (inclusive).")
+@_today_option
+@with_register
+def report(
+    reg: Any, out: str, start: dt.date | None, end: dt.date | None, today: dt.date | None
+) -> None:
+    """A compliance report for a board paper: charts and a summary (INTERNAL: names staff).
+
+    Timeliness by month of receipt against the ICO's 90% line (by quarter over a span longer
+    than two years), the outcome mix, internal reviews and their outcomes, and the open
+    workload by handler; index.html and summary.md give the figures and embed the charts.
+
+    \b
+    Example:
+        foikit report --out board-2025-q1 --from 2025-01-01 --to 2025-03-31
+    """
+    from foikit.report import build_report
+
+    result = build_report(reg, out, today=today or dt.date.today(), start=start, end=end)
+    for path in result.files:
+        click.echo(str(path))
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--map",
+    "pairs",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Read FIELD from the column headed COLUMN (repeatable), e.g. received='Date received'.",
+)
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Import the good rows and report the bad ones (default: a bad row stops the import).",
+)
+@_today_option
+@by_option
+@json_option
+@with_register
+def import_(
+    reg: Any,
+    file: str,
+    pairs: tuple[str, ...],
+    dry_run: bool,
+    skip_bad: bool,
+    today: dt.date | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Bring in a register kept in a spreadsheet (saved as CSV), one row per request.
+
+    Default columns: reference, regime, received, subject, requester_name, requester_email,
+    requester_address, channel, handler, due, responded, outcome, events, review_received,
+    reviewer, review_decided, review_outcome, publish, notes, then question_N, status_N,
+    answer_N and exemptions_N for each question (what `foikit export --csv` writes). Dates
+    may be UK style (05/06/2021, 5 June 2021) or ISO; blank cells are fine.
+
+    Every row is checked first. When any row cannot be taken, each is listed with the reason
+    and nothing is imported (unless --skip-bad). The import is one transaction with an audit
+    row per record and one for the file.
+
+    \b
+    Example:
+        foikit import old-register.csv --dry-run
+        foikit import old-register.csv --map received="Date received" \\
+            --map subject=Title --map requester_email="E-mail" --by j.smith
+    """
+    from foikit.importer import RowsRejected, import_csv, parse_mapping
+    from foikit.register import current_actor
+
+    try:
+        report = import_csv(
+            reg,
+            current_actor(by),
+            file,
+            mapping=parse_mapping(pairs),
+            dry_run=dry_run,
+            skip_bad=skip_bad,
+            today=today or dt.date.today(),
+        )
+    except RowsRejected as e:
+        if as_json:
+            emit_json(e.report.as_dict())
+        for problem in e.report.problems:
+            click.echo(f"  {problem}", err=True)
+        raise
+    if as_json:
+        emit_json(report.as_dict())
+        return
+    for problem in report.problems:
+        click.echo(f"skipped {problem}", err=True)
+    for warning in report.warnings:
+        click.echo(f"warning {warning}", err=True)
+    if report.unused_columns:
+        click.echo(f"columns not used: {', '.join(report.unused_columns)}", err=True)
+    verb = "Would import" if dry_run else "Imported"
+    click.echo(f"{verb} {len(report.imported)} of {report.rows} rows from {file}")
+
+
+@cli.command()
+@click.option("--csv", "as_csv", is_flag=True, help="CSV in the columns `foikit import` reads.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file (default: standard output).",
+)
+@with_register
+def export(reg: Any, as_csv: bool, out: str | None) -> None:
+    """Write the whole register out: JSON (default) or, with --csv, the spreadsheet columns
+    `foikit import` reads, so that an export imports back unchanged.
+
+    The export holds requesters' personal data: keep it as safely as the register.
+
+    \b
+    Example:
+        foikit export --csv --out register-2024.csv
+        foikit export > register.json
+    """
+    import json
+
+    from foikit.importer import export_csv, export_records
+
+    # atomic: a failed export never leaves half a file behind.
+    with click.open_file(out or "-", "w", encoding="utf-8", atomic=bool(out)) as target:
+        if as_csv:
+            count = export_csv(reg, target)
+        else:
+            records = export_records(reg)
+            json.dump(records, target, indent=2, ensure_ascii=False)
+            target.write("\n")
+            count = len(records)
+    if out:
+        click.echo(f"Exported {count} requests to {out}")
+
+
+@cli.command()
+@click.option(
+    "--older-than",
+    default="2y",
+    show_default=True,
+    metavar="PERIOD",
+    help="Anonymise when the last request closed longer ago than this: 2y, 18m, 6w, 400d.",
+)
+@click.option("--dry-run", is_flag=True, help="List who would be anonymised; change nothing.")
+@_today_option
+@by_option
+@json_option
+@with_register
+def retention(
+    reg: Any,
+    older_than: str,
+    dry_run: bool,
+    today: dt.date | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Anonymise the requesters of requests closed longer ago than the retention period.
+
+    Blanks the name, email, address and phone of each requester whose requests are all
+    closed (no review or ICO case under way) before the period, and replaces their details
+    in the request's own texts with [redacted], as the disclosure log does. Statistics and
+    the published log are unchanged. One transaction, with an audit row for every change.
+
+    \b
+    Example:
+        foikit retention --older-than 2y --dry-run
+        foikit retention --older-than 18m --by records.manager
+    """
+    from foikit.register import current_actor
+    from foikit.retention import apply_retention
+
+    report = apply_retention(
+        reg,
+        current_actor(by),
+        older_than=older_than,
+        today=today or dt.date.today(),
+        dry_run=dry_run,
+    )
+    if as_json:
+        emit_json(report.as_dict())
+        return
+    verb = "Would anonymise" if dry_run else "Anonymised"
+    requests = sum(len(c.references) for c in report.cases)
+    click.echo(
+        f"{verb} {len(report.cases)} requester{'s' if len(report.cases) != 1 else ''}"
+        f" ({requests} request{'s' if requests != 1 else ''} closed before {report.cutoff})"
+    )
+    for case in report.cases:
+        click.echo(f"  {' '.join(case.references)}  closed {case.closed_on}")
+    if report.letters:
+        click.echo(
+            f"{len(report.letters)} letter file{'s' if len(report.letters) != 1 else ''}"
+            " still name them; delete them under the retention schedule:",
+            err=True,
+        )
+        for path in report.letters:
+            click.echo(f"  {path}", err=True)
+    if report.cases and not dry_run and not report.audit_scrubbed:
+        click.echo(
+            "warning: the audit trail still holds the old values (the register has no"
+            " Tx.anonymise yet)",
+            err=True,
+        )

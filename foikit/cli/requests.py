@@ -1,1 +1,989 @@
-"""Placeholder: commands are added by the work on this module."""
+"""`foikit request`, `foikit review` and `foikit ico`: the casework commands.
+
+Each command parses its options, calls one function of foikit.requests, foikit.reviews or
+foikit.ico, and prints. Dates are taken as text and parsed by the library, so a bad date is one
+`Error:` line (exit 1) like every other refusal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from foikit.cli import cli
+from foikit.cli.common import by_option, emit_json, json_option, parse_date, with_register
+
+
+def _today_option(func: Any) -> Any:
+    return click.option(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="Treat this date as today (for back-dated entry and checks; default: today).",
+    )(func)
+
+
+def _date(value: str | None, what: str) -> Any:
+    return None if value is None else parse_date(value, what)
+
+
+def _actor(by: str | None) -> str:
+    from foikit.register import current_actor
+
+    return current_actor(by)
+
+
+def _count(value: str | None, what: str, minimum: int) -> int | None:
+    """A whole number from the command line; one `Error:` line (exit 1) otherwise."""
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise click.ClickException(f"{what} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise click.ClickException(f"{what} must be {minimum} or more, not {number}")
+    return number
+
+
+def _warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)
+
+
+# -- printing ---------------------------------------------------------------------------------
+
+
+def _format_request(r: dict[str, Any], requester: dict[str, Any] | None) -> str:
+    lines = [f"{r['reference']}  {r['subject']}"]
+    state = r["status"]
+    if r["status"] == "open":
+        if r["clock_stopped"]:
+            state += f", clock stopped (waiting for the {r['clock_stopped']})"
+        elif r["overdue"]:
+            state += ", OVERDUE"
+        elif r["due_soon"]:
+            state += f", due soon ({r['working_days_left']} working days left)"
+    else:
+        state += f": {r['outcome']}, responded {r['responded']}"
+        if r["in_time"] is not None:
+            state += " (in time)" if r["in_time"] else " (late)"
+    lines.append(f"  status:    {state}")
+    lines.append(f"  regime:    {r['regime']}")
+    lines.append(f"  received:  {r['received']}" + (f" by {r['channel']}" if r["channel"] else ""))
+    lines.append(f"  due:       {r['due'] or '(clock stopped)'}")
+    if r["notice_due"]:
+        lines.append(f"  notice due: {r['notice_due']} (s.17(2) refusal notice)")
+    lines.append(f"  handler:   {r['handler'] or '(none)'}")
+    if requester is not None:
+        contact = requester["email"] or ", ".join(requester["address"])
+        lines.append(f"  requester: {requester['name']} <{contact}>")
+    if not r["publish"]:
+        lines.append("  not for publication")
+    for q in r["questions"]:
+        lines.append(f"  Q{q['number']}. {q['text']}")
+        lines.append(f"      [{q['status']}]" + (f" {q['answer']}" if q["answer"] else ""))
+        for e in q["exemptions"]:
+            ncnd = " (neither confirm nor deny)" if e["ncnd"] else ""
+            reason = f": {e['reason']}" if e["reason"] else ""
+            lines.append(f"      exempt {e['section']} {e['name']}{ncnd}{reason}")
+    for e in r["events"]:
+        bits = [e["date"] or ""]
+        for key in ("reason", "days", "amount", "detail"):
+            if e[key] is not None:
+                bits.append(f"{key}: {e[key]}")
+        lines.append(f"  event {e['kind']}: " + ", ".join(b for b in bits if b))
+    for v in r["reviews"]:
+        decided = f", decided {v['decided']}: {v['outcome']}" if v["decided"] else ""
+        lines.append(
+            f"  review: asked for {v['received']}, reviewer {v['reviewer']}, due {v['due']}"
+            + decided
+        )
+    for c in r["ico"]:
+        decided = f", decided {c['decided']}: {c['decision']}" if c["decided"] else ""
+        notice = f", notice {c['decision_notice']}" if c["decision_notice"] else ""
+        lines.append(
+            f"  ICO case {c['case_reference']}: complained {c['complained']}" + decided + notice
+        )
+    return "\n".join(lines)
+
+
+# -- foikit request ---------------------------------------------------------------------------
+
+
+@cli.group()
+def request() -> None:
+    """Log, answer, time and close requests.
+
+    \b
+    Example:
+        foikit request add --received 2021-06-05 --subject "Domestic Homicide Reviews" \\
+            --requester-name "A Person" --requester-email a.person@example.org \\
+            --question "How many CSPs are there?"
+        foikit request list --open
+    """
+
+
+@request.command("add")
+@click.option("--received", required=True, metavar="YYYY-MM-DD", help="Date of receipt.")
+@click.option("--subject", required=True, help="A short subject for the register.")
+@click.option("--regime", default="foi", show_default=True, help="foi, eir or sar.")
+@click.option("--requester-name", metavar="NAME", help="The requester's name (FOIA s.8).")
+@click.option("--requester-email", metavar="EMAIL", help="Email address for correspondence.")
+@click.option(
+    "--requester-address",
+    metavar="LINE",
+    multiple=True,
+    help="Postal address, one option per line (or one value with newlines).",
+)
+@click.option(
+    "--question",
+    "questions",
+    metavar="TEXT",
+    multiple=True,
+    help="A question in the requester's words; repeat for each, in order.",
+)
+@click.option("--handler", metavar="NAME", help="The officer handling it.")
+@click.option(
+    "--channel",
+    metavar="C",
+    help="How it arrived: email, post, web, phone, in-person, social-media.",
+)
+@click.option(
+    "--publish/--no-publish",
+    default=True,
+    help="Whether the response may go in the disclosure log (default: yes).",
+)
+@_today_option
+@by_option
+@json_option
+@with_register
+def request_add(
+    reg: Any,
+    received: str,
+    subject: str,
+    regime: str,
+    requester_name: str | None,
+    requester_email: str | None,
+    requester_address: tuple[str, ...],
+    questions: tuple[str, ...],
+    handler: str | None,
+    channel: str | None,
+    publish: bool,
+    today: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Log a request; prints its reference (FOI-2021-0001).
+
+    FOIA s.8: the requester's name and an address for correspondence (an email address or a
+    postal address) are required. The due date comes from the statutory clock.
+
+    \b
+    Example:
+        foikit request add --received 2021-06-05 --subject "Domestic Homicide Reviews" \\
+            --requester-name "A Person" --requester-email a.person@example.org \\
+            --question "How many CSPs are there?" --question "List their websites." \\
+            --handler j.smith --channel email
+    """
+    from foikit.requests import add_request, show_request
+
+    address: list[str] = []
+    for value in requester_address:
+        address.extend(value.splitlines() or [value])
+    ref = add_request(
+        reg,
+        _actor(by),
+        received=parse_date(received, "received date"),
+        subject=subject,
+        regime=regime,
+        questions=questions,
+        requester_name=requester_name,
+        requester_email=requester_email,
+        requester_address=address or None,
+        handler=handler,
+        channel=channel,
+        publish=publish,
+        today=_date(today, "date for today"),
+    )
+    if as_json:
+        emit_json(show_request(reg, ref, today=_date(today, "date for today")))
+        return
+    click.echo(ref)
+
+
+@request.command("show")
+@click.argument("reference")
+@_today_option
+@json_option
+@with_register
+def request_show(reg: Any, reference: str, today: str | None, as_json: bool) -> None:
+    """One request: questions, answers, clock events, review, ICO case and the due date.
+
+    \b
+    Example:
+        foikit request show FOI-2021-0001
+        foikit request show FOI-2021-0001 --json
+    """
+    from foikit.requests import requester_of, show_request
+
+    shown = show_request(reg, reference, today=_date(today, "date for today"))
+    if as_json:
+        emit_json(shown)
+        return
+    click.echo(_format_request(shown, requester_of(reg, reference)))
+
+
+@request.command("list")
+@click.option("--open", "open_only", is_flag=True, help="Open requests only.")
+@click.option("--overdue", is_flag=True, help="Open requests past their due date.")
+@click.option(
+    "--due-within",
+    metavar="N",
+    help="Open requests due within N working days (overdue ones included).",
+)
+@click.option("--handler", metavar="NAME", help="Only this officer's requests.")
+@click.option("--regime", help="Only this regime: foi, eir or sar.")
+@click.option("--limit", metavar="N", help="At most N requests.")
+@_today_option
+@json_option
+@with_register
+def request_list(
+    reg: Any,
+    open_only: bool,
+    overdue: bool,
+    due_within: str | None,
+    handler: str | None,
+    regime: str | None,
+    limit: str | None,
+    today: str | None,
+    as_json: bool,
+) -> None:
+    """The register, filtered; overdue and due-soon work runs first when filtering by date.
+
+    \b
+    Example:
+        foikit request list --open
+        foikit request list --due-within 5 --handler j.smith --json
+    """
+    from foikit.requests import list_requests
+
+    rows = list_requests(
+        reg,
+        open_only=open_only,
+        overdue=overdue,
+        due_within=_count(due_within, "--due-within", 0),
+        handler=handler,
+        regime=regime,
+        today=_date(today, "date for today"),
+        limit=_count(limit, "--limit", 1),
+        full=as_json,
+    )
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        if r["status"] == "open":
+            state = f"due {r['due']}" if r["due"] else f"stopped ({r['clock_stopped']})"
+        else:
+            state = f"{r['outcome']} {r['responded']}"
+        handler_ = r["handler"] or "-"
+        click.echo(f"{r['reference']}\t{r['status']}\t{state}\t{handler_}\t{r['subject']}")
+
+
+def _pair(values: tuple[str, ...], n: int, option: str) -> list[str | None]:
+    """The i-th value for the i-th --exempt; one value serves them all."""
+    if not values:
+        return [None] * n
+    if len(values) == 1:
+        return [values[0]] * n
+    if len(values) != n:
+        raise click.ClickException(
+            f"give one {option} for each --exempt ({n}), or a single one for all of them"
+        )
+    return list(values)
+
+
+@request.command("answer")
+@click.argument("reference")
+@click.argument("number", metavar="N")
+@click.option("--text", metavar="TEXT", help="The answer (or the part released).")
+@click.option("--not-held", is_flag=True, help="The information is not held.")
+@click.option(
+    "--exempt",
+    "sections",
+    metavar="SECTION",
+    multiple=True,
+    help="Exemption relied on: 40(2), s.31(1)(a), 12, reg 12(5)(b); repeatable.",
+)
+@click.option(
+    "--reason", "reasons", metavar="TEXT", multiple=True, help="Why the exemption applies."
+)
+@click.option(
+    "--public-interest",
+    "public_interests",
+    metavar="TEXT",
+    multiple=True,
+    help="Public interest reasons: required for a qualified exemption (s.17(3)).",
+)
+@click.option("--ncnd", is_flag=True, help="Neither confirm nor deny that it is held.")
+@by_option
+@json_option
+@with_register
+def request_answer(
+    reg: Any,
+    reference: str,
+    number: str,
+    text: str | None,
+    not_held: bool,
+    sections: tuple[str, ...],
+    reasons: tuple[str, ...],
+    public_interests: tuple[str, ...],
+    ncnd: bool,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Record the answer to question N (replacing any earlier answer); N `all` gives every
+    unanswered question the same answer (a whole request refused under s.12 or s.14).
+
+    \b
+    Example:
+        foikit request answer FOI-2021-0001 1 --text "There are seven CSPs."
+        foikit request answer FOI-2021-0001 4 --not-held
+        foikit request answer FOI-2021-0001 5 --exempt "40(2)" \\
+            --reason "Names of junior staff are personal data."
+        foikit request answer FOI-2021-0001 6 --exempt "31(1)(a)" --reason "..." \\
+            --public-interest "For: openness. Against: ... On balance: withhold."
+        foikit request answer FOI-2021-0002 all --exempt 12 --reason "About 40 hours."
+    """
+    from foikit.requests import answer_all, answer_question, show_request
+
+    n = len(sections)
+    exemptions = list(
+        zip(
+            sections,
+            _pair(reasons, n, "--reason"),
+            _pair(public_interests, n, "--public-interest"),
+            strict=True,
+        )
+    )
+    if (reasons or public_interests) and not sections:
+        raise click.ClickException("--reason and --public-interest go with --exempt")
+    how: dict[str, Any] = {
+        "text": text,
+        "not_held": not_held,
+        "exemptions": exemptions,
+        "ncnd": ncnd,
+    }
+    every = number.strip().lower() == "all"
+    if every:
+        numbers = answer_all(reg, _actor(by), reference, **how)
+    elif number.strip().isdigit():
+        numbers = [int(number)]
+        answer_question(reg, _actor(by), reference, numbers[0], **how)
+    else:
+        raise click.ClickException(f"N is a question number or `all`, not {number!r}")
+    shown = show_request(reg, reference)
+    questions = [q for q in shown["questions"] if q["number"] in numbers]
+    if as_json:
+        emit_json(questions if every else questions[0])
+        return
+    for q in questions:
+        click.echo(f"{shown['reference']} question {q['number']}: {q['status']}")
+
+
+@request.command("close")
+@click.argument("reference")
+@click.option("--responded", required=True, metavar="YYYY-MM-DD", help="Date of the response.")
+@click.option(
+    "--outcome",
+    required=True,
+    metavar="O",
+    help="granted-in-full, partially-withheld, withheld-in-full, not-held, withdrawn, lapsed, "
+    "transferred or advice-and-assistance.",
+)
+@_today_option
+@by_option
+@json_option
+@with_register
+def request_close(
+    reg: Any,
+    reference: str,
+    responded: str,
+    outcome: str,
+    today: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Record the response. Every question needs an answer unless the request was withdrawn,
+    lapsed or transferred.
+
+    \b
+    Example:
+        foikit request close FOI-2021-0001 --responded 2021-06-10 --outcome partially-withheld
+    """
+    from foikit.requests import close_request, show_request
+
+    close_request(
+        reg,
+        _actor(by),
+        reference,
+        responded=parse_date(responded, "response date"),
+        outcome=outcome,
+        today=_date(today, "date for today"),
+    )
+    shown = show_request(reg, reference, today=_date(today, "date for today"))
+    if as_json:
+        emit_json(shown)
+        return
+    timing = "" if shown["in_time"] is None else (" in time" if shown["in_time"] else " LATE")
+    click.echo(f"{shown['reference']} closed: {shown['outcome']}{timing} (due {shown['due']})")
+
+
+def _after_event(reg: Any, reference: str, today: str | None, as_json: bool) -> None:
+    from foikit.requests import show_request
+
+    shown = show_request(reg, reference, today=_date(today, "date for today"))
+    if as_json:
+        emit_json(shown)
+        return
+    if shown["clock_stopped"]:
+        click.echo(
+            f"{shown['reference']}: clock stopped (waiting for the {shown['clock_stopped']})"
+        )
+    else:
+        notice = f" (refusal notice due {shown['notice_due']})" if shown["notice_due"] else ""
+        click.echo(f"{shown['reference']}: due {shown['due']}{notice}")
+
+
+@request.command("clarify")
+@click.argument("reference")
+@click.option("--sent", required=True, metavar="YYYY-MM-DD", help="When clarification was asked.")
+@click.option("--detail", metavar="TEXT", help="What needs clarifying.")
+@_today_option
+@by_option
+@json_option
+@with_register
+def request_clarify(
+    reg: Any,
+    reference: str,
+    sent: str,
+    detail: str | None,
+    today: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """s.1(3): clarification asked for; the clock stops until it arrives.
+
+    \b
+    Example:
+        foikit request clarify FOI-2021-0001 --sent 2021-06-08 --detail "Which years?"
+    """
+    from foikit.requests import clarify
+
+    clarify(
+        reg,
+        _actor(by),
+        reference,
+        sent=parse_date(sent, "date sent"),
+        detail=detail,
+        today=_date(today, "date for today"),
+    )
+    _after_event(reg, reference, today, as_json)
+
+
+@request.command("clarified")
+@click.argument("reference")
+@click.option("--received", required=True, metavar="YYYY-MM-DD", help="When it arrived.")
+@click.option("--detail", metavar="TEXT", help="What the requester said.")
+@_today_option
+@by_option
+@json_option
+@with_register
+def request_clarified(
+    reg: Any,
+    reference: str,
+    received: str,
+    detail: str | None,
+    today: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """The clarification arrived: 20 working days run afresh from its receipt.
+
+    \b
+    Example:
+        foikit request clarified FOI-2021-0001 --received 2021-06-14
+    """
+    from foikit.requests import clarified
+
+    clarified(
+        reg,
+        _actor(by),
+        reference,
+        received=parse_date(received, "date received"),
+        detail=detail,
+        today=_date(today, "date for today"),
+    )
+    _after_event(reg, reference, today, as_json)
+
+
+@request.command("fee")
+@click.argument("reference")
+@click.option("--sent", required=True, metavar="YYYY-MM-DD", help="When the notice was given.")
+@click.option("--amount", metavar="GBP", help="The fee in pounds, e.g. 12.50.")
+@click.option("--detail", metavar="TEXT", help="How to pay; what the fee covers.")
+@_today_option
+@by_option
+@json_option
+@with_register
+def request_fee(
+    reg: Any,
+    reference: str,
+    sent: str,
+    amount: str | None,
+    detail: str | None,
+    today: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """s.9 fees notice: the working days until the fee arrives are disregarded (s.10(2)).
+
+    \b
+    Example:
+        foikit request fee FOI-2021-0001 --sent 2021-06-09 --amount 12.50
+    """
+    from foikit.requests import fee
+
+    fee(
+        reg,
+        _actor(by),
+        reference,
+        sent=parse_date(sent, "date sent"),
+        amount=amount,
+        detail=detail,
+        today=_date(today, "date for today"),
+    )
+    _after_event(reg, reference, today, as_json)
+
+
+@request.command("fee-paid")
+@click.argument("reference")
+@click.option("--paid", required=True, metavar="YYYY-MM-DD", help="When the fee arrived.")
+@_today_option
+@by_option
+@json_option
+@with_register
+def request_fee_paid(
+    reg: Any, reference: str, paid: str, today: str | None, by: str | None, as_json: bool
+) -> None:
+    """The fee arrived; the clock runs again.
+
+    \b
+    Example:
+        foikit request fee-paid FOI-2021-0001 --paid 2021-06-16
+    """
+    from foikit.requests import fee_paid
+
+    fee_paid(
+        reg,
+        _actor(by),
+        reference,
+        paid=parse_date(paid, "date paid"),
+        today=_date(today, "date for today"),
+    )
+    _after_event(reg, reference, today, as_json)
+
+
+@request.command("extend")
+@click.argument("reference")
+@click.option(
+    "--reason",
+    required=True,
+    metavar="R",
+    help="public-interest (FOIA s.10(3)) or complex (EIR reg 7, subject access).",
+)
+@click.option(
+    "--days",
+    metavar="N",
+    help="Working days past the original due date (public-interest; default 20).",
+)
+@click.option("--on", "on", metavar="YYYY-MM-DD", help="When the requester was told.")
+@click.option("--detail", metavar="TEXT", help="The exemption being considered, and why.")
+@_today_option
+@by_option
+@json_option
+@with_register
+def request_extend(
+    reg: Any,
+    reference: str,
+    reason: str,
+    days: str | None,
+    on: str | None,
+    detail: str | None,
+    today: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Extend the time for compliance. A public interest extension keeps the s.17(2) notice
+    due on the original date.
+
+    \b
+    Example:
+        foikit request extend FOI-2021-0001 --reason public-interest --detail "s.31(1)(a)"
+        foikit request extend EIR-2021-0003 --reason complex
+    """
+    from foikit.requests import extend
+
+    extend(
+        reg,
+        _actor(by),
+        reference,
+        reason=reason,
+        days=_count(days, "--days", 1),
+        detail=detail,
+        on=_date(on, "date of the extension"),
+        today=_date(today, "date for today"),
+    )
+    _after_event(reg, reference, today, as_json)
+
+
+@request.command("history")
+@click.argument("reference")
+@json_option
+@with_register
+def request_history(reg: Any, reference: str, as_json: bool) -> None:
+    """Who did what and when, from the audit trail: response, review and ICO.
+
+    \b
+    Example:
+        foikit request history FOI-2021-0001
+    """
+    from foikit.requests import history
+
+    rows = history(reg, reference)
+    if as_json:
+        emit_json(rows)
+        return
+    for h in rows:
+        click.echo(f"{h['at']}  {h['actor']}  {h['summary']}")
+
+
+@request.command("set")
+@click.argument("reference")
+@click.option(
+    "--publish/--no-publish",
+    default=None,
+    help="--no-publish: not for publication in the disclosure log.",
+)
+@click.option("--handler", metavar="NAME", help="Hand the request to another officer.")
+@click.option("--subject", metavar="TEXT", help="Correct the subject.")
+@click.option(
+    "--channel",
+    metavar="C",
+    help="How it arrived: email, post, web, phone, in-person, social-media.",
+)
+@by_option
+@json_option
+@with_register
+def request_set(
+    reg: Any,
+    reference: str,
+    publish: bool | None,
+    handler: str | None,
+    subject: str | None,
+    channel: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Change a request's details: publication, handler, subject, channel.
+
+    \b
+    Example:
+        foikit request set FOI-2021-0001 --no-publish
+        foikit request set FOI-2021-0001 --handler j.smith
+    """
+    from foikit.requests import show_request, update_request
+
+    changes: dict[str, Any] = {}
+    if publish is not None:
+        changes["publish"] = publish
+    for key, value in (("handler", handler), ("subject", subject), ("channel", channel)):
+        if value is not None:
+            changes[key] = value
+    if not changes:
+        raise click.ClickException("nothing to set: give --publish/--no-publish, --handler, ...")
+    changed = update_request(reg, _actor(by), reference, **changes)
+    if as_json:
+        emit_json(show_request(reg, reference))
+        return
+    ref = show_request(reg, reference)["reference"]
+    if not changed:
+        click.echo(f"{ref}: nothing changed")
+    for key, value in changed.items():
+        if key not in ("updated_at", "version"):
+            click.echo(f"{ref}: {key} = {value}")
+
+
+@request.command("question")
+@click.argument("reference")
+@click.option(
+    "--text", required=True, metavar="TEXT", help="The question, in the requester's words."
+)
+@by_option
+@with_register
+def request_question(reg: Any, reference: str, text: str, by: str | None) -> None:
+    """Add a question to an open request; prints its number.
+
+    \b
+    Example:
+        foikit request question FOI-2021-0001 --text "And for 2020?"
+    """
+    from foikit.requests import add_question
+
+    click.echo(str(add_question(reg, _actor(by), reference, text)))
+
+
+# -- foikit review ----------------------------------------------------------------------------
+
+
+@cli.group()
+def review() -> None:
+    """Internal review of a response, by someone not involved in it.
+
+    \b
+    Example:
+        foikit review open FOI-2021-0001 --received 2021-06-20 --reviewer a.senior
+        foikit review close FOI-2021-0001 --decided 2021-07-05 --outcome upheld
+    """
+
+
+@review.command("open")
+@click.argument("reference")
+@click.option("--received", required=True, metavar="YYYY-MM-DD", help="When it was asked for.")
+@click.option("--reviewer", required=True, metavar="NAME", help="Who reviews it.")
+@_today_option
+@by_option
+@json_option
+@with_register
+def review_open(
+    reg: Any,
+    reference: str,
+    received: str,
+    reviewer: str,
+    today: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Record a request for internal review. Refused when the reviewer handled the request or
+    changed it (the audit trail says who did); warns when asked for more than 40 working days
+    after the response.
+
+    \b
+    Example:
+        foikit review open FOI-2021-0001 --received 2021-06-20 --reviewer a.senior
+    """
+    from foikit.reviews import open_review
+
+    result = open_review(
+        reg,
+        _actor(by),
+        reference,
+        received=parse_date(received, "date received"),
+        reviewer=reviewer,
+        today=_date(today, "date for today"),
+    )
+    if as_json:
+        emit_json(result)
+        return
+    _warn(result["warnings"])
+    click.echo(f"{result['reference']} review by {result['reviewer']}: due {result['due']}")
+
+
+@review.command("close")
+@click.argument("reference")
+@click.option("--decided", required=True, metavar="YYYY-MM-DD", help="Date of the decision.")
+@click.option("--outcome", required=True, metavar="O", help="upheld, partly-upheld or overturned.")
+@click.option("--reasons", metavar="TEXT", help="The reviewer's reasons.")
+@_today_option
+@by_option
+@json_option
+@with_register
+def review_close(
+    reg: Any,
+    reference: str,
+    decided: str,
+    outcome: str,
+    reasons: str | None,
+    today: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Record the review's outcome; overturned reopens the request for a fresh response.
+
+    \b
+    Example:
+        foikit review close FOI-2021-0001 --decided 2021-07-05 --outcome overturned \\
+            --reasons "s.31 was not engaged"
+    """
+    from foikit.requests import show_request
+    from foikit.reviews import close_review
+
+    close_review(
+        reg,
+        _actor(by),
+        reference,
+        decided=parse_date(decided, "decision date"),
+        outcome=outcome,
+        reasons=reasons,
+        today=_date(today, "date for today"),
+    )
+    shown = show_request(reg, reference, today=_date(today, "date for today"))
+    if as_json:
+        emit_json(shown)
+        return
+    review_ = shown["review"]
+    line = f"{shown['reference']} review: {review_['outcome']}"
+    if shown["status"] == "open":
+        line += f"; reopened, fresh response due {shown['due']}"
+    click.echo(line)
+
+
+@review.command("extend")
+@click.argument("reference")
+@click.option("--reason", metavar="TEXT", help="Why the case is exceptional.")
+@by_option
+@json_option
+@with_register
+def review_extend(
+    reg: Any, reference: str, reason: str | None, by: str | None, as_json: bool
+) -> None:
+    """Exceptional cases: 40 working days from receipt of the review request, not 20.
+
+    \b
+    Example:
+        foikit review extend FOI-2021-0001 --reason "voluminous material to reconsider"
+    """
+    from foikit.reviews import extend_review
+
+    result = extend_review(reg, _actor(by), reference, reason=reason)
+    if as_json:
+        emit_json(result)
+        return
+    click.echo(f"review due {result['due']}")
+
+
+# -- foikit ico -------------------------------------------------------------------------------
+
+
+@cli.group()
+def ico() -> None:
+    """Complaints to the Information Commissioner (s.50) and decision notices.
+
+    \b
+    Example:
+        foikit ico open FOI-2021-0001 --case-reference IC-123456-A1B2 --complained 2021-08-01
+        foikit ico decide FOI-2021-0001 --decided 2021-12-01 --decision not-upheld
+    """
+
+
+@ico.command("open")
+@click.argument("reference")
+@click.option("--case-reference", required=True, metavar="REF", help="The ICO's case reference.")
+@click.option(
+    "--complained", required=True, metavar="YYYY-MM-DD", help="When the requester complained."
+)
+@click.option("--notified", metavar="YYYY-MM-DD", help="When the ICO told us.")
+@click.option("--notes", metavar="TEXT", help="Internal notes (never published).")
+@_today_option
+@by_option
+@json_option
+@with_register
+def ico_open(
+    reg: Any,
+    reference: str,
+    case_reference: str,
+    complained: str,
+    notified: str | None,
+    notes: str | None,
+    today: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Record a complaint to the ICO about a request.
+
+    \b
+    Example:
+        foikit ico open FOI-2021-0001 --case-reference IC-123456-A1B2 --complained 2021-08-01
+    """
+    from foikit.ico import open_complaint
+
+    result = open_complaint(
+        reg,
+        _actor(by),
+        reference,
+        case_reference=case_reference,
+        complained=parse_date(complained, "complaint date"),
+        notified=_date(notified, "date notified"),
+        notes=notes,
+        today=_date(today, "date for today"),
+    )
+    if as_json:
+        emit_json(result)
+        return
+    _warn(result["warnings"])
+    click.echo(f"{result['reference']}: ICO case {result['case_reference']} recorded")
+
+
+@ico.command("decide")
+@click.argument("reference")
+@click.option("--decided", required=True, metavar="YYYY-MM-DD", help="Date of the decision.")
+@click.option(
+    "--decision",
+    required=True,
+    metavar="D",
+    help="upheld, partly-upheld, not-upheld, informal-resolution or withdrawn.",
+)
+@click.option("--notice", metavar="REF", help="The decision notice reference.")
+@click.option("--case-reference", metavar="REF", help="Which case, when there are several.")
+@click.option("--notes", metavar="TEXT", help="Internal notes (never published).")
+@_today_option
+@by_option
+@json_option
+@with_register
+def ico_decide(
+    reg: Any,
+    reference: str,
+    decided: str,
+    decision: str,
+    notice: str | None,
+    case_reference: str | None,
+    notes: str | None,
+    today: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Record the ICO's decision (and decision notice) on a complaint.
+
+    \b
+    Example:
+        foikit ico decide FOI-2021-0001 --decided 2021-12-01 --decision not-upheld \\
+            --notice IC-123456-A1B2
+    """
+    from foikit.ico import decide
+
+    result = decide(
+        reg,
+        _actor(by),
+        reference,
+        decided=parse_date(decided, "decision date"),
+        decision=decision,
+        notice=notice,
+        case_reference=case_reference,
+        notes=notes,
+        today=_date(today, "date for today"),
+    )
+    if as_json:
+        emit_json(result)
+        return
+    click.echo(f"ICO case {result['case_reference']}: {result['decision']}")

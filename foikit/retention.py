@@ -1,0 +1,257 @@
+"""Retention: anonymise the requesters of requests closed longer ago than the retention period.
+
+A requester is anonymised when every request of theirs is closed, with no internal review or
+ICO case still under way, and the last of those (response, review decision, ICO decision) is
+older than the period. Their name, email, address and phone are blanked and `anonymised_at`
+set. The request itself stays: statistics count requests, not people.
+
+The disclosure log scans each text for the requester's details before publishing it
+(foikit.redact), which it can no longer do once they are blanked; so the same scan is applied
+to that requester's own texts (subject, questions, answers, internal notes) first, replacing
+their name, email, address and phone with `[redacted]` exactly as the log would. The log built
+after retention is therefore the log built before.
+
+Each change is written with its audit row, in one transaction with a summarising `retention`
+row. The audit trail itself holds the old values of every change; when the register offers
+`Tx.anonymise` (an update that records which columns changed but not their old values, and
+clears them from earlier audit rows of the same record) it is used, so the trail keeps no copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from foikit.clock import add_months
+from foikit.errors import FoikitError
+
+PERSONAL = ("name", "email", "address", "phone")
+_PERIOD = re.compile(
+    r"^\s*(\d+)\s*(y|yr|yrs|years?|m|mo|months?|w|wk|weeks?|d|days?)\s*$", re.IGNORECASE
+)
+FAR_FUTURE = "9999-12-31"
+
+
+class InvalidRetentionPeriod(FoikitError):
+    pass
+
+
+def cutoff_date(today: dt.date, older_than: str) -> dt.date:
+    """The day before which a case must have closed: `2y`, `18m`, `6w`, `400d` before today."""
+    match = _PERIOD.match(older_than)
+    if not match or int(match[1]) == 0:
+        raise InvalidRetentionPeriod(
+            f"the retention period {older_than!r} is not like 2y, 18m, 6w or 400d"
+        )
+    n, unit = int(match[1]), match[2][0].lower()
+    if unit == "y":
+        return add_months(today, -12 * n)
+    if unit == "m":
+        return add_months(today, -n)
+    return today - dt.timedelta(days=n * (7 if unit == "w" else 1))
+
+
+@dataclass
+class RetentionCase:
+    requester_id: int
+    references: list[str]
+    closed_on: str  # the last response or decision on any of their requests
+    texts_redacted: int = 0  # texts in which their details were replaced by [redacted]
+
+
+@dataclass
+class RetentionReport:
+    older_than: str
+    cutoff: str
+    dry_run: bool
+    cases: list[RetentionCase] = field(default_factory=list)
+    letters: list[str] = field(default_factory=list)  # letter files that still name them
+    audit_scrubbed: bool = False  # the audit trail keeps no copy of what was blanked
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "older_than": self.older_than,
+            "cutoff": self.cutoff,
+            "dry_run": self.dry_run,
+            "requesters": len(self.cases),
+            "requests": sum(len(c.references) for c in self.cases),
+            "cases": [c.__dict__ for c in self.cases],
+            "letters": self.letters,
+            "audit_scrubbed": self.audit_scrubbed,
+        }
+
+
+def due_for_anonymising(reg: Any, cutoff: dt.date) -> list[RetentionCase]:
+    """Requesters (not yet anonymised) whose every request closed before `cutoff`."""
+    rows = reg.query(
+        f"""
+        WITH closed AS (
+            SELECT r.id, r.reference, r.requester_id,
+                CASE
+                    WHEN r.status != 'closed' OR r.responded IS NULL THEN '{FAR_FUTURE}'
+                    WHEN EXISTS (SELECT 1 FROM reviews v
+                                 WHERE v.request_id = r.id AND v.decided IS NULL)
+                        THEN '{FAR_FUTURE}'
+                    WHEN EXISTS (SELECT 1 FROM ico_cases c
+                                 WHERE c.request_id = r.id AND c.decided IS NULL)
+                        THEN '{FAR_FUTURE}'
+                    ELSE MAX(
+                        r.responded,
+                        COALESCE((SELECT MAX(v.decided) FROM reviews v
+                                  WHERE v.request_id = r.id), ''),
+                        COALESCE((SELECT MAX(c.decided) FROM ico_cases c
+                                  WHERE c.request_id = r.id), '')
+                    )
+                END AS closed_on
+            FROM requests r
+            WHERE r.requester_id IS NOT NULL
+        )
+        SELECT p.id AS requester_id, GROUP_CONCAT(closed.reference, ' ') AS refs,
+            MAX(closed.closed_on) AS closed_on
+        FROM requesters p JOIN closed ON closed.requester_id = p.id
+        WHERE p.anonymised_at IS NULL
+        GROUP BY p.id
+        HAVING MAX(closed.closed_on) < ?
+        ORDER BY closed_on, p.id
+        """,
+        (cutoff.isoformat(),),
+    )
+    return [
+        RetentionCase(r["requester_id"], sorted(r["refs"].split()), r["closed_on"]) for r in rows
+    ]
+
+
+def _own_details_redactor(requester: dict[str, Any]) -> Any:
+    """A function text -> text that replaces this requester's own details as the log would."""
+    from foikit.redact import REDACTED, PublishedContacts, Requester, Scanner, normalise_phone
+
+    who = Requester.from_mapping(requester)
+    scanner = Scanner.for_requester(who, PublishedContacts())
+    own_email = (who.email or "").lower()
+    own_phone = normalise_phone(who.phone) if who.phone else None
+
+    def own(hit: Any) -> bool:
+        if hit.kind in ("name", "address", "postcode"):
+            return True
+        if hit.kind == "email":
+            return bool(own_email) and hit.found.lower() == own_email
+        if hit.kind == "phone":
+            return own_phone is not None and normalise_phone(hit.found) == own_phone
+        return False
+
+    def redact(text: str | None) -> str | None:
+        if not text:
+            return text
+        hits = [h for h in scanner.scan(text) if own(h)]
+        if not hits:
+            return text
+        out: list[str] = []
+        pos = 0
+        for hit in hits:
+            out.extend((text[pos : hit.start], REDACTED))
+            pos = hit.end
+        out.append(text[pos:])
+        return "".join(out)
+
+    return redact
+
+
+def _overwrite(
+    tx: Any, table: str, row_id: int, changes: dict[str, Any], request_id: int | None
+) -> bool:
+    """Overwrite personal data; True when the audit trail keeps no copy of the old values."""
+    anonymise = getattr(tx, "anonymise", None)
+    if anonymise is not None:
+        anonymise(table, row_id, changes, request_id=request_id, action="anonymise")
+        return True
+    tx.update(table, row_id, changes, request_id=request_id, action="anonymise")
+    return False
+
+
+def _texts(tx: Any, request_ids: list[int]) -> list[tuple[str, int, str, str | None, int]]:
+    """(table, id, column, text, request id) of every text that belongs to these requests."""
+    marks = ", ".join("?" for _ in request_ids)
+    out: list[tuple[str, int, str, str | None, int]] = []
+    for r in tx.execute(
+        f"SELECT id, subject, notes FROM requests WHERE id IN ({marks})", request_ids
+    ):
+        out.append(("requests", r["id"], "subject", r["subject"], r["id"]))
+        out.append(("requests", r["id"], "notes", r["notes"], r["id"]))
+    for q in tx.execute(
+        f"SELECT id, request_id, text FROM questions WHERE request_id IN ({marks})", request_ids
+    ):
+        out.append(("questions", q["id"], "text", q["text"], q["request_id"]))
+    for a in tx.execute(
+        "SELECT a.id, q.request_id, a.text FROM answers a JOIN questions q"
+        f" ON q.id = a.question_id WHERE q.request_id IN ({marks})",
+        request_ids,
+    ):
+        out.append(("answers", a["id"], "text", a["text"], a["request_id"]))
+    return out
+
+
+def apply_retention(
+    reg: Any, actor: str, *, older_than: str, today: dt.date, dry_run: bool = False
+) -> RetentionReport:
+    """Anonymise every requester due for it (see the module docstring); `dry_run` only lists."""
+    cutoff = cutoff_date(today, older_than)
+    report = RetentionReport(older_than, cutoff.isoformat(), dry_run)
+    report.cases = due_for_anonymising(reg, cutoff)
+    if not report.cases:
+        return report
+    ids_by_ref = {
+        r["reference"]: r["id"]
+        for r in reg.query(
+            "SELECT id, reference FROM requests WHERE requester_id IN"
+            f" ({', '.join(str(c.requester_id) for c in report.cases)})"
+        )
+    }
+    report.letters = [
+        r["path"]
+        for r in reg.query(
+            "SELECT path FROM letters WHERE published = 0 AND request_id IN"
+            f" ({', '.join(str(i) for i in ids_by_ref.values())}) ORDER BY path"
+        )
+    ]
+    if dry_run:
+        return report
+    from foikit.requests import touch
+
+    scrubbed = True
+    with reg.transaction(actor) as tx:
+        for case in report.cases:
+            request_ids = [ids_by_ref[ref] for ref in case.references]
+            changed: set[int] = set()
+            requester = dict(
+                tx.execute("SELECT * FROM requesters WHERE id = ?", (case.requester_id,)).fetchone()
+            )
+            redact = _own_details_redactor(requester)
+            for table, row_id, column, text, request_id in _texts(tx, request_ids):
+                cleaned = redact(text)
+                if cleaned != text:
+                    case.texts_redacted += 1
+                    scrubbed &= _overwrite(tx, table, row_id, {column: cleaned}, request_id)
+                    changed.add(request_id)
+            for request_id in sorted(changed):
+                touch(tx, request_id)  # a form opened before this is now stale
+            blanks: dict[str, Any] = {k: None for k in PERSONAL}
+            scrubbed &= _overwrite(
+                tx,
+                "requesters",
+                case.requester_id,
+                {**blanks, "anonymised_at": tx.at},
+                request_ids[0],
+            )
+        tx.audit(
+            "retention",
+            new={
+                "older_than": older_than,
+                "cutoff": cutoff.isoformat(),
+                "requesters": len(report.cases),
+                "requests": sum(len(c.references) for c in report.cases),
+            },
+        )
+    report.audit_scrubbed = scrubbed
+    return report

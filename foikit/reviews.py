@@ -1,0 +1,232 @@
+"""Internal review (s.45 Code of Practice, part 5): a fresh look by someone not involved.
+
+Independence is read from the audit trail, not from a flag someone could forget to set: the
+reviewer may not be the handler, nor anyone recorded as having changed the request (logging it,
+answering, closing, clock events) before the review was opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from foikit.errors import InvalidDate, InvalidRequest, ReviewerNotIndependent, ReviewNotFound
+from foikit.outcomes import check_review_outcome
+from foikit.requests import (
+    _calendar,
+    _recompute,
+    _review_dict,
+    _today,
+    as_date,
+    check_not_future,
+    get_request_row,
+    touch,
+)
+
+
+def _same_person(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.strip().casefold() == b.strip().casefold()
+
+
+def involved(reg: Any, request_id: int) -> set[str]:
+    """Everyone who took part in the request so far: its handler and every actor the audit trail
+    records against it (including any earlier reviewer)."""
+    names = {
+        r["actor"]
+        for r in reg.query("SELECT DISTINCT actor FROM audit WHERE request_id = ?", (request_id,))
+    }
+    handler = reg.scalar("SELECT handler FROM requests WHERE id = ?", (request_id,))
+    if handler:
+        names.add(handler)
+    return names
+
+
+def check_independent(reg: Any, request_id: int, reviewer: str) -> None:
+    """ReviewerNotIndependent when the reviewer took part in the original response."""
+    row = reg.one("SELECT reference, handler FROM requests WHERE id = ?", (request_id,))
+    assert row is not None
+    if _same_person(reviewer, row["handler"]):
+        raise ReviewerNotIndependent(
+            f"{reviewer} handled {row['reference']}: the review must be done by someone not "
+            "involved in the original response (s.45 Code of Practice, part 5)"
+        )
+    for r in reg.query(
+        "SELECT actor, action, at FROM audit WHERE request_id = ? ORDER BY id", (request_id,)
+    ):
+        if _same_person(reviewer, r["actor"]):
+            raise ReviewerNotIndependent(
+                f"{reviewer} changed {row['reference']} ({r['action']} on {r['at'][:10]}): the "
+                "review must be done by someone not involved in the original response "
+                "(s.45 Code of Practice, part 5)"
+            )
+
+
+def current_review(reg: Any, request_id: int) -> dict | None:
+    return reg.one(
+        "SELECT * FROM reviews WHERE request_id = ? ORDER BY id DESC LIMIT 1", (request_id,)
+    )
+
+
+def open_review(
+    reg: Any,
+    actor: str,
+    reference: str,
+    *,
+    received: dt.date | str,
+    reviewer: str,
+    today: dt.date | str | None = None,
+) -> dict:
+    """Record a request for internal review; returns the review with `warnings` (a list).
+
+    Refused when the request has no response yet, a review is already under way, or the reviewer
+    is not independent. A request asked for more than 40 working days after the response is
+    recorded with a warning (the Code says "should", so it is never refused for that).
+    """
+    from foikit.clock import review_due, review_request_is_late
+
+    today_ = _today(today)
+    received_ = as_date(received, "date the review was asked for")
+    check_not_future(received_, today_, "date the review was asked for")
+    if reviewer is None or not reviewer.strip():
+        raise InvalidRequest("a review needs a reviewer (--reviewer NAME)")
+    cal = _calendar(reg)
+    cal.check(received_)
+    with reg.transaction(actor) as tx:
+        row = get_request_row(reg, reference)
+        if row["responded"] is None:
+            raise InvalidRequest(
+                f"{row['reference']} has had no response yet: an internal review is of a "
+                "response (complaints about delay go to the ICO)"
+            )
+        responded = dt.date.fromisoformat(row["responded"])
+        if received_ < responded:
+            raise InvalidDate(
+                f"the review was asked for on {received_.isoformat()}, before the response "
+                f"({row['responded']})"
+            )
+        existing = current_review(reg, row["id"])
+        if existing is not None and existing["decided"] is None:
+            raise InvalidRequest(
+                f"{row['reference']} already has an internal review under way "
+                f"(asked for {existing['received']}, reviewer {existing['reviewer']})"
+            )
+        if row["status"] != "closed":
+            raise InvalidRequest(
+                f"{row['reference']} is open again: review the fresh response once it is sent"
+            )
+        check_independent(reg, row["id"], reviewer)
+        warnings = []
+        late = review_request_is_late(responded, received_, cal)
+        if late:
+            warnings.append(
+                f"the review was asked for more than 40 working days after the response "
+                f"({row['responded']}); the s.45 Code allows a reasonable refusal, but it is "
+                "recorded"
+            )
+        due = review_due(received_, cal)
+        review = {
+            "request_id": row["id"],
+            "received": received_.isoformat(),
+            "reviewer": reviewer,
+            "due": due.isoformat(),
+            "extended": 0,
+            "late_request": 1 if late else 0,
+        }
+        tx.insert("reviews", review, request_id=row["id"], action="review-open")
+        touch(tx, row["id"])
+    result = _review_dict({**review, "decided": None, "outcome": None, "reasons": None})
+    result["reference"] = row["reference"]
+    result["warnings"] = warnings
+    return result
+
+
+def extend_review(reg: Any, actor: str, reference: str, *, reason: str | None = None) -> dict:
+    """Exceptional cases: 40 working days from receipt, not 20 (s.45 Code of Practice, part 5)."""
+    from foikit.clock import review_due
+
+    cal = _calendar(reg)
+    with reg.transaction(actor) as tx:
+        row = get_request_row(reg, reference)
+        review = _undecided(reg, row)
+        due = review_due(dt.date.fromisoformat(review["received"]), cal, extended=True)
+        changes = {"extended": 1, "due": due.isoformat()}
+        if reason and reason.strip():
+            changes["reasons"] = reason
+        tx.update("reviews", review["id"], changes, request_id=row["id"], action="review-extend")
+        touch(tx, row["id"])
+    return _review_dict({**review, **changes})
+
+
+def _undecided(reg: Any, row: dict) -> dict:
+    review = current_review(reg, row["id"])
+    if review is None:
+        raise ReviewNotFound(f"{row['reference']} has no internal review")
+    if review["decided"] is not None:
+        raise ReviewNotFound(
+            f"the internal review of {row['reference']} was decided on {review['decided']}"
+        )
+    return review
+
+
+def close_review(
+    reg: Any,
+    actor: str,
+    reference: str,
+    *,
+    decided: dt.date | str,
+    outcome: str,
+    reasons: str | None = None,
+    today: dt.date | str | None = None,
+) -> None:
+    """Record the review's outcome. `overturned` reopens the request for a fresh response: its
+    status goes back to open and a `reopen` clock event, dated the decision, restarts the clock."""
+    check_review_outcome(outcome)
+    today_ = _today(today)
+    decided_ = as_date(decided, "review decision date")
+    check_not_future(decided_, today_, "review decision date")
+    cal = _calendar(reg)
+    with reg.transaction(actor) as tx:
+        row = get_request_row(reg, reference)
+        review = _undecided(reg, row)
+        if decided_.isoformat() < review["received"]:
+            raise InvalidDate(
+                f"the review decision {decided_.isoformat()} is before the review was asked for "
+                f"({review['received']})"
+            )
+        tx.update(
+            "reviews",
+            review["id"],
+            {
+                "decided": decided_.isoformat(),
+                "outcome": outcome,
+                "reasons": reasons if reasons and reasons.strip() else review["reasons"],
+            },
+            request_id=row["id"],
+            action="review-close",
+        )
+        if outcome == "overturned":
+            cal.check(decided_)
+            tx.insert(
+                "clock_events",
+                {
+                    "request_id": row["id"],
+                    "kind": "reopen",
+                    "date": decided_.isoformat(),
+                    "detail": (
+                        f"internal review overturned the response of {row['responded']} "
+                        f"({row['outcome']})"
+                    ),
+                    "created_at": tx.at,
+                },
+                request_id=row["id"],
+                action="reopen",
+            )
+            touch(
+                tx,
+                row["id"],
+                {"status": "open", "responded": None, "outcome": None},
+                action="reopen",
+            )
+            _recompute(tx, row["id"], cal)
+        else:
+            touch(tx, row["id"])

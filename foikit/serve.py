@@ -1,0 +1,262 @@
+"""The public disclosure log on Datasette: settings, metadata, and the app.
+
+`make_datasette(path)` builds the Datasette object for the public file that
+`foikit.disclosure.build_public_db` writes; the `foikit serve` command only runs it. The file
+is served immutable and alone (never the register), with arbitrary SQL, database download,
+CSV streaming and ad-hoc facets turned off, and Datasette's introspection pages that show server
+details (/-/databases gives the file's path on disk, /-/versions, /-/plugins, /-/threads...)
+answered with 404.
+
+A small plugin, registered once per process, adds what Datasette lacks for a log:
+- an `exemption` facet over `disclosure_exemptions` (a request can have several exemptions, so it
+  is not a column of `disclosures`), with `?_exemption=` to filter by one;
+- the questions of a request for its page (`row-disclosure-disclosures.html`);
+- the publication date for every page.
+Its hooks act only on a Datasette built here (marked `foikit_log`), so another Datasette in the
+same process is unaffected.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from foikit.errors import FoikitError
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+DATABASE = "disclosure"
+TABLE = "disclosures"
+ASSETS = Path(__file__).parent / "serve_assets"
+OGL_NAME = "Open Government Licence v3.0"
+OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+DEFAULT_OFFICE = "Office of the Police and Crime Commissioner for the West Midlands"
+
+# Introspection pages that help an administrator, not the public; some show server details.
+BLOCKED_PAGES = (
+    "databases",
+    "versions",
+    "plugins",
+    "threads",
+    "actor",
+    "allow-debug",
+    "permissions",
+    "messages",
+    "patterns",
+)
+
+SETTINGS: dict[str, Any] = {
+    "default_allow_sql": False,
+    "allow_download": False,
+    # A streamed CSV of a million rows is a bulk download by another door; one page at a time.
+    "allow_csv_stream": False,
+    # ?_facet= on any column would let anyone run a GROUP BY over every row; the log's own
+    # facets are configured in the metadata and still shown.
+    "allow_facet": False,
+    "suggest_facets": False,
+    "default_page_size": 20,
+    "max_returned_rows": 100,
+    "sql_time_limit_ms": 2000,
+    "facet_time_limit_ms": 1500,
+    # The file never changes while served: let browsers and caches keep pages for an hour.
+    "default_cache_ttl": 3600,
+}
+
+
+class NotADisclosureLog(FoikitError):
+    """The file given to `foikit serve` is missing, or is not a log built by `foikit publish`."""
+
+
+def check_public_file(path: Path) -> dict[str, str]:
+    """The publication details of a log file; refuses anything else, above all the register."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotADisclosureLog(
+            f"no disclosure log at {str(path)!r}: build one with `foikit publish`"
+        )
+    try:
+        conn = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            if "requesters" in tables or "audit" in tables:
+                raise NotADisclosureLog(
+                    f"{str(path)!r} is a register, not a disclosure log: it is never served; "
+                    "run `foikit publish` and serve the file it writes"
+                )
+            if not {TABLE, "publication", "disclosures_fts"} <= tables:
+                raise NotADisclosureLog(
+                    f"{str(path)!r} is not a disclosure log built by `foikit publish`"
+                )
+            info = dict(conn.execute("SELECT key, value FROM publication").fetchall())
+            counts = {
+                t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
+                for t in (TABLE, "questions", "disclosure_exemptions", "publication")
+            }
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        raise NotADisclosureLog(f"{str(path)!r} is not a disclosure log: {e}") from None
+    info.update({f"count:{t}": str(n) for t, n in counts.items()})
+    return info
+
+
+def metadata(
+    *,
+    office: str = DEFAULT_OFFICE,
+    source_url: str | None = None,
+    base_url: str = "",
+) -> dict[str, Any]:
+    """Datasette metadata: title, description, licence, source, tables, facets, the feed."""
+    link = f"{base_url.rstrip('/')}/{DATABASE}/{TABLE}/" if base_url else f"/{DATABASE}/{TABLE}/"
+    return {
+        "title": "Disclosure log",
+        "description": (
+            f"Freedom of Information and Environmental Information requests answered by the "
+            f"{office}, with the questions asked and the answers given. Requesters' names and "
+            "contact details are never published."
+        ),
+        "license": OGL_NAME,
+        "license_url": OGL_URL,
+        "source": office,
+        "source_url": source_url or "",
+        "allow_sql": False,
+        "databases": {
+            DATABASE: {
+                "title": "Disclosure log",
+                "allow_sql": False,
+                "tables": {
+                    TABLE: {
+                        "title": "Disclosures",
+                        "description": "Every request answered, newest first.",
+                        # seq follows the date of response, and searches read its index.
+                        "sort_desc": "seq",
+                        "sortable_columns": ["seq", "responded", "received", "reference"],
+                        "facets": ["year", "outcome", {"exemption": "exemption"}],
+                        "fts_table": "disclosures_fts",
+                        "fts_pk": "seq",
+                        "label_column": "subject",
+                        "size": 20,
+                        "columns": {
+                            "reference": "The request's reference",
+                            "seq": "Position in the log: 1 is the oldest response",
+                            "regime": "FOI (Freedom of Information Act 2000) or EIR "
+                            "(Environmental Information Regulations 2004)",
+                            "received": "Date the request was received",
+                            "responded": "Date of the response",
+                            "year": "Year of the response",
+                            "outcome": "The outcome, as counted in the official FOI statistics",
+                            "in_time": "Answered within the statutory time limit",
+                            "exemptions": "Exemptions applied to any part of the request",
+                            "review_outcome": "Outcome of an internal review, if one was asked for",
+                            "letter_text": "The response letter, without the requester's details",
+                        },
+                    },
+                    "questions": {
+                        "title": "Questions and answers",
+                        "description": "Each question asked, with its answer.",
+                        "sortable_columns": ["reference", "number"],
+                    },
+                    "disclosure_exemptions": {"hidden": True},
+                    "publication": {"hidden": True},
+                },
+                "queries": {
+                    "new_disclosures": {
+                        "title": "New disclosures",
+                        "description": "The 50 most recent responses, as an Atom feed.",
+                        "sql": (
+                            "select 'tag:foikit,' || responded || ':' || reference as atom_id,"
+                            " reference || ': ' || subject as atom_title,"
+                            " responded || 'T00:00:00Z' as atom_updated,"
+                            f" '{link}' || reference as atom_link,"
+                            " outcome || '. ' || subject as atom_content"
+                            f" from {TABLE} order by seq desc limit 50"
+                        ),
+                    }
+                },
+            }
+        },
+    }
+
+
+def make_datasette(
+    path: Path,
+    *,
+    office: str | None = None,
+    source_url: str | None = None,
+    base_url: str | None = None,
+) -> Datasette:
+    """The Datasette app for one disclosure log file, ready to serve.
+
+    The office's name, website and the log's public address come from the file (`foikit
+    publish` stores them from the register's settings); the arguments override them."""
+    from datasette.app import Datasette, DatasetteClient
+    from datasette.database import Database
+
+    path = Path(path).resolve()
+    info = check_public_file(path)
+    _register_plugin()
+    ds = Datasette(
+        [],
+        immutables=[],
+        metadata=metadata(
+            office=office or info.get("office") or DEFAULT_OFFICE,
+            source_url=source_url if source_url is not None else info.get("office_website"),
+            base_url=base_url if base_url is not None else info.get("log_url", ""),
+        ),
+        settings=SETTINGS,
+        template_dir=str(ASSETS / "templates"),
+        static_mounts=[("foikit", str(ASSETS / "static"))],
+        # Known counts and a build id stand in for Datasette's start-up scan of the file: the
+        # unfiltered page then needs no count(*) over a million rows.
+        inspect_data={
+            DATABASE: {
+                "hash": info.get("build", ""),
+                "size": path.stat().st_size,
+                "file": path.name,
+                "tables": {
+                    t: {"count": int(info[f"count:{t}"])}
+                    for t in (TABLE, "questions", "disclosure_exemptions", "publication")
+                },
+            }
+        },
+    )
+    # Datasette adds an in-memory database when given no files; the log is the only database.
+    ds.remove_database("_memory")
+    ds.add_database(Database(ds, path=str(path), is_mutable=False), name=DATABASE)
+    ds.foikit_log = True
+    ds.foikit_publication = info
+    # The in-process client built its routes before the mark above; build it again.
+    ds.client = DatasetteClient(ds)
+    return ds
+
+
+# -- the plugin --------------------------------------------------------------------------------
+
+_REGISTERED = False
+
+
+def _register_plugin() -> None:
+    global _REGISTERED
+    if _REGISTERED:
+        return
+    from datasette.plugins import pm
+
+    from foikit import serve_plugin
+
+    if not pm.is_registered(serve_plugin):
+        pm.register(serve_plugin, name="foikit-disclosure-log")
+    _REGISTERED = True
+
+
+def exemption_filter_sql(values: list[str]) -> tuple[list[str], dict[str, str]]:
+    """WHERE clauses (and their parameters) for `?_exemption=` on the disclosures table."""
+    clauses = []
+    params = {}
+    for i, value in enumerate(values):
+        clauses.append(
+            f"seq in (select seq from disclosure_exemptions where exemption = :exemption_{i})"
+        )
+        params[f"exemption_{i}"] = value
+    return clauses, params

@@ -1,0 +1,328 @@
+"""Each staff form as one call to the library: parse the form fields, call, say what was done.
+
+The same functions the CLI calls (foikit.requests, foikit.reviews, foikit.letters,
+foikit.disclosure), with the logged-in user as the actor. A field the library cannot accept
+raises the library's own FoikitError, so the page shows the same message the CLI prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from foikit.errors import FoikitError, InvalidRequest, NotAuthorised
+from foikit.register import Register
+
+Form = dict[str, list[str]]
+
+LETTER_KINDS = (
+    "acknowledgement",
+    "clarification",
+    "fees",
+    "extension",
+    "response",
+    "refusal",
+    "review-acknowledgement",
+    "review-outcome",
+)
+
+
+def field(form: Form, key: str) -> str:
+    values = form.get(key)
+    return values[0].strip() if values else ""
+
+
+def optional(form: Form, key: str) -> str | None:
+    return field(form, key) or None
+
+
+def required(form: Form, key: str, what: str) -> str:
+    value = field(form, key)
+    if not value:
+        raise InvalidRequest(f"{what} is missing")
+    return value
+
+
+def number(form: Form, key: str, what: str) -> int:
+    value = required(form, key, what)
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidRequest(f"{what} {value!r} is not a whole number") from None
+
+
+@dataclass(frozen=True)
+class Action:
+    capability: str  # see foikit.staff.auth.CAPABILITIES
+    run: Callable[[Register, str, Form, str, dt.date], str]
+
+
+def _answer(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.requests import answer_question
+
+    n = number(form, "number", "the question number")
+    kind = field(form, "kind") or "text"
+    text = optional(form, "text")
+    if kind == "text":
+        answer_question(reg, actor, reference, n, text=text)
+    elif kind == "not-held":
+        answer_question(reg, actor, reference, n, text=text, not_held=True)
+    elif kind == "exempt":
+        section = required(form, "section", "the exemption")
+        answer_question(
+            reg,
+            actor,
+            reference,
+            n,
+            text=text,
+            exemptions=[(section, optional(form, "reason"), optional(form, "public_interest"))],
+            ncnd=field(form, "ncnd") == "1",
+        )
+    else:
+        raise InvalidRequest(f"unknown kind of answer {kind!r}")
+    return f"Question {n} answered"
+
+
+def _clarify(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.requests import clarify
+
+    sent = required(form, "sent", "the date clarification was asked for")
+    clarify(reg, actor, reference, sent=sent, detail=optional(form, "detail"), today=today)
+    return "Clarification asked for: the clock has stopped"
+
+
+def _clarified(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.requests import clarified
+
+    received = required(form, "received", "the date the clarification arrived")
+    clarified(
+        reg, actor, reference, received=received, detail=optional(form, "detail"), today=today
+    )
+    return "Clarification received: 20 working days run again from its receipt"
+
+
+def _fee(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.requests import fee
+
+    sent = required(form, "sent", "the date the fees notice was given")
+    fee(
+        reg,
+        actor,
+        reference,
+        sent=sent,
+        amount=optional(form, "amount"),
+        detail=optional(form, "detail"),
+        today=today,
+    )
+    return "Fees notice recorded: the clock has stopped until the fee is paid"
+
+
+def _fee_paid(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.requests import fee_paid
+
+    paid = required(form, "paid", "the date the fee was received")
+    fee_paid(reg, actor, reference, paid=paid, today=today)
+    return "Fee received: the clock runs again"
+
+
+def _extend(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.requests import extend
+
+    days = optional(form, "days")
+    if days is not None and not days.isdigit():
+        raise InvalidRequest(f"the number of working days {days!r} is not a whole number")
+    extend(
+        reg,
+        actor,
+        reference,
+        reason=required(form, "reason", "the reason for the extension"),
+        days=int(days) if days else None,
+        detail=optional(form, "detail"),
+        today=today,
+    )
+    return "Extension recorded"
+
+
+def _close(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.requests import close_request
+
+    close_request(
+        reg,
+        actor,
+        reference,
+        responded=required(form, "responded", "the response date"),
+        outcome=required(form, "outcome", "the outcome"),
+        today=today,
+    )
+    return "Request closed"
+
+
+def _review_open(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.reviews import open_review
+
+    reviewer = required(form, "reviewer", "the reviewer")
+    open_review(
+        reg,
+        actor,
+        reference,
+        received=required(form, "received", "the date the review was asked for"),
+        reviewer=reviewer,
+        today=today,
+    )
+    return f"Internal review opened, with {reviewer} as reviewer"
+
+
+def request_id(reg: Register, reference: str) -> int:
+    from foikit.requests import request_id as lookup
+
+    return lookup(reg, reference)
+
+
+def _review_close(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.reviews import close_review, current_review
+    from foikit.users import find_user
+
+    # Logged in, the decider is known for certain: only the named reviewer (or an
+    # administrator recording it for them) may decide, so independence holds at the decision too.
+    review = current_review(reg, request_id(reg, reference))
+    user = find_user(reg, actor)
+    if (
+        review is not None
+        and review["decided"] is None
+        and review["reviewer"].strip().casefold() != actor.casefold()
+        and (user is None or user.role != "administrator")
+    ):
+        raise NotAuthorised(
+            f"the review of {reference} is {review['reviewer']}'s to decide, not {actor}'s"
+        )
+    close_review(
+        reg,
+        actor,
+        reference,
+        decided=required(form, "decided", "the date of the decision"),
+        outcome=required(form, "outcome", "the review outcome"),
+        reasons=optional(form, "reasons"),
+        today=today,
+    )
+    return "Internal review decided"
+
+
+ACTIONS: dict[str, Action] = {
+    "answer": Action("work", _answer),
+    "clarify": Action("work", _clarify),
+    "clarified": Action("work", _clarified),
+    "fee": Action("work", _fee),
+    "fee-paid": Action("work", _fee_paid),
+    "extend": Action("work", _extend),
+    "close": Action("work", _close),
+    "review-open": Action("open-review", _review_open),
+    "review-close": Action("decide-review", _review_close),
+}
+
+
+def add(reg: Register, form: Form, actor: str, today: dt.date) -> str:
+    """Log a new request from the form; returns its reference."""
+    from foikit.requests import add_request
+
+    questions = [q.strip() for q in field(form, "questions").splitlines() if q.strip()]
+    if not questions:
+        raise InvalidRequest("a request needs at least one question: one per line")
+    return add_request(
+        reg,
+        actor,
+        received=required(form, "received", "the date received"),
+        subject=required(form, "subject", "the subject"),
+        regime=field(form, "regime") or "foi",
+        questions=questions,
+        requester_name=optional(form, "requester_name"),
+        requester_email=optional(form, "requester_email"),
+        requester_address=optional(form, "requester_address"),
+        handler=optional(form, "handler") or actor,
+        channel=optional(form, "channel"),
+        today=today,
+    )
+
+
+class LetterFailed(FoikitError):
+    pass
+
+
+def letter(
+    reg: Register,
+    reference: str,
+    kind: str,
+    fmt: str,
+    *,
+    actor: str,
+    today: dt.date,
+    published: bool,
+    config: dict[str, Any],
+) -> Path:
+    """Render the letter now (as the CLI's `foikit letter` does) and return the file to send."""
+    from foikit import letters
+
+    if kind not in LETTER_KINDS:
+        raise LetterFailed(f"unknown letter kind {kind!r}: use one of {', '.join(LETTER_KINDS)}")
+    if fmt not in ("docx", "pdf"):
+        raise LetterFailed(f"unknown letter format {fmt!r}: use docx or pdf")
+    from foikit.requests import normalise_reference
+
+    out = letters.responses_dir(config.get("responses")) / letters.letter_filename(
+        normalise_reference(reference), kind, published=published, draft=False
+    )
+    path = letters.render_letter(
+        reg,
+        reference,
+        kind,
+        template_dir=config.get("templates"),
+        out=out,
+        published=published,
+        today=today,
+        actor=actor,
+    )
+    if fmt == "pdf":
+        path = letters.convert_to_pdf(path)
+    return Path(path)
+
+
+def disclosure_path(config: dict[str, Any]) -> Path:
+    """Where the public log is written: beside the register unless configured."""
+    if config.get("disclosure"):
+        return Path(config["disclosure"])
+    return Path(config["register"]).parent / "disclosure.db"
+
+
+def publish(reg: Register, *, config: dict[str, Any], today: dt.date) -> Any:
+    """Build the public log (nothing is written to the register, so no actor is recorded)."""
+    from foikit.disclosure import publish as publish_log
+
+    return publish_log(reg, disclosure_path(config), today=today)
+
+
+def choices() -> dict[str, Any]:
+    """The pickers on the forms, from the registries the law is defined in."""
+    from foikit.clock import EXTENSION_REASONS
+    from foikit.exemptions import EXEMPTIONS
+    from foikit.outcomes import OUTCOMES, REVIEW_OUTCOMES
+    from foikit.regimes import REGIMES, REQUEST_REGIMES
+    from foikit.requests import CHANNELS
+
+    return {
+        "exemptions": list(EXEMPTIONS.values()),
+        "outcomes": OUTCOMES,
+        "review_outcomes": REVIEW_OUTCOMES,
+        "extension_reasons": EXTENSION_REASONS,
+        "regimes": {k: REGIMES[k] for k in REQUEST_REGIMES},
+        "channels": CHANNELS,
+        "letter_kinds": LETTER_KINDS,
+        "pdf": pdf_available(),
+    }
+
+
+def pdf_available() -> bool:
+    import shutil
+
+    return shutil.which("soffice") is not None or shutil.which("libreoffice") is not None

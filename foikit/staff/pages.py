@@ -1,0 +1,392 @@
+"""The staff pages: Datasette route handlers that parse a form, call the library, and render.
+
+No rules live here. Each write calls the same library function as the CLI, with the logged-in
+user as the actor, inside the library's own transaction; a refusal (any FoikitError) is shown
+on the page as the CLI would print it. Writes run in a worker thread with their own Register
+connection, so a slow letter never blocks other officers' pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import threading
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote
+
+from datasette.utils.asgi import Response
+
+from foikit.errors import FoikitError, NotAuthorised, RequestNotFound, StaleRecord
+from foikit.register import Register
+from foikit.staff import PLUGIN_NAME, SESSION_HOURS
+from foikit.staff import actions as staff_actions
+from foikit.staff.auth import can, require, safe_next, session_cookie
+from foikit.staff.board import board, check_fresh, request_detail
+
+# One write at a time from this server, so the freshness check and the write it guards cannot
+# interleave with another officer's (the CLI is also serialised by SQLite's write lock).
+WRITE_LOCK = threading.Lock()
+
+View = Callable[..., Awaitable[Response]]
+
+# Staff pages hold personal data: never cached, never framed by another site.
+PRIVATE_HEADERS = {
+    "cache-control": "private, no-store",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+}
+
+
+# -- plumbing ------------------------------------------------------------------------------
+
+
+def config(datasette: Any) -> dict[str, Any]:
+    return dict(datasette.plugin_config(PLUGIN_NAME) or {})
+
+
+def today(datasette: Any) -> dt.date:
+    """The date the pages work to (a fixed date can be configured for tests and demos)."""
+    fixed = config(datasette).get("today")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+def open_register(datasette: Any) -> Register:
+    return Register(config(datasette)["register"])
+
+
+async def in_thread(datasette: Any, fn: Callable[[Register], Any]) -> Any:
+    """Run `fn(reg)` on a fresh Register in a worker thread (sqlite3 connections are per thread)."""
+
+    def work() -> Any:
+        with open_register(datasette) as reg:
+            return fn(reg)
+
+    return await asyncio.to_thread(work)
+
+
+async def write(datasette: Any, fn: Callable[[Register], Any]) -> Any:
+    def locked(reg: Register) -> Any:
+        with WRITE_LOCK:
+            return fn(reg)
+
+    return await in_thread(datasette, locked)
+
+
+async def render(
+    datasette: Any, request: Any, template: str, context: dict[str, Any], status: int = 200
+) -> Response:
+    actor = request.actor or {}
+    base = {
+        "user": actor.get("id"),
+        "role": actor.get("role"),
+        "can": lambda capability: can(actor, capability),
+        "today": today(datasette),
+    }
+    html = await datasette.render_template(template, {**base, **context}, request=request)
+    return Response.html(html, status=status, headers=dict(PRIVATE_HEADERS))
+
+
+async def form_data(request: Any) -> dict[str, list[str]]:
+    body = await request.post_body()
+    return parse_qs(body.decode("utf-8"), keep_blank_values=True)
+
+
+def first(form: dict[str, list[str]], key: str, default: str = "") -> str:
+    values = form.get(key)
+    return values[0].strip() if values else default
+
+
+def login_redirect(request: Any) -> Response:
+    return Response.redirect("/login?next=" + quote(request.full_path, safe="/"))
+
+
+def status_for(error: FoikitError) -> int:
+    if isinstance(error, NotAuthorised):
+        return 403
+    if isinstance(error, StaleRecord):
+        return 409
+    if isinstance(error, RequestNotFound):
+        return 404
+    return 400
+
+
+# -- login ---------------------------------------------------------------------------------
+
+
+async def login(datasette: Any, request: Any) -> Response:
+    next_url = safe_next(request.args.get("next"))
+    if request.method == "POST":
+        form = await form_data(request)
+        name = first(form, "name")
+        password = form.get("password", [""])[0]
+        next_url = safe_next(first(form, "next"))
+        from foikit.users import LoginFailed, authenticate
+
+        try:
+            user = await in_thread(datasette, lambda reg: authenticate(reg, name, password))
+        except LoginFailed as e:
+            context = {"title": "Log in", "error": str(e), "name": name, "next": next_url}
+            return await render(datasette, request, "staff_login.html", context, 401)
+        response = Response.redirect(next_url)
+        response.set_cookie(
+            "ds_actor",
+            session_cookie(datasette, user.name, SESSION_HOURS),
+            httponly=True,
+            samesite="lax",
+            secure=request.scheme == "https",  # behind an HTTPS proxy, never sent in clear
+        )
+        return response
+    if request.actor:
+        return Response.redirect(next_url)
+    context = {"title": "Log in", "name": "", "next": next_url}
+    return await render(datasette, request, "staff_login.html", context)
+
+
+async def logout(datasette: Any, request: Any) -> Response:
+    if request.method != "POST":
+        return Response.redirect("/")
+    response = Response.redirect("/login")
+    response.set_cookie("ds_actor", "", expires=0, max_age=0)
+    return response
+
+
+# -- board and request page ----------------------------------------------------------------
+
+
+async def board_page(datasette: Any, request: Any) -> Response:
+    if not request.actor:
+        return login_redirect(request)
+    day = today(datasette)
+    rows = await in_thread(datasette, lambda reg: board(reg, day))
+    counts = {
+        key: sum(1 for r in rows if any(t.key == key for t in r.tags))
+        for key in ("overdue", "due-soon", "clarification", "fee", "review")
+    }
+    context = {"title": "Open requests", "rows": rows, "counts": counts}
+    return await render(datasette, request, "staff_board.html", context)
+
+
+async def _request_page(
+    datasette: Any,
+    request: Any,
+    reference: str,
+    *,
+    error: str | None = None,
+    status: int = 200,
+    failed_action: str | None = None,
+    form: dict[str, list[str]] | None = None,
+) -> Response:
+    try:
+        detail = await in_thread(datasette, lambda reg: request_detail(reg, reference))
+    except RequestNotFound as e:
+        return await render(
+            datasette, request, "staff_error.html", {"title": "Not found", "error": str(e)}, 404
+        )
+    context = {
+        "title": f"{reference}: {detail['req']['subject']}",
+        **detail,
+        **staff_actions.choices(),
+        "error": error,
+        "failed_action": failed_action,
+        "form": {k: v[0] for k, v in (form or {}).items() if v},
+    }
+    return await render(datasette, request, "staff_request.html", context, status)
+
+
+async def request_page(datasette: Any, request: Any) -> Response:
+    if not request.actor:
+        return login_redirect(request)
+    return await _request_page(datasette, request, request.url_vars["reference"])
+
+
+async def request_action(datasette: Any, request: Any) -> Response:
+    """POST /requests/REF/ACTION: one lifecycle step, refused when the form is stale."""
+    if not request.actor:
+        return login_redirect(request)
+    reference = request.url_vars["reference"]
+    name = request.url_vars["action"]
+    if request.method != "POST":
+        return Response.redirect(f"/requests/{quote(reference)}")
+    action = staff_actions.ACTIONS.get(name)
+    if action is None:
+        return await render(
+            datasette,
+            request,
+            "staff_error.html",
+            {"title": "Not found", "error": f"there is no action {name!r}"},
+            404,
+        )
+    form = await form_data(request)
+    day = today(datasette)
+
+    def run(reg: Register) -> str:
+        actor = require(request.actor, action.capability)
+        check_fresh(reg, reference, first(form, "version"))
+        return action.run(reg, reference, form, actor, day)
+
+    try:
+        message = await write(datasette, run)
+    except FoikitError as e:
+        return await _request_page(
+            datasette,
+            request,
+            reference,
+            error=str(e),
+            status=status_for(e),
+            failed_action=name,
+            form=form,
+        )
+    datasette.add_message(request, message, datasette.INFO)
+    return Response.redirect(f"/requests/{quote(reference)}")
+
+
+async def new_request(datasette: Any, request: Any) -> Response:
+    if not request.actor:
+        return login_redirect(request)
+    context: dict[str, Any] = {"title": "Log a new request", **staff_actions.choices()}
+    if request.method == "POST":
+        form = await form_data(request)
+        day = today(datasette)
+
+        def run(reg: Register) -> str:
+            actor = require(request.actor, "work")
+            return staff_actions.add(reg, form, actor, day)
+
+        try:
+            reference = await write(datasette, run)
+        except FoikitError as e:
+            context.update(error=str(e), form={k: v[0] for k, v in form.items() if v})
+            return await render(datasette, request, "staff_new.html", context, status_for(e))
+        datasette.add_message(request, f"Logged {reference}", datasette.INFO)
+        return Response.redirect(f"/requests/{quote(reference)}")
+    context["form"] = {"received": today(datasette).isoformat(), "regime": "foi"}
+    return await render(datasette, request, "staff_new.html", context)
+
+
+async def letter_download(datasette: Any, request: Any) -> Response:
+    """POST /requests/REF/letter (kind, format, published): render the letter now and send it."""
+    if not request.actor:
+        return login_redirect(request)
+    reference = request.url_vars["reference"]
+    if request.method != "POST":
+        return Response.redirect(f"/requests/{quote(reference)}")
+    form = await form_data(request)
+    kind = first(form, "kind")
+    fmt = first(form, "format") or "docx"
+    published = first(form, "published") == "1"
+    day = today(datasette)
+    cfg = config(datasette)
+
+    def run(reg: Register) -> Path:
+        actor = require(request.actor, "work")
+        return staff_actions.letter(
+            reg, reference, kind, fmt, actor=actor, today=day, published=published, config=cfg
+        )
+
+    try:
+        path = await write(datasette, run)
+    except FoikitError as e:
+        return await _request_page(
+            datasette,
+            request,
+            reference,
+            error=str(e),
+            status=status_for(e),
+            failed_action="letter",
+        )
+    content_type = (
+        "application/pdf"
+        if fmt == "pdf"
+        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    return Response(
+        path.read_bytes(),
+        content_type=content_type,
+        headers={
+            **PRIVATE_HEADERS,
+            "content-disposition": f'attachment; filename="{path.name}"',
+        },
+    )
+
+
+# -- publishing and users ------------------------------------------------------------------
+
+
+async def publish_page(datasette: Any, request: Any) -> Response:
+    if not request.actor:
+        return login_redirect(request)
+    cfg = config(datasette)
+    day = today(datasette)
+    context: dict[str, Any] = {"title": "Publish the disclosure log"}
+    if request.method == "POST":
+        await form_data(request)
+
+        def run(reg: Register) -> Any:
+            require(request.actor, "publish")
+            return staff_actions.publish(reg, config=cfg, today=day)
+
+        try:
+            context["report"] = await write(datasette, run)
+        except FoikitError as e:
+            context["error"] = str(e)
+            return await render(datasette, request, "staff_publish.html", context, status_for(e))
+    context["out"] = staff_actions.disclosure_path(cfg)
+    return await render(datasette, request, "staff_publish.html", context)
+
+
+async def users_page(datasette: Any, request: Any) -> Response:
+    if not request.actor:
+        return login_redirect(request)
+    from foikit.roles import ROLES
+    from foikit.users import add_user, list_users, set_active, set_role
+
+    context: dict[str, Any] = {"title": "Users", "roles": ROLES}
+    status = 200
+    if not can(request.actor, "manage-users"):
+        context = {"title": "Not allowed", "error": f"{request.actor['id']} may not manage users"}
+        return await render(datasette, request, "staff_error.html", context, 403)
+    if request.method == "POST":
+        form = await form_data(request)
+        what = first(form, "do")
+
+        def run(reg: Register) -> str:
+            actor = require(request.actor, "manage-users")
+            name = first(form, "name")
+            if what == "add":
+                user = add_user(reg, name, first(form, "role"), form["password"][0], actor=actor)
+                return f"Added {user.name} ({user.role})"
+            if what == "role":
+                user = set_role(reg, name, first(form, "role"), actor=actor)
+                return f"{user.name} is now {user.role}"
+            if what in ("disable", "enable"):
+                if what == "disable" and name == actor:
+                    raise NotAuthorised("you cannot disable yourself")
+                set_active(reg, name, what == "enable", actor=actor)
+                return (
+                    f"{name} {'can log in again' if what == 'enable' else 'can no longer log in'}"
+                )
+            raise FoikitError(f"unknown user action {what!r}")
+
+        try:
+            context["message"] = await write(datasette, run)
+        except (FoikitError, KeyError) as e:
+            context["error"] = str(e) if isinstance(e, FoikitError) else "a field is missing"
+            status = status_for(e) if isinstance(e, FoikitError) else 400
+    context["users"] = await in_thread(datasette, list_users)
+    return await render(datasette, request, "staff_users.html", context, status)
+
+
+REF = r"(?P<reference>[A-Za-z0-9][A-Za-z0-9-]*)"
+ROUTES: list[tuple[str, View]] = [
+    (r"^/$", board_page),
+    (r"^/login$", login),
+    (r"^/logout$", logout),
+    (r"^/requests/new$", new_request),
+    (rf"^/requests/{REF}$", request_page),
+    (rf"^/requests/{REF}/letter$", letter_download),
+    (rf"^/requests/{REF}/(?P<action>[a-z-]+)$", request_action),
+    (r"^/publish$", publish_page),
+    (r"^/users$", users_page),
+]

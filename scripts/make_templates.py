@@ -1,0 +1,441 @@
+"""Build the default letter templates in templates/ with python-docx.
+
+    .venv/bin/python scripts/make_templates.py [DIR]
+
+The generated .docx files are committed; officers restyle them in Word (fonts, spacing, a logo)
+without touching code. Rerun this only to change the wording for everyone, then check the
+result with `foikit templates check`.
+
+Tags follow docxtpl: `{%p ... %}` on a paragraph of its own is replaced by the tag, so loops and
+conditions add or drop whole paragraphs; `{{ ... }}` and `{% if %}` inside a paragraph work on
+text. Every value is escaped when rendered, so nothing here needs to escape.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt, RGBColor
+
+ROOT = Path(__file__).resolve().parent.parent
+Item = str | tuple[str, str]
+
+# -- the parts every letter shares ------------------------------------------------------------
+
+LETTERHEAD: list[Item] = [
+    ("office", "{{ office.name }}"),
+    "{%p for line in office.address %}",
+    ("right", "{{ line }}"),
+    "{%p endfor %}",
+    ("right", "Telephone: {{ office.phone }}"),
+    ("right", "Email: {{ office.email }}"),
+    "{%p if office.website %}",
+    ("right", "Website: {{ office.website }}"),
+    "{%p endif %}",
+    "{%p if draft %}",
+    ("draft", "DRAFT: NOT FOR SENDING"),
+    "{%p endif %}",
+    "{%p if published %}",
+    ("note", "Published copy for the disclosure log: the requester's details have been removed."),
+    "{%p endif %}",
+    ("blank", ""),
+    "Our reference: {{ request.reference }}",
+    "Date: {{ today|uk_date }}",
+    ("blank", ""),
+    "{%p if requester %}",
+    ("tight", "{{ requester.name }}"),
+    "{%p for line in requester.address %}",
+    ("tight", "{{ line }}"),
+    "{%p endfor %}",
+    "{%p if requester.email and not requester.address %}",
+    ("tight", "By email: {{ requester.email }}"),
+    "{%p endif %}",
+    ("blank", ""),
+    "{%p endif %}",
+    "Dear {% if requester and requester.name %}{{ requester.name }}{% else %}Applicant{% endif %},",
+    ("bold", "Re: {{ request.subject }}"),
+]
+
+QUESTIONS: list[Item] = [
+    "{%p for q in request.questions %}",
+    ("quote", "{{ q.number }}) {{ q.text }}"),
+    "{%p endfor %}",
+]
+
+ADDRESS_OFFICE: list[Item] = [
+    ("tight", "{{ office.name }}"),
+    "{%p for line in office.address %}",
+    ("tight", "{{ line }}"),
+    "{%p endfor %}",
+    ("tight", "Email: {{ office.email }}"),
+    ("tight", "Telephone: {{ office.phone }}"),
+    ("blank", ""),
+]
+
+ICO_ADDRESS: list[Item] = [
+    ("tight", "{{ ico.name }}"),
+    "{%p for line in ico.address %}",
+    ("tight", "{{ line }}"),
+    "{%p endfor %}",
+    ("tight", "Helpline: {{ ico.helpline }}"),
+    ("tight", "Website: {{ ico.website }}"),
+    ("tight", "Complaints: {{ ico.complaint_url }}"),
+    ("blank", ""),
+]
+
+NO_CHARGE = (
+    "There is no charge for asking for an internal review or for complaining to the "
+    "Information Commissioner."
+)
+
+RIGHT_OF_APPEAL: list[Item] = [
+    ("heading", "Your right to ask for a review and to complain"),
+    "If you are unhappy with the way we have handled your request, you may ask for an internal "
+    "review. Please write to us, by letter or email, within {{ office.review_within_days }} "
+    "working days of the date of our response, quoting your reference {{ request.reference }} "
+    "and saying why you would like a review, to:",
+    *ADDRESS_OFFICE,
+    "We will acknowledge your request for a review and tell you when to expect the outcome. The "
+    "review will be carried out by someone who was not involved in the original response. We aim "
+    "to complete reviews within 20 working days, and in exceptional cases within 40 working days.",
+    "If you remain dissatisfied after the internal review, you have the right to complain to the "
+    "Information Commissioner under {{ regime.complaint_law }}. The Commissioner asks that "
+    "complaints are made within {{ ico.complaint_weeks|words }} weeks of our final response. "
+    "The Information Commissioner's Office can be contacted at:",
+    *ICO_ADDRESS,
+    NO_CHARGE,
+]
+
+SIGN_OFF: list[Item] = [
+    ("blank", ""),
+    "Yours sincerely,",
+    ("blank", ""),
+    ("tight", "{{ office.signatory_name }}"),
+    ("tight", "{{ office.signatory_title }}"),
+    ("tight", "{{ office.name }}"),
+]
+
+# The s.17(1) content for one exemption `e` on question `q` (s.17(1)(a)-(c), s.17(3)).
+EXEMPTION: list[Item] = [
+    "{% if e.section == '12' %}We are not obliged to answer this question because the cost of "
+    "complying would exceed the appropriate limit (section 12 of {{ regime.short }}).{% elif "
+    "e.section in ['14', '14(1)'] %}We are not obliged to answer this question because we "
+    "consider the request vexatious (section 14(1) of {{ regime.short }}).{% elif e.section == "
+    "'14(2)' %}We are not obliged to answer this question because it repeats an earlier request "
+    "(section 14(2) of {{ regime.short }}).{% elif e.ncnd %}We neither confirm nor deny whether "
+    "we hold this information, relying on {{ e.label }} of {{ regime.short }} ({{ e.name }})."
+    "{% else %}We are withholding {% if q.answer %}the rest of {% endif %}this information under "
+    "{{ e.label }} of {{ regime.short }} ({{ e.name }}).{% endif %}"
+    "{% if e.reason %} {{ e.reason }}{% endif %}",
+    "{% if e.refusal %}No public interest test applies to {{ e.label }}.{% elif "
+    "e.public_interest_test %}This is a qualified exemption, so we have considered whether the "
+    "public interest in withholding the information outweighs the public interest in disclosing "
+    "it.{% if e.public_interest %} {{ e.public_interest }}{% endif %}{% else %}This is an "
+    "absolute exemption, so the public interest test does not apply.{% endif %}",
+]
+
+# -- the kinds ------------------------------------------------------------------------------------
+
+ACKNOWLEDGEMENT: list[Item] = [
+    "Thank you for your request for information under {{ regime.act }}, which we received on "
+    "{{ request.received|uk_date }}. We have logged it under the reference "
+    "{{ request.reference }}; please quote it whenever you contact us about this request.",
+    "{%p if request.questions %}",
+    "You asked:",
+    *QUESTIONS,
+    "{%p endif %}",
+    "{%p if request.due %}",
+    "We will respond promptly and in any event by {{ request.due|uk_date }}, "
+    "{{ regime.time_limit }} after the day we received your request."
+    "{% if regime.key != 'sar' %} Working days exclude weekends and the bank holidays of every "
+    "part of the United Kingdom.{% endif %}",
+    "{%p else %}",
+    "The time for our response is paused at the moment; we will write to you separately "
+    "about what we need from you.",
+    "{%p endif %}",
+    "If we need you to clarify your request, or if a fee is payable, we will write to you; the "
+    "time for our response is then paused until we hear from you.",
+    *RIGHT_OF_APPEAL,
+]
+
+CLARIFICATION: list[Item] = [
+    "Thank you for your request for information under {{ regime.act }}, which we received on "
+    "{{ request.received|uk_date }} (our reference {{ request.reference }}).",
+    "Before we can answer it, we need you to clarify it:",
+    ("quote", "{{ event.detail or 'Please tell us more precisely what information you want.' }}"),
+    "Under {{ regime.clarify_law }} we are not obliged to deal with your request until we have "
+    "this further information. The time for our response stopped on {{ event.date|uk_date }}, "
+    "when we asked you for clarification, and a new period of {{ regime.time_limit }} will start "
+    "from the day we receive your reply.",
+    "We are happy to advise and assist you in rewording your request; please contact us at "
+    "{{ office.email }} or on {{ office.phone }}.",
+    "If we do not hear from you within three months of the date of this letter, we will treat "
+    "your request as withdrawn.",
+    *RIGHT_OF_APPEAL,
+]
+
+FEES: list[Item] = [
+    "Thank you for your request for information, which we received on "
+    "{{ request.received|uk_date }} (our reference {{ request.reference }}).",
+    "This letter is a fees notice under section 9 of the Freedom of Information Act 2000. "
+    "A fee of {{ event.amount|money if event.amount else '(amount to be confirmed)' }} is "
+    "payable before we provide the information.",
+    ("bold", "How to pay"),
+    "{{ event.detail or 'Please contact us at ' ~ office.email ~ ' or on ' ~ office.phone ~ "
+    "' to arrange payment, quoting your reference.' }}",
+    "The working days from the date of this notice, {{ event.date|uk_date }}, until the day we "
+    "receive your payment do not count towards the time we have to respond (section 10(2)).",
+    "If the fee is not paid within three months of the date of this notice, that is by "
+    "{{ event.lapses|uk_date }}, we are not obliged to provide the information (section 9(2)) "
+    "and we will close your request.",
+    *RIGHT_OF_APPEAL,
+]
+
+EXTENSION: list[Item] = [
+    "Thank you for your request for information under {{ regime.act }}, which we received on "
+    "{{ request.received|uk_date }} (our reference {{ request.reference }}).",
+    "{%p if event.reason == 'complex' %}",
+    "Your request is complex and voluminous. {% if regime.key == 'sar' %}Article 12(3) of the "
+    "UK General Data Protection Regulation allows us to extend the time for our response by up to "
+    "two further months.{% else %}Regulation 7(1) of the Environmental Information Regulations "
+    "2004 allows us to extend the time for our response to 40 working days.{% endif %} "
+    "We will respond by {{ request.due|uk_date if request.due else 'a date we will confirm' }}.",
+    "{%p else %}",
+    "We hold information within the scope of your request that we believe is exempt under "
+    "{{ event.considering }}. This is a qualified exemption, so we must decide whether the "
+    "public interest in withholding the information outweighs the public interest in disclosing "
+    "it. Section 10(3) of the Freedom of Information Act 2000 allows us such further time as is "
+    "reasonable to decide.",
+    "This letter is our notice under section 17(2) of the Act. We estimate that we will reach "
+    "our decision on the public interest, and send you our response, by "
+    "{{ request.due|uk_date if request.due else 'a date we will confirm' }}.",
+    "{%p endif %}",
+    "If we are able to respond sooner, we will.",
+    *RIGHT_OF_APPEAL,
+]
+
+RESPONSE: list[Item] = [
+    "Thank you for your request for information under {{ regime.act }}, received in this office "
+    "on {{ request.received|uk_date }}. Each of your questions is set out below in your own "
+    "words, followed by our response.",
+    "{%p for q in request.questions %}",
+    ("bold", "Question {{ q.number }}"),
+    ("quote", "{{ q.text }}"),
+    "{%p if q.status == 'answered' %}",
+    "{{ q.answer }}",
+    "{%p elif q.status == 'not-held' %}",
+    "We do not hold this information.{% if q.answer %} {{ q.answer }}{% endif %}",
+    "{%p elif q.status == 'exempt' %}",
+    "{%p if q.answer %}",
+    "{{ q.answer }}",
+    "{%p endif %}",
+    "{%p for e in q.exemptions %}",
+    *EXEMPTION,
+    "{%p endfor %}",
+    "{%p else %}",
+    ("draft", "[No answer recorded yet]"),
+    "{%p endif %}",
+    "{%p endfor %}",
+    "{%p if office.disclosure_log_url %}",
+    "We publish our responses to information requests, without the requester's name or contact "
+    "details, in our disclosure log at {{ office.disclosure_log_url }}.",
+    "{%p endif %}",
+    *RIGHT_OF_APPEAL,
+]
+
+REFUSAL: list[Item] = [
+    "Thank you for your request for information under {{ regime.act }}, received in this office "
+    "on {{ request.received|uk_date }}, in which you asked:",
+    *QUESTIONS,
+    "This letter is our refusal notice under section 17 of {{ regime.act }}. It sets out each "
+    "ground on which we are refusing your request and why it applies.",
+    "{%p for e in exemptions %}",
+    ("bold", "{{ e.label|capitalize }}: {{ e.name }}"),
+    "This applies to question{{ 's' if e.questions|length > 1 else '' }} "
+    "{{ e.questions|join(', ') }}.",
+    "{%p if e.section == '12' %}",
+    "We estimate that the cost of complying with your request would exceed the appropriate "
+    "limit of {{ office.cost_limit|money }}, which represents "
+    "{{ office.cost_limit // office.hourly_rate }} hours of staff "
+    "time at {{ office.hourly_rate|money }} an hour (the Freedom of Information and Data "
+    "Protection (Appropriate Limit and Fees) Regulations 2004). The estimate counts only the time "
+    "needed to find out whether we hold the information and to locate, retrieve and extract it. "
+    "Section 12 of the Act therefore does not oblige us to comply with your request."
+    "{% if e.reason %} {{ e.reason }}{% endif %}",
+    ("bold", "Advice and assistance"),
+    "Under section 16 of the Act we offer the following advice on how you could narrow your "
+    "request so that we may be able to answer it within the limit: "
+    "{{ e.advice or '[advice to be given]' }}",
+    "{%p elif e.section in ['14', '14(1)'] %}",
+    "We consider your request vexatious, so section 14(1) of the Act means we are not obliged to "
+    "comply with it.{% if e.reason %} {{ e.reason }}{% endif %} No public interest test applies "
+    "to section 14.",
+    "{%p elif e.section == '14(2)' %}",
+    "Your request is identical or substantially similar to an earlier request from you which we "
+    "complied with, and a reasonable interval has not passed since then, so section 14(2) of the "
+    "Act means we are not obliged to comply with it.{% if e.reason %} {{ e.reason }}{% endif %} "
+    "No public interest test applies to section 14.",
+    "{%p elif e.ncnd %}",
+    "We neither confirm nor deny whether we hold this information, relying on {{ e.label }} of "
+    "{{ regime.short }} ({{ e.name }}).{% if e.reason %} {{ e.reason }}{% endif %}",
+    "{%p else %}",
+    "We are withholding this information under {{ e.label }} of {{ regime.short }} "
+    "({{ e.name }}).{% if e.reason %} {{ e.reason }}{% endif %}",
+    "{%p endif %}",
+    "{%p if not e.refusal %}",
+    "{% if e.public_interest_test %}This is a qualified exemption, so we have considered whether "
+    "the public interest in withholding the information outweighs the public interest in "
+    "disclosing it.{% if e.public_interest %} {{ e.public_interest }}{% endif %}{% else %}This is "
+    "an absolute exemption, so the public interest test does not apply.{% endif %}",
+    "{%p endif %}",
+    "{%p endfor %}",
+    *RIGHT_OF_APPEAL,
+]
+
+REVIEW_ACKNOWLEDGEMENT: list[Item] = [
+    "Thank you for your request, received on {{ review.received|uk_date }}, for an internal "
+    "review of our response to your request {{ request.reference }}"
+    "{% if request.responded %}, which we sent on {{ request.responded|uk_date }}{% endif %}.",
+    "The review will be carried out by someone who was not involved in the original response. We "
+    "aim to send you the outcome by {{ review.due|uk_date }}, {% if review.extended %}40{% else "
+    "%}20{% endif %} working days after we received your request for a review. If the review "
+    "needs longer in exceptional circumstances we will tell you before then, and it will not take "
+    "more than 40 working days in total.",
+    "{%p if review.late_request %}",
+    "Your request for a review reached us more than {{ office.review_within_days }} working days "
+    "after our response. We have accepted it nonetheless.",
+    "{%p endif %}",
+    ("heading", "Your right to complain to the Information Commissioner"),
+    "If you remain dissatisfied once the review is complete, you have the right to complain to "
+    "the Information Commissioner under {{ regime.complaint_law }}. The Commissioner asks that "
+    "complaints are made within {{ ico.complaint_weeks|words }} weeks of our final response, "
+    "which will be the outcome of this review. The Information Commissioner's Office can be "
+    "contacted at:",
+    *ICO_ADDRESS,
+    NO_CHARGE,
+]
+
+REVIEW_OUTCOME: list[Item] = [
+    "We have completed the internal review, which you asked for on "
+    "{{ review.received|uk_date }}, of our response to your request {{ request.reference }}"
+    "{% if request.responded %}, sent on {{ request.responded|uk_date }}{% endif %}. The review "
+    "was carried out by someone who was not involved in the original response"
+    "{% if review.decided %}, and was decided on {{ review.decided|uk_date }}{% endif %}.",
+    ("bold", "Decision"),
+    "{% if review.outcome == 'upheld' %}The review upholds our original response.{% elif "
+    "review.outcome == 'partly-upheld' %}The review upholds our original response in part."
+    "{% elif review.outcome == 'overturned' %}The review does not uphold our original response. "
+    "We will send you a fresh response{% if request.due and request.status == 'open' %} by "
+    "{{ request.due|uk_date }}{% endif %}.{% else %}[The review has not been decided yet.]"
+    "{% endif %}",
+    ("bold", "Reasons"),
+    "{{ review.reasons or '[reasons to be given]' }}",
+    ("heading", "Your right to complain to the Information Commissioner"),
+    "If you remain dissatisfied, you have the right to complain to the Information Commissioner "
+    "under {{ regime.complaint_law }}. This letter is our final response: the Commissioner asks "
+    "that complaints are made within {{ ico.complaint_weeks|words }} weeks of it. The "
+    "Information Commissioner's Office can be contacted at:",
+    *ICO_ADDRESS,
+    "There is no charge for complaining to the Information Commissioner.",
+]
+
+KINDS: dict[str, list[Item]] = {
+    "acknowledgement": ACKNOWLEDGEMENT,
+    "clarification": CLARIFICATION,
+    "fees": FEES,
+    "extension": EXTENSION,
+    "response": RESPONSE,
+    "refusal": REFUSAL,
+    "review-acknowledgement": REVIEW_ACKNOWLEDGEMENT,
+    "review-outcome": REVIEW_OUTCOME,
+}
+
+# -- building the documents ---------------------------------------------------------------------
+
+
+def _style(doc: DocumentObject) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(11)
+    normal.paragraph_format.space_after = Pt(8)
+    for section in doc.sections:
+        section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
+        section.top_margin = section.bottom_margin = Cm(2.0)
+        section.left_margin = section.right_margin = Cm(2.5)
+
+
+def _add(doc: DocumentObject, item: Item) -> None:
+    style, text = ("plain", item) if isinstance(item, str) else item
+    p = doc.add_paragraph()
+    run = p.add_run(text)
+    fmt = p.paragraph_format
+    if style in ("right", "office"):
+        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        fmt.space_after = Pt(0)
+    if style == "office":
+        run.bold = True
+        run.font.size = Pt(13)
+    if style in ("tight", "blank"):
+        fmt.space_after = Pt(0)
+    if style == "bold":
+        run.bold = True
+    if style == "heading":
+        run.bold = True
+        run.font.size = Pt(12)
+        fmt.space_before = Pt(12)
+    if style == "quote":
+        run.italic = True
+        fmt.left_indent = Cm(1)
+    if style == "draft":
+        run.bold = True
+        run.font.size = Pt(16)
+        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if style == "note":
+        run.italic = True
+        run.font.size = Pt(9)
+
+
+def _footer(doc: DocumentObject) -> None:
+    section = doc.sections[0]
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    mark = header.add_run("{% if draft %}DRAFT{% endif %}")
+    mark.bold = True
+    mark.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = footer.add_run(
+        "{{ office.name }}, {{ office.address|join(', ') }} · Our reference {{ request.reference }}"
+    )
+    run.font.size = Pt(8)
+
+
+def build(kind: str, body: list[Item]) -> DocumentObject:
+    doc = Document()
+    _style(doc)
+    _footer(doc)
+    doc.core_properties.title = f"OPCC letter: {kind}"
+    doc.core_properties.author = "foikit"
+    # A fresh Document() starts with no paragraphs; everything is ours.
+    for item in [*LETTERHEAD, *body, *SIGN_OFF]:
+        _add(doc, item)
+    return doc
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1]) if len(argv) > 1 else ROOT / "templates"
+    out.mkdir(parents=True, exist_ok=True)
+    for kind, body in KINDS.items():
+        path = out / f"{kind}.docx"
+        build(kind, body).save(str(path))
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

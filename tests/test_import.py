@@ -1,0 +1,358 @@
+"""Import of a spreadsheet register, and export back out: round trips, messy cells, bad rows."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from reports_casebook import TODAY, make_casebook_db
+
+from foikit.importer import (
+    RowsRejected,
+    clean_email,
+    export_csv,
+    import_csv,
+    parse_mapping,
+    parse_uk_date,
+)
+from foikit.register import Register
+from foikit.setup import init_register
+from foikit.stats import register_stats
+
+UK_DATES = [
+    ("2021-06-05", dt.date(2021, 6, 5), "ISO"),
+    ("05/06/2021", dt.date(2021, 6, 5), "UK numeric: day first"),
+    ("5/6/21", dt.date(2021, 6, 5), "short day, month and year"),
+    ("05-06-2021", dt.date(2021, 6, 5), "hyphens"),
+    ("05.06.2021", dt.date(2021, 6, 5), "dots"),
+    ("5 June 2021", dt.date(2021, 6, 5), "as letters write it"),
+    ("5th June 2021", dt.date(2021, 6, 5), "with an ordinal"),
+    ("5 Jun 2021", dt.date(2021, 6, 5), "short month"),
+    ("05-Jun-21", dt.date(2021, 6, 5), "Excel's dd-mmm-yy"),
+    ("  5  June  2021 ", dt.date(2021, 6, 5), "stray spaces"),
+    ("2021-06-05 00:00:00", dt.date(2021, 6, 5), "a spreadsheet's date-time at midnight"),
+    ("1 Sept 2021", dt.date(2021, 9, 1), "Sept"),
+]
+
+
+@pytest.mark.parametrize("text, expected, why", UK_DATES, ids=[c[2] for c in UK_DATES])
+def test_uk_dates(text, expected, why):
+    assert parse_uk_date(text) == expected, why
+
+
+BAD_DATES = [
+    ("31/02/2021", "not a real date", "no 31 February"),
+    ("06/13/2021", "not a real date", "US month-first is not guessed"),
+    ("June 5 2021", "not a date", "month first is not a UK date"),
+    ("soon", "not a date", "words"),
+    ("5 Juin 2021", "not a date", "not an English month"),
+]
+
+
+@pytest.mark.parametrize("text, message, why", BAD_DATES, ids=[c[2] for c in BAD_DATES])
+def test_bad_dates(text, message, why):
+    with pytest.raises(Exception, match=message):
+        parse_uk_date(text)
+
+
+EMAILS = [
+    (" a.person@example.org ", "a.person@example.org", "surrounding spaces"),
+    ("mailto:a.person@example.org", "a.person@example.org", "a mailto: link"),
+    ("MAILTO:a.person@example.org?subject=FOI", "a.person@example.org", "mailto with a query"),
+    ("A Person <a.person@example.org>", "a.person@example.org", "display name"),
+    ("a.person @ example.org", "a.person@example.org", "spaces inside"),
+]
+
+
+@pytest.mark.parametrize("text, expected, why", EMAILS, ids=[c[2] for c in EMAILS])
+def test_clean_email(text, expected, why):
+    assert clean_email(text) == expected, why
+
+
+def write_csv(path, rows, header=None):
+    header = header or list(dict.fromkeys(k for r in rows for k in r))
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def counts(reg):
+    return {
+        t: reg.scalar(f"SELECT COUNT(*) FROM {t}")
+        for t in ("requests", "requesters", "questions", "answers", "answer_exemptions", "audit")
+    }
+
+
+MESSY = [
+    {
+        "Date received": "05/06/2021",
+        "Title": "Domestic Homicide Reviews",
+        "Requester Name": "A Person",
+        "E-mail": "  MAILTO:A.Person@Example.ORG ",
+        "Question 1": "How many CSPs are there?",
+    },
+    {
+        "Date received": "7 June 2021",
+        "Title": "Grants to CSPs",
+        "Requester Name": "B Person",
+        "E-mail": "",
+        "Requester address": "1 High Street\nBirmingham\nB1 1AA",
+        "Date responded": "10/06/2021",
+        "Outcome": "Granted-in-full",
+        "Question 1": "How much?",
+        "Answer 1": "£15,000 each.",
+    },
+    {
+        "Date received": "2021-06-08",
+        "Title": "Names of staff",
+        "Requester Name": "C Person",
+        "E-mail": "C Person <c.person@EXAMPLE.org>",
+        "Date responded": "9 Jul 2021",
+        "Outcome": "withheld-in-full",
+        "Question 1": "Who works there?",
+        "Exemptions 1": "s.40(2): personal data of staff below senior level",
+        "Handler": "",
+    },
+]
+MAP = (
+    "received=Date received",
+    "subject=Title",
+    "requester_email=E-mail",
+    "responded=Date responded",
+)
+
+
+def test_a_messy_spreadsheet_imports(register, tmp_path):
+    path = write_csv(tmp_path / "old.csv", MESSY)
+    report = import_csv(register, "importer", path, mapping=parse_mapping(MAP), today=TODAY)
+    assert report.imported == ["FOI-2021-0001", "FOI-2021-0002", "FOI-2021-0003"]
+    rows = register.query(
+        "SELECT r.reference, r.received, r.status, r.responded, r.outcome, r.handler, r.due,"
+        " p.name, p.email, p.address FROM requests r JOIN requesters p ON p.id = r.requester_id"
+        " ORDER BY r.id"
+    )
+    assert [(r["received"], r["status"], r["responded"], r["outcome"]) for r in rows] == [
+        ("2021-06-05", "open", None, None),
+        ("2021-06-07", "closed", "2021-06-10", "granted-in-full"),
+        ("2021-06-08", "closed", "2021-07-09", "withheld-in-full"),
+    ]
+    # The mailto:, the spaces and the display name go; the domain is lower-cased.
+    assert [r["email"] for r in rows] == ["A.Person@example.org", None, "c.person@example.org"]
+    assert rows[1]["address"] == "1 High Street\nBirmingham\nB1 1AA"
+    assert rows[2]["handler"] is None, "a blank cell is no handler"
+    # Received on Saturday 5 June 2021: day one is Monday 7 June, due 2 July (s.10(6)).
+    assert rows[0]["due"] == "2021-07-02"
+    section = register.scalar("SELECT section FROM answer_exemptions")
+    assert section == "40(2)", "s.40(2) is stored in its canonical form"
+
+
+def test_every_change_is_audited_and_the_file_named(register, tmp_path):
+    path = write_csv(tmp_path / "old.csv", MESSY)
+    before = register.scalar("SELECT MAX(id) FROM audit")
+    import_csv(register, "importer", path, mapping=parse_mapping(MAP), today=TODAY)
+    audit = register.query("SELECT * FROM audit WHERE id > ? ORDER BY id", (before,))
+    assert {a["actor"] for a in audit} == {"importer"}
+    assert {a["action"] for a in audit} == {"import"}
+    per_request = [a for a in audit if a["table_name"] == "requests"]
+    assert len(per_request) == 3
+    summary = json.loads(audit[-1]["new"])
+    assert (audit[-1]["table_name"], summary["file"], summary["imported"]) == (None, "old.csv", 3)
+
+
+BAD_ROWS = [
+    ({"received": "31/02/2021"}, "not a real date", "an impossible date"),
+    ({"received": ""}, "received is blank", "no date of receipt"),
+    ({"subject": "  "}, "subject is blank", "no subject"),
+    ({"received": "2030-01-01"}, "in the future", "a date in the future"),
+    ({"requester_email": "not-an-email", "requester_address": ""}, "not valid", "bad email"),
+    ({"requester_name": ""}, "requester's name", "no name for an open request"),
+    ({"outcome": "granted"}, "unknown outcome", "not an outcome"),
+    ({"responded": "2021-06-10"}, "both responded and outcome", "responded with no outcome"),
+    ({"responded": "2021-06-01", "outcome": "withdrawn"}, "before received", "answered first"),
+    ({"regime": "foia"}, "unknown regime", "not a regime"),
+    ({"channel": "pigeon"}, "unknown channel", "not a channel"),
+    ({"exemptions_1": "31(1)(a): prejudice"}, "public interest", "qualified without the test"),
+    ({"exemptions_1": "99"}, "unknown exemption", "no section 99"),
+    (
+        {"responded": "2021-06-10", "outcome": "granted-in-full", "exemptions_1": "40(2)"},
+        "granted in full, but",
+        "the outcome disagrees with the answers",
+    ),
+    (
+        {"responded": "2021-06-10", "outcome": "not-held"},
+        "question 1 has no answer",
+        "closed with a question unanswered",
+    ),
+    ({"reference": "FOI-2021-0001"}, "already in the register", "a reference used twice"),
+    ({"reference": "EIR-2021-0009"}, "should start FOI-", "the reference of another regime"),
+    ({"events": "pause 2021-06-06"}, "unknown clock event", "not a clock event"),
+    ({"review_received": "2021-06-20"}, "a review is of a response", "review of nothing"),
+]
+GOOD = {
+    "reference": "",
+    "received": "2021-06-05",
+    "subject": "A subject",
+    "requester_name": "A Person",
+    "requester_email": "a@example.org",
+    "requester_address": "",
+    "question_1": "A question?",
+}
+
+
+@pytest.mark.parametrize("change, message, why", BAD_ROWS, ids=[c[2] for c in BAD_ROWS])
+def test_a_bad_row_is_reported_and_nothing_is_imported(register, tmp_path, change, message, why):
+    rows = [
+        {**GOOD, "reference": "FOI-2021-0001"},
+        {**GOOD, **change},
+        {**GOOD, "subject": "Another good one"},
+    ]
+    path = write_csv(tmp_path / "bad.csv", rows, header=list(dict.fromkeys([*GOOD, *change])))
+    before = counts(register)
+    with pytest.raises(RowsRejected) as info:
+        import_csv(register, "importer", path, today=TODAY)
+    problems = info.value.report.problems
+    assert [p.row for p in problems] == [3], why
+    assert message in problems[0].message, why
+    assert counts(register) == before, "nothing half-imported"
+
+
+def test_skip_bad_imports_the_rest_and_reports_the_bad(register, tmp_path):
+    rows = [GOOD, {**GOOD, "received": "soon"}, {**GOOD, "subject": "Second"}]
+    path = write_csv(tmp_path / "some-bad.csv", rows)
+    report = import_csv(register, "importer", path, skip_bad=True, today=TODAY)
+    assert [(p.row, "not a date" in p.message) for p in report.problems] == [(3, True)]
+    assert register.scalar("SELECT COUNT(*) FROM requests") == 2
+    assert report.imported == ["FOI-2021-0001", "FOI-2021-0002"]
+
+
+def test_dry_run_writes_nothing(register, tmp_path):
+    path = write_csv(tmp_path / "old.csv", MESSY)
+    before = counts(register)
+    report = import_csv(
+        register, "importer", path, mapping=parse_mapping(MAP), dry_run=True, today=TODAY
+    )
+    assert len(report.imported) == 3
+    assert counts(register) == before
+
+
+def test_a_file_without_the_needed_columns_says_so(register, tmp_path):
+    path = write_csv(tmp_path / "old.csv", MESSY)
+    with pytest.raises(Exception, match="no received or subject column"):
+        import_csv(register, "importer", path, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "pair, message",
+    [
+        ("received", "FIELD=COLUMN"),
+        ("colour=Colour", "unknown field"),
+        ("received=No such column", "no column"),
+    ],
+)
+def test_bad_mappings(register, tmp_path, pair, message):
+    path = write_csv(tmp_path / "old.csv", MESSY)
+    with pytest.raises(Exception, match=message):
+        import_csv(register, "importer", path, mapping=parse_mapping([pair]), today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def casebook_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("casebook") / "register.db"
+    make_casebook_db(path)
+    return path
+
+
+def _export(path) -> str:
+    with Register(path) as reg:
+        out = io.StringIO()
+        export_csv(reg, out)
+        return out.getvalue()
+
+
+def test_import_round_trips_an_export(casebook_path, tmp_path):
+    first = _export(casebook_path)
+    (tmp_path / "export.csv").write_text(first, encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    init_register(fresh, load_reference=True, actor="test.setup")
+    with Register(fresh) as reg:
+        report = import_csv(reg, "importer", tmp_path / "export.csv", today=TODAY)
+        assert (len(report.imported), report.problems, report.warnings) == (10, [], [])
+    assert _export(fresh) == first
+    # ICO cases are not in the spreadsheet; every other figure survives the round trip.
+    with Register(casebook_path) as a, Register(fresh) as b:
+        before = register_stats(a, today=TODAY, by="month")
+        after = register_stats(b, today=TODAY, by="month")
+    for stats in (before, after):
+        stats.pop("ico")
+        for period in stats["periods"]:
+            period.pop("ico")
+    assert after == before
+
+
+def test_cli_import_reports_every_bad_row_then_one_error(register, tmp_path, invoke):
+    rows = [GOOD, {**GOOD, "received": "31/02/2021"}, {**GOOD, "outcome": "granted"}]
+    path = write_csv(tmp_path / "bad.csv", rows)
+    result = invoke("import", path)
+    assert result.exit_code == 1
+    lines = [line.strip() for line in result.output.strip().splitlines()]
+    assert lines[0].startswith("row 3: received: '31/02/2021' is not a real date")
+    assert lines[1].startswith("row 4: unknown outcome 'granted'")
+    assert lines[-1].startswith("Error: 2 of 3 rows cannot be imported, so nothing was imported")
+    assert register.scalar("SELECT COUNT(*) FROM requests") == 0
+
+
+def test_cli_import_dry_run_and_export(register, tmp_path, invoke):
+    path = write_csv(tmp_path / "old.csv", MESSY)
+    args = [f"--map={pair}" for pair in MAP]
+    result = invoke("import", path, *args, "--dry-run", "--today", "2024-05-01")
+    assert result.exit_code == 0, result.output
+    assert "Would import 3 of 3 rows" in result.output
+    assert register.scalar("SELECT COUNT(*) FROM requests") == 0
+    result = invoke("import", path, *args, "--by", "j.smith", "--today", "2024-05-01")
+    assert "Imported 3 of 3 rows" in result.output
+    assert register.scalar("SELECT DISTINCT actor FROM audit WHERE action = 'import'") == "j.smith"
+    result = invoke("export", "--csv", "--out", tmp_path / "out.csv")
+    assert result.output.strip() == f"Exported 3 requests to {tmp_path / 'out.csv'}"
+    with open(tmp_path / "out.csv", encoding="utf-8", newline="") as f:
+        exported = list(csv.DictReader(f))
+    assert [r["reference"] for r in exported] == ["FOI-2021-0001", "FOI-2021-0002", "FOI-2021-0003"]
+    assert exported[2]["exemptions_1"] == "40(2): personal data of staff below senior level"
+    records = json.loads(invoke("export").output)
+    assert records[1]["questions"][0]["answer"] == "£15,000 each."
+
+
+SAME_AS_REQUEST_ADD = [
+    ("a.person@example.org", "plain"),
+    ("A.Person@Example.ORG", "capitals: the domain is lower-cased, the local part kept"),
+    ("o'brien+foi@sub.example.co.uk", "apostrophe, plus and a subdomain"),
+    ("a@bücher.example", "an internationalised domain"),
+    ("jörg@example.org", "a non-ASCII local part goes to the validator"),
+    ('"quoted local"@example.org', "a quoted local part goes to the validator"),
+    ("a..b@example.org", "two dots: refused"),
+    (".a@example.org", "a leading dot: refused"),
+    ("a@example", "no dot in the domain: refused"),
+    ("a@localhost", "a special-use domain: refused"),
+    ("a@-example.org", "a label starting with a hyphen: refused"),
+    ("@example.org", "no local part: refused"),
+    ("a" * 65 + "@example.org", "a local part over 64 characters: refused"),
+    ("a@" + ".".join(["b" * 60] * 4) + ".org", "an address over 254 characters: refused"),
+]
+
+
+@pytest.mark.parametrize("text, why", SAME_AS_REQUEST_ADD, ids=[c[1] for c in SAME_AS_REQUEST_ADD])
+def test_the_fast_email_check_is_request_adds_own(text, why):
+    from foikit.importer import normalise_email_fast
+    from foikit.requesters import normalise_email
+
+    def outcome(check):
+        try:
+            return ("ok", check(text))
+        except Exception as e:
+            return ("error", str(e))
+
+    assert outcome(normalise_email_fast) == outcome(normalise_email), why
