@@ -21,8 +21,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from foikit.casework import load_calendar
 from foikit.register import Register
-from foikit.requests import _calendar, add_request, list_requests, show_request
+from foikit.requests import add_request, list_requests, show_request
 from foikit.setup import init_register
 
 TODAY = dt.date(2024, 11, 29)
@@ -36,7 +37,7 @@ def build(path: Path, n: int) -> None:
     init_register(path, load_reference=True, actor="bench")
     rng = random.Random(4)
     with Register(path) as reg:
-        cal = _calendar(reg)
+        cal = load_calendar(reg)
         first = dt.date(2012, 1, 3).toordinal()
         days = sorted(rng.randrange(first, TODAY.toordinal()) for _ in range(n))
         seqs: dict[tuple[str, int], int] = {}
@@ -99,7 +100,7 @@ def main(n: int) -> None:
         build(path, n)
         print(f"built a register of {n:,} requests in {time.perf_counter() - start:.1f} s")
         with Register(path) as reg:
-            cal = _calendar(reg)
+            cal = load_calendar(reg)
             today = TODAY.isoformat()
             within = add_working_days(TODAY, 5, cal).isoformat()
             cases: list[tuple[str, dict, Callable[[dict], bool]]] = [

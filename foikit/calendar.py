@@ -16,9 +16,13 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import FoikitError, HolidayError
+
+if TYPE_CHECKING:  # numpy is imported only by the bulk clock, never on `foikit deadline`'s path
+    import numpy as np
+    from numpy.typing import NDArray
 
 NATIONS = ("ENG", "WLS", "SCT", "NIR")
 # The years `foikit init` loads: wide enough for old requests and several years ahead.
@@ -133,6 +137,7 @@ class Calendar:
     _through: list[int] = field(init=False, repr=False, compare=False)
     _first_count: int = field(init=False, repr=False, compare=False)
     _days: list[int] = field(init=False, repr=False, compare=False)
+    _arrays: list[Any] = field(init=False, repr=False, compare=False)  # table() in numpy, once
 
     def __post_init__(self) -> None:
         by_date = {h.date: h for h in self.holidays}
@@ -150,6 +155,7 @@ class Calendar:
         set_(self, "_sorted_dates", sorted(by_date))
         set_(self, "_weekday_ordinals", sorted(d.toordinal() for d in by_date if d.weekday() < 5))
         set_(self, "_nations", {})
+        set_(self, "_arrays", [])
         self._build_table(first, last)
 
     def _build_table(self, first: int, last: int) -> None:
@@ -278,6 +284,19 @@ class Calendar:
         (lo, through, first_count, days) where through[o - lo] is `working_days_through(o)` and
         days[k - first_count] is `nth_working_day(k)`, each list empty when there is no table."""
         return self._lo, self._through, self._first_count, self._days
+
+    def table_arrays(self) -> tuple[int, NDArray[np.int64], int, NDArray[np.int64]]:
+        """`table()` as numpy int64 arrays, built on first use and kept: the bulk clock looks up a
+        whole register in them at once. numpy is imported here, not at module level."""
+        if not self._arrays:
+            import numpy as np
+
+            lo, through, first, days = self.table()
+            self._arrays.append(
+                (lo, np.array(through, dtype=np.int64), first, np.array(days, dtype=np.int64))
+            )
+        cached: tuple[int, NDArray[np.int64], int, NDArray[np.int64]] = self._arrays[0]
+        return cached
 
     def _count_by_bisect(self, ordinal: int) -> int:
         return _weekdays_through(ordinal) - bisect_right(self._weekday_ordinals, ordinal)

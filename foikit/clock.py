@@ -401,6 +401,9 @@ def due_dates(
                 if k < n_days:
                     append(fromordinal(days[k]))
                     continue
+        if not events:  # subject access, or beyond the table: the statutory date itself
+            append(_period_due(received, get_regime(regime), cal, nation))
+            continue
         append(request_deadline(received, regime, events, cal, nation=nation, explain=False).due)
     return out
 

@@ -68,6 +68,12 @@ CREATE TABLE publication (
     key TEXT PRIMARY KEY,
     value TEXT
 );
+CREATE TABLE facet_counts (         -- the facets of the whole log, counted once at publish
+    facet TEXT NOT NULL,            -- year | outcome | exemption
+    value,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (facet, value)
+);
 """
 
 # Rows arrive in any order: they are staged in memory, then written in order of response.
@@ -81,7 +87,8 @@ CREATE TEMP TABLE incoming_exemptions (reference TEXT, exemption TEXT);
 
 # Built after the rows are in: one sort per index instead of a b-tree insert per row.
 PUBLIC_INDEXES = """
-CREATE UNIQUE INDEX disclosures_seq ON disclosures (seq, year, outcome);
+CREATE UNIQUE INDEX disclosures_seq ON disclosures (seq);
+CREATE INDEX disclosures_seq_facets ON disclosures (seq, year, outcome);
 CREATE INDEX disclosures_responded ON disclosures (responded);
 CREATE INDEX disclosures_year_outcome ON disclosures (year, outcome);
 CREATE INDEX disclosures_outcome_year ON disclosures (outcome, year);
@@ -329,6 +336,7 @@ def _write(
             """
         )
         conn.execute("INSERT INTO disclosures_fts (disclosures_fts) VALUES ('optimize')")
+        conn.execute(FACET_COUNTS)
         conn.executemany(
             "INSERT INTO publication VALUES (?, ?)",
             [
@@ -345,6 +353,16 @@ def _write(
         raise PublishError(f"could not write the disclosure log: {e}") from None
     finally:
         conn.close()
+
+
+FACET_COUNTS = """
+INSERT INTO facet_counts (facet, value, count)
+SELECT 'year', year, count(*) FROM disclosures WHERE year IS NOT NULL GROUP BY year
+UNION ALL
+SELECT 'outcome', outcome, count(*) FROM disclosures WHERE outcome IS NOT NULL GROUP BY outcome
+UNION ALL
+SELECT 'exemption', exemption, count(*) FROM disclosure_exemptions GROUP BY exemption
+"""
 
 
 def _statements(script: str) -> list[str]:

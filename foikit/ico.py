@@ -9,8 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from foikit.casefile import ico_dict
+from foikit.casework import (
+    as_date,
+    check_not_future,
+    check_text,
+    get_request_row,
+    resolve_today,
+    touch,
+)
 from foikit.errors import FoikitError, InvalidDate, InvalidRequest
-from foikit.requests import _ico_dict, _today, as_date, check_not_future, get_request_row, touch
 
 ICO_DECISIONS: dict[str, str] = {
     "upheld": "Complaint upheld: the authority got it wrong",
@@ -55,7 +63,8 @@ def open_complaint(
     Warns (never refuses: the Commissioner decides what to accept) when the requester did not
     ask for an internal review first, or complained more than six weeks after the final response.
     """
-    today_ = _today(today)
+    today_ = resolve_today(today)
+    check_text("ICO case details", case_reference, notes)
     if case_reference is None or not case_reference.strip():
         raise InvalidRequest("an ICO complaint needs the ICO's case reference (--case-reference)")
     complained_ = as_date(complained, "date of the complaint")
@@ -110,7 +119,7 @@ def open_complaint(
         }
         tx.insert("ico_cases", case, request_id=row["id"], action="ico-open")
         touch(tx, row["id"])
-    result = _ico_dict({**case, "decision_notice": None, "decided": None, "decision": None})
+    result = ico_dict({**case, "decision_notice": None, "decided": None, "decision": None})
     result["reference"] = row["reference"]
     result["warnings"] = warnings
     return result
@@ -131,7 +140,8 @@ def decide(
     """Record the ICO's decision (and its decision notice reference, e.g. IC-123456-A1B2) on the
     request's undecided case (or the one named by `case_reference`)."""
     check_decision(decision)
-    today_ = _today(today)
+    check_text("ICO decision details", notice, case_reference, notes)
+    today_ = resolve_today(today)
     decided_ = as_date(decided, "date of the ICO decision")
     check_not_future(decided_, today_, "date of the ICO decision")
     with reg.transaction(actor) as tx:
@@ -167,4 +177,4 @@ def decide(
             changes["notes"] = notes
         tx.update("ico_cases", case["id"], changes, request_id=row["id"], action="ico-decide")
         touch(tx, row["id"])
-    return _ico_dict({**case, **changes})
+    return ico_dict({**case, **changes})

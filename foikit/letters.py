@@ -1,18 +1,12 @@
-"""Letters: the template context built from the register, and docx rendering that is safe with
-any input.
+"""Letters: the kinds, the template context built from the register, and rendering a letter.
 
-A template is a Word document with Jinja tags (docxtpl's dialect: `{%p for ... %}` on a
-paragraph of its own, `{%tr %}` for table rows). Rendering uses a sandboxed Jinja environment
-with autoescape (so `&` and `<` in a requester's words reach the XML escaped, never as markup)
-and StrictUndefined (so a missing variable is an error naming it, never a blank). Requester
-text is only ever a value; officer-written answer text may use the register
-(`{{ figure('dhr', 'claimed', area='Sandwell', period='2019-20') }}`) and is evaluated first,
-in the same sandbox, as plain text, then put into the letter as a value.
-
-Each template is parsed once per file version: the zip members are kept in memory, the XML
-parts that carry tags are patched the docxtpl way and compiled once, and a letter is a Jinja
-render of those parts written straight into a new zip. docxtpl's own `render` reloads and
-re-parses the whole document with python-docx on every call; bench/letters.py measures both.
+The context is CONTRACT.md's "Letter template context" plus a few names of foikit's own
+(CONTEXT_NAMES). Requester text is only ever a value; officer-written answer text may use the
+register (`{{ figure('dhr', 'claimed', area='Sandwell', period='2019-20') }}`) and is evaluated
+first, in the same sandbox as the letter, as plain text, then put into the letter as a value.
+Before a letter is written it is checked against what the law needs for its kind (a response
+answers every question; a s.17(2) notice names the exemption; ...); a draft never is.
+Rendering itself lives in foikit.docx_render, PDF conversion in foikit.conversion.
 """
 
 from __future__ import annotations
@@ -20,27 +14,34 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-import re
-import shutil
-import subprocess
-import tempfile
-import uuid
-import zipfile
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from foikit.errors import (
-    ConversionError,
-    FoikitError,
-    MissingAnswer,
-    TemplateError,
+from foikit.conversion import convert_letters, convert_to_pdf
+from foikit.docx_render import (
+    TAG,
+    describe_error,
+    environment,
+    letter_text,
+    load_template,
+    render_docx,
 )
-from foikit.formats import FILTERS, FormatError
+from foikit.errors import FoikitError, MissingAnswer, TemplateError
+from foikit.formats import FormatError
 
-if TYPE_CHECKING:
-    from jinja2 import Environment, Template
+# Re-exported: the disclosure log reads letters with letters.letter_text.
+__all__ = [
+    "convert_letters",
+    "convert_to_pdf",
+    "letter_text",
+    "load_template",
+    "render_docx",
+    "render_letter",
+    "build_context",
+    "make_context",
+]
 
 
 class LetterNotApplicable(FoikitError):
@@ -158,280 +159,6 @@ def letter_filename(
     return f"{reference}-{kind}{suffix}.docx"
 
 
-# -- the Jinja environment ----------------------------------------------------------------------
-
-# Characters XML 1.0 cannot carry; a pasted control character must not corrupt the letter.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-
-
-def xml_safe(value: Any) -> Any:
-    """Text as a letter can hold it: Windows line ends made plain, XML-illegal characters gone."""
-    if isinstance(value, str):
-        if "\r" in value:
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-        return _XML_ILLEGAL.sub("", value)
-    return value
-
-
-def _filter(func: Callable[[Any], str]) -> Callable[[Any], str]:
-    @functools.wraps(func)
-    def wrapped(value: Any) -> str:
-        from jinja2 import Undefined
-
-        if isinstance(value, Undefined):
-            value._fail_with_undefined_error()
-        if value is None:
-            raise FormatError(f"{func.__name__} was given no value (None)")
-        return func(value)
-
-    return wrapped
-
-
-@functools.cache
-def environment(*, autoescape: bool = True) -> Environment:
-    """The sandbox every letter and every answer text is rendered in.
-
-    `autoescape=True` for the docx XML; answer texts are rendered with `autoescape=False` to
-    plain text, which the letter then escapes as a value.
-    """
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    env = SandboxedEnvironment(
-        autoescape=autoescape,
-        undefined=StrictUndefined,
-        finalize=xml_safe,
-        keep_trailing_newline=True,
-    )
-    env.filters.update({name: _filter(f) for name, f in FILTERS.items()})
-    return env
-
-
-def _describe_error(exc: BaseException) -> str:
-    from jinja2 import TemplateSyntaxError, UndefinedError
-    from jinja2.sandbox import SecurityError
-
-    if isinstance(exc, UndefinedError):
-        return f"{exc.message} (no such name or field in the letter context)"
-    if isinstance(exc, TemplateSyntaxError):
-        return f"{exc.message}"
-    if isinstance(exc, SecurityError):
-        return f"not allowed in a letter: {exc}"
-    return str(exc)
-
-
-# -- compiled templates -------------------------------------------------------------------------
-
-# The XML parts of a .docx that may carry template tags.
-_TEMPLATE_PART = re.compile(
-    r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$"
-)
-_TAG = re.compile(r"\{[{%#]")
-_TAG_OR_ESCAPE = re.compile(r"\{[{%#]|\{_[{%]")
-_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
-_TAG_TEXT = re.compile(r"<[^>]+>")
-
-
-@dataclass
-class CompiledPart:
-    name: str
-    declaration: str
-    source: str  # patched XML, with a newline before each paragraph (for error lines)
-    template: Template
-    fix_tables: bool
-
-
-@dataclass
-class CompiledTemplate:
-    """A .docx template parsed once: its zip members and its compiled XML parts."""
-
-    path: Path
-    members: list[tuple[zipfile.ZipInfo, bytes]]
-    parts: dict[str, CompiledPart] = field(default_factory=dict)
-
-    def variables(self) -> set[str]:
-        """The names the template uses that it does not define itself."""
-        from jinja2 import meta
-
-        env = environment()
-        names: set[str] = set()
-        for part in self.parts.values():
-            names |= meta.find_undeclared_variables(env.parse(part.source))
-        return names
-
-
-def _docxtpl() -> Any:
-    """An object to call docxtpl's XML helpers on without opening a document."""
-    from docxtpl import DocxTemplate
-
-    return DocxTemplate.__new__(DocxTemplate)
-
-
-def _patch(xml: str) -> str:
-    src = _docxtpl().patch_xml(xml)
-    # docxtpl's escapes for literal braces ({_{ ... }_}) become Jinja string literals, so the
-    # rendered letter is never post-processed (a requester's own "{_{" must survive as typed).
-    for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
-        src = src.replace(escaped, "{{ '" + literal + "' }}")
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", src)
-
-
-def _context_lines(source: str, lineno: int | None) -> str:
-    if not lineno:
-        return ""
-    lines = source.splitlines()[max(lineno - 2, 0) : lineno + 1]
-    text = " ".join(t for t in (_TAG_TEXT.sub("", line).strip() for line in lines) if t)
-    return f" near: {text[:160]!r}" if text else ""
-
-
-def compile_template(path: Path) -> CompiledTemplate:
-    from jinja2 import TemplateSyntaxError
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            members = [(info, zf.read(info.filename)) for info in zf.infolist()]
-    except FileNotFoundError:
-        raise TemplateError(f"no template at {str(path)!r}") from None
-    except (zipfile.BadZipFile, OSError) as e:
-        raise TemplateError(f"{str(path)!r} is not a .docx template: {e}") from None
-    compiled = CompiledTemplate(path, members)
-    env = environment()
-    for info, data in members:
-        if not _TEMPLATE_PART.match(info.filename):
-            continue
-        xml = data.decode("utf-8")
-        if not _TAG_OR_ESCAPE.search(xml):
-            continue
-        match = _DECLARATION.match(xml)
-        declaration = match.group(0) if match else ""
-        source = _patch(xml[len(declaration) :])
-        try:
-            template = env.from_string(source)
-        except TemplateSyntaxError as e:
-            raise TemplateError(
-                f"{path.name}: {_describe_error(e)} in {info.filename}"
-                f"{_context_lines(source, e.lineno)}"
-            ) from None
-        compiled.parts[info.filename] = CompiledPart(
-            info.filename, declaration, source, template, "<w:tblGrid" in source and "tc " in source
-        )
-    return compiled
-
-
-_CACHE: dict[str, tuple[tuple[int, int], CompiledTemplate]] = {}
-
-
-def load_template(path: str | os.PathLike[str]) -> CompiledTemplate:
-    """The compiled template, parsed once per file version (path, mtime and size)."""
-    p = Path(path)
-    try:
-        st = p.stat()
-    except FileNotFoundError:
-        raise TemplateError(f"no template at {str(p)!r}") from None
-    key = str(p.resolve())
-    stamp = (st.st_mtime_ns, st.st_size)
-    hit = _CACHE.get(key)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    compiled = compile_template(p)
-    _CACHE[key] = (stamp, compiled)
-    return compiled
-
-
-_NEEDS_LISTING = re.compile("[\t\n\x07\x0c]")
-_DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
-
-
-def _render_part(
-    compiled: CompiledTemplate, part: CompiledPart, context: Mapping[str, Any]
-) -> bytes:
-    try:
-        xml = part.template.render(context)
-    except FoikitError as e:
-        # figure() and friends raise foikit errors naming what was asked for.
-        raise TemplateError(f"{compiled.path.name}: {e}") from None
-    except FormatError as e:
-        raise TemplateError(f"{compiled.path.name}: {e}") from None
-    except Exception as e:
-        from jinja2 import TemplateError as JinjaError
-
-        if not isinstance(
-            e, JinjaError | TypeError | ValueError | AttributeError | ArithmeticError
-        ):
-            raise
-        raise TemplateError(f"{compiled.path.name}: {_describe_error(e)}") from None
-    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
-    if _NEEDS_LISTING.search(xml):
-        # Line breaks and tabs inside a value become Word's <w:br/> and <w:tab/>.
-        xml = _docxtpl().resolve_listing(xml)
-    if part.fix_tables:
-        from lxml import etree
-
-        tree = _docxtpl().fix_tables(xml)
-        xml = etree.tostring(tree, encoding="unicode")
-    if "<wp:docPr" in xml:
-        # Pictures repeated by a loop need distinct ids or Word reports the file as damaged.
-        counter = iter(range(1000, 1_000_000))
-        xml = _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(2)}", xml)
-    return (part.declaration + xml).encode("utf-8")
-
-
-def render_docx(
-    template: str | os.PathLike[str] | CompiledTemplate,
-    context: Mapping[str, Any],
-    out: str | os.PathLike[str],
-) -> Path:
-    """Render a template with a ready context to `out`; written whole or not at all."""
-    compiled = template if isinstance(template, CompiledTemplate) else load_template(template)
-    rendered = {
-        name: _render_part(compiled, part, context) for name, part in compiled.parts.items()
-    }
-    out_path = Path(out)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    # A temporary name beside the target, then a rename: a letter is written whole or not at
-    # all. open("xb") rather than mkstemp so the file gets the usual permissions (umask).
-    tmp_path = out_path.with_name(f".{out_path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp_path, "xb") as fh, zipfile.ZipFile(fh, "w") as zf:
-            for info, data in compiled.members:
-                zf.writestr(info, rendered.get(info.filename, data))
-        os.replace(tmp_path, out_path)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
-    return out_path
-
-
-# -- reading a letter back --------------------------------------------------------------------
-
-
-def letter_text(docx_path: str | os.PathLike[str]) -> str:
-    """All paragraph and table text of a letter's body, in document order, one paragraph a line."""
-    import docx
-    from docx.table import Table
-
-    def cells(table: Table) -> Iterable[str]:
-        for row in table.rows:
-            for cell in row.cells:
-                for item in cell.iter_inner_content():
-                    if isinstance(item, Table):
-                        yield from cells(item)
-                    else:
-                        yield item.text
-
-    try:
-        document = docx.Document(str(docx_path))
-    except Exception as e:  # python-docx raises several kinds for a damaged file
-        raise TemplateError(f"cannot read {str(docx_path)!r} as a letter: {e}") from None
-    lines: list[str] = []
-    for item in document.iter_inner_content():
-        if isinstance(item, Table):
-            lines.extend(cells(item))
-        else:
-            lines.append(item.text)
-    return "\n".join(lines)
-
-
 # -- the context ------------------------------------------------------------------------------
 
 
@@ -490,6 +217,13 @@ def _unique_exemptions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
+@functools.lru_cache(maxsize=1024)
+def _answer_template(text: str) -> Any:
+    # Compiling is the dear part of an answer; the same answer text is rendered in the letter,
+    # its published copy and every redraft.
+    return environment(autoescape=False).from_string(text)
+
+
 def evaluate_answers(context: dict[str, Any]) -> None:
     """Evaluate each officer-written answer in the sandbox, in place, as plain text.
 
@@ -497,16 +231,15 @@ def evaluate_answers(context: dict[str, Any]) -> None:
     """
     from jinja2 import TemplateSyntaxError
 
-    env = environment(autoescape=False)
     for q in context["request"]["questions"]:
         text = q.get("answer")
-        if not text or not _TAG.search(text):
+        if not text or not TAG.search(text):
             continue
         where = f"the answer to question {q['number']}"
         try:
-            q["answer"] = env.from_string(text).render(context)
+            q["answer"] = _answer_template(text).render(context)
         except TemplateSyntaxError as e:
-            raise TemplateError(f"{where} is not a valid template: {_describe_error(e)}") from None
+            raise TemplateError(f"{where} is not a valid template: {describe_error(e)}") from None
         except FoikitError as e:
             raise TemplateError(f"{where} could not be worked out: {e}") from None
         except FormatError as e:
@@ -518,7 +251,7 @@ def evaluate_answers(context: dict[str, Any]) -> None:
                 e, JinjaError | TypeError | ValueError | AttributeError | ArithmeticError
             ):
                 raise
-            raise TemplateError(f"{where} could not be worked out: {_describe_error(e)}") from None
+            raise TemplateError(f"{where} could not be worked out: {describe_error(e)}") from None
 
 
 def _latest(events: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
@@ -837,295 +570,3 @@ def render_batch(
             yield BatchResult(reference, None, str(e))
         else:
             yield BatchResult(reference, path, None)
-
-
-# -- checking templates -------------------------------------------------------------------------
-
-
-def sample_inputs() -> dict[str, Any]:
-    """The inputs of `make_context` with every field set: what `templates check` renders with."""
-    questions = [
-        {
-            "number": 1,
-            "text": "How many?",
-            "status": "answered",
-            "answer": "Seven.",
-            "exemptions": [],
-        },
-        {
-            "number": 2,
-            "text": "Is it held?",
-            "status": "not-held",
-            "answer": None,
-            "exemptions": [],
-        },
-        {
-            "number": 3,
-            "text": "Who?",
-            "status": "exempt",
-            "answer": "Part of the information is released.",
-            "exemptions": [
-                {
-                    "section": "40(2)",
-                    "reason": "Personal data.",
-                    "public_interest": None,
-                    "ncnd": False,
-                },
-                {
-                    "section": "31(1)(a)",
-                    "reason": "Prejudice to crime prevention.",
-                    "public_interest": "On balance the public interest favours withholding.",
-                    "ncnd": False,
-                },
-            ],
-        },
-        {
-            "number": 4,
-            "text": "Everything?",
-            "status": "exempt",
-            "answer": "You could ask for one year only.",
-            "exemptions": [
-                {
-                    "section": "12",
-                    "reason": "Over 18 hours.",
-                    "public_interest": None,
-                    "ncnd": False,
-                },
-                {
-                    "section": "14(1)",
-                    "reason": "Vexatious.",
-                    "public_interest": None,
-                    "ncnd": False,
-                },
-                {
-                    "section": "23(5)",
-                    "reason": "Security bodies.",
-                    "public_interest": None,
-                    "ncnd": True,
-                },
-            ],
-        },
-    ]
-    events = [
-        {
-            "kind": "clarify",
-            "date": "2021-06-08",
-            "amount": None,
-            "days": None,
-            "reason": None,
-            "detail": "Which years do you mean?",
-        },
-        {
-            "kind": "fee",
-            "date": "2021-06-09",
-            "amount": 25.5,
-            "days": None,
-            "reason": None,
-            "detail": "Pay by cheque.",
-        },
-        {
-            "kind": "extend",
-            "date": None,
-            "amount": None,
-            "days": 20,
-            "reason": "public-interest",
-            "detail": "section 31(1)(a)",
-        },
-    ]
-    review = {
-        "received": "2021-07-01",
-        "reviewer": "A Reviewer",
-        "due": "2021-07-29",
-        "decided": "2021-07-20",
-        "outcome": "partly-upheld",
-        "reasons": "Some reasons.",
-        "extended": False,
-        "late_request": False,
-    }
-    request = {
-        "reference": "FOI-2021-0001",
-        "regime": "foi",
-        "status": "closed",
-        "subject": "A subject",
-        "received": "2021-06-05",
-        "due": "2021-07-05",
-        "responded": "2021-06-10",
-        "outcome": "partially-withheld",
-        "handler": "an.officer",
-        "questions": questions,
-        "events": events,
-        "review": review,
-        "notice_due": "2021-07-05",
-        "clock_stopped": None,
-    }
-    office = {
-        "name": "Office",
-        "short_name": "OPCC",
-        "address": ["Line 1", "Town", "B4 6NQ"],
-        "phone": "0121",
-        "email": "office@example.org",
-        "website": "example.org",
-        "signatory_name": "A Signatory",
-        "signatory_title": "Title",
-        "disclosure_log_url": "https://example.org/log",
-        "cost_limit": 450,
-        "hourly_rate": 25,
-        "review_within_days": 40,
-    }
-    ico = {
-        "name": "ICO",
-        "address": ["Wycliffe House", "SK9 5AF"],
-        "helpline": "0303",
-        "website": "ico.org.uk",
-        "complaint_url": "ico.org.uk/make-a-complaint",
-        "complaint_weeks": 6,
-    }
-    csps = [
-        {
-            "name": "Birmingham",
-            "website": None,
-            "email": "a@example.org",
-            "emails": [],
-            "email_withheld": False,
-            "withheld_reason": None,
-            "withheld_count": 0,
-        },
-        {
-            "name": "Dudley",
-            "website": None,
-            "email": None,
-            "emails": [],
-            "email_withheld": True,
-            "withheld_reason": "Personal data (FOIA s.40(2))",
-            "withheld_count": 1,
-        },
-    ]
-    figures = [
-        {
-            "topic": "dhr",
-            "measure": "claimed",
-            "area": "Sandwell",
-            "period": "2019-20",
-            "value": 3,
-            "unit": "count",
-            "note": None,
-            "source": "A source",
-        }
-    ]
-    return {
-        "office": office,
-        "ico": ico,
-        "request": request,
-        "requester": {
-            "name": "A Person",
-            "email": "a@example.org",
-            "address": ["1 Street", "Town"],
-        },
-        "today": "2021-06-10",
-        "csps": csps,
-        "figures": figures,
-        "figure": lambda *a, **k: 1,
-    }
-
-
-def sample_context(kind: str, *, published: bool = False, draft: bool = False) -> dict[str, Any]:
-    """A full context for `kind` from `sample_inputs()`."""
-    return make_context(**sample_inputs(), kind=kind, published=published, draft=draft)
-
-
-@dataclass
-class TemplateCheck:
-    path: Path
-    kind: str | None
-    problems: list[str]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-def check_template(path: Path) -> TemplateCheck:
-    """Every variable the template uses exists in the letter context, and it renders."""
-    kind = path.stem if path.stem in LETTER_KINDS else None
-    problems: list[str] = []
-    try:
-        compiled = compile_template(path)
-    except TemplateError as e:
-        return TemplateCheck(path, kind, [str(e)])
-    unknown = sorted(compiled.variables() - CONTEXT_NAMES)
-    if unknown:
-        problems.append(f"unknown name{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
-    if not problems:
-        with tempfile.TemporaryDirectory() as tmp:
-            for published in (False, True):
-                try:
-                    context = sample_context(kind or "response", published=published, draft=True)
-                    out = render_docx(compiled, context, Path(tmp) / "check.docx")
-                    letter_text(out)
-                except FoikitError as e:
-                    problems.append(f"{'published copy: ' if published else ''}{e}")
-                    break
-    return TemplateCheck(path, kind, problems)
-
-
-def check_templates(directory: str | os.PathLike[str] | None = None) -> list[TemplateCheck]:
-    """Check every .docx in the folder; a letter kind with no template is a problem too."""
-    folder = templates_dir(directory)
-    if not folder.is_dir():
-        raise TemplateError(f"no templates folder at {str(folder)!r}")
-    results = [
-        check_template(p) for p in sorted(folder.glob("*.docx")) if not p.name.startswith("~$")
-    ]
-    have = {r.kind for r in results}
-    for kind in LETTER_KINDS:
-        if kind not in have:
-            results.append(TemplateCheck(folder / f"{kind}.docx", kind, ["missing"]))
-    return results
-
-
-# -- PDF --------------------------------------------------------------------------------------
-
-
-def soffice_path() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert_to_pdf(
-    docx_path: str | os.PathLike[str],
-    outdir: str | os.PathLike[str] | None = None,
-    *,
-    fmt: str = "pdf",
-    timeout: float = 180,
-) -> Path:
-    """Convert a letter with LibreOffice (`soffice --headless --convert-to pdf`)."""
-    soffice = soffice_path()
-    if soffice is None:
-        raise ConversionError("LibreOffice (soffice) is not installed: cannot make a PDF")
-    source = Path(docx_path)
-    target_dir = Path(outdir) if outdir is not None else source.parent
-    target_dir.mkdir(parents=True, exist_ok=True)
-    # A private profile: two conversions at once must not fight over one user profile.
-    with tempfile.TemporaryDirectory(prefix="foikit-soffice-") as profile:
-        command = [
-            soffice,
-            f"-env:UserInstallation={Path(profile).as_uri()}",
-            "--headless",
-            "--convert-to",
-            fmt,
-            "--outdir",
-            str(target_dir),
-            str(source),
-        ]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
-        except subprocess.TimeoutExpired:
-            raise ConversionError(
-                f"LibreOffice took more than {timeout:.0f}s on {source.name}"
-            ) from None
-    target = target_dir / f"{source.stem}.{fmt.split(':')[0]}"
-    if done.returncode != 0 or not target.exists():
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        raise ConversionError(
-            f"LibreOffice could not convert {source.name}: {detail[-1] if detail else 'no output'}"
-        )
-    return target

@@ -46,6 +46,15 @@ def now_utc() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+# Columns whose values never go into the audit trail: the trail records that they changed.
+SECRET_COLUMNS = {"users": frozenset({"password_hash"})}
+
+
+def _masked(table: str | None, values: Mapping[str, Any]) -> dict[str, Any]:
+    secret = SECRET_COLUMNS.get(table or "", frozenset())
+    return {k: ("[secret]" if k in secret and v is not None else v) for k, v in values.items()}
+
+
 def _json(value: Any) -> str | None:
     if value is None:
         return None
@@ -169,8 +178,8 @@ class Tx:
                 table,
                 None if row_id is None else str(row_id),
                 request_id,
-                _json(old),
-                _json(new),
+                _json(_masked(table, old) if isinstance(old, Mapping) else old),
+                _json(_masked(table, new) if isinstance(new, Mapping) else new),
             ),
         )
 

@@ -244,7 +244,8 @@ def chart_workload(workload: list[dict[str, Any]], today: dt.date) -> Any:
     return fig
 
 
-def _span_by(reg: Any, start: dt.date | None, end: dt.date | None, today: dt.date) -> str:
+def report_grouping(reg: Any, start: dt.date | None, end: dt.date | None, today: dt.date) -> str:
+    """By month over two years at most (a board reads 24 bars), else by quarter."""
     first = start or dt.date.fromisoformat(
         reg.scalar("SELECT MIN(received) FROM requests") or today.isoformat()
     )
@@ -382,7 +383,7 @@ def build_report(
         raise ReportError(f"{str(out)!r} is a file, not a folder")
     if not out.parent.exists():
         raise ReportError(f"the folder {str(out.parent)!r} does not exist")
-    by = _span_by(reg, start, end, today)
+    by = report_grouping(reg, start, end, today)
     stats = register_stats(reg, today=today, start=start, end=end, by=by)
     report = Report(out, stats=stats, workload=open_workload(reg, today))
     out.mkdir(exist_ok=True)

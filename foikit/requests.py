@@ -1,42 +1,77 @@
-"""The request lifecycle: log, answer, stop and extend the clock, close, and read back.
+"""The request lifecycle: log, answer, stop and extend the clock, close.
 
 Each function validates everything it can before it writes, then makes its change in one
 `reg.transaction(actor)`, so the change and its audit rows commit together. Due dates come from
-the statutory clock (`foikit.duedates.recompute`), never from here; overdue and due soon are
-derived from the due date and `today` whenever a request is read.
+the statutory clock (`foikit.duedates.recompute`), never from here. Reading a request back
+(`show_request`, `list_requests`, `history`) lives in foikit.casefile and is re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from foikit import exemptions as exemption_registry
-from foikit.errors import (
-    InvalidDate,
-    InvalidRequest,
-    MissingAnswer,
-    QuestionNotFound,
-    RequestNotFound,
-    StaleRecord,
+from foikit.casefile import history, list_requests, requester_of, show_request
+from foikit.casework import (
+    CHANNELS,
+    QUESTION_STATUSES,
+    RequestClosed,
+    as_date,
+    check_not_future,
+    check_text,
+    check_version,
+    get_request_row,
+    iso,
+    load_calendar,
+    normalise_reference,
+    recompute,
+    request_id,
+    require_open,
+    resolve_today,
+    touch,
 )
+from foikit.errors import InvalidDate, InvalidRequest, MissingAnswer, QuestionNotFound
 from foikit.outcomes import get_outcome
-from foikit.regimes import REGIMES, get_request_regime
-from foikit.requesters import from_row, make_requester
+from foikit.regimes import get_request_regime
+from foikit.requesters import make_requester
 
-CHANNELS = ("email", "post", "web", "phone", "in-person", "social-media")
-QUESTION_STATUSES = ("answered", "not-held", "exempt")
+__all__ = [
+    "CHANNELS",
+    "QUESTION_STATUSES",
+    "InvalidAnswer",
+    "InvalidClockEvent",
+    "MissingPublicInterest",
+    "RequestClosed",
+    "add_question",
+    "add_request",
+    "answer_all",
+    "answer_question",
+    "as_date",
+    "check_version",
+    "clarified",
+    "clarify",
+    "close_request",
+    "extend",
+    "fee",
+    "fee_paid",
+    "get_request_row",
+    "history",
+    "list_requests",
+    "normalise_reference",
+    "request_id",
+    "requester_of",
+    "set_publish",
+    "show_request",
+    "touch",
+    "unanswered",
+    "update_request",
+]
+
 _REFERENCE = re.compile(r"^(?P<prefix>[A-Z]+)-(?P<year>\d{4})-(?P<seq>\d{1,9})$")
-# Columns bumped on every change; the history leaves them out of its summaries.
-_BOOKKEEPING = ("updated_at", "version")
-
-
-class RequestClosed(InvalidRequest):
-    """The change needs an open request."""
 
 
 class InvalidAnswer(InvalidRequest):
@@ -51,119 +86,8 @@ class InvalidClockEvent(InvalidRequest):
     """A clarification, fee or extension that cannot be recorded."""
 
 
-# -- small helpers ----------------------------------------------------------------------------
-
-
-def as_date(value: dt.date | str | None, what: str) -> dt.date:
-    """A date from a `date` or an ISO string; InvalidDate otherwise (2021-02-30 included)."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise InvalidDate(f"the {what} {value!r} is not a date in the form YYYY-MM-DD")
-
-
-def _today(today: dt.date | str | None) -> dt.date:
-    return dt.date.today() if today is None else as_date(today, "date for today")
-
-
-def check_not_future(day: dt.date, today: dt.date, what: str) -> None:
-    if day > today:
-        raise InvalidDate(
-            f"the {what} {day.isoformat()} is in the future (today is {today.isoformat()})"
-        )
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
-
-
-def _from_iso(value: str | None) -> dt.date | None:
-    return None if value is None else dt.date.fromisoformat(value)
-
-
-def normalise_reference(reference: str) -> str:
-    return reference.strip().upper()
-
-
-def get_request_row(reg: Any, reference: str) -> dict:
-    """The `requests` row for a reference (case-insensitive); RequestNotFound otherwise."""
-    ref = normalise_reference(reference)
-    row = reg.one("SELECT * FROM requests WHERE reference = ?", (ref,))
-    if row is None:
-        raise RequestNotFound(f"no request {reference.strip()!r} in the register")
-    return row
-
-
-def request_id(reg: Any, reference: str) -> int:
-    return int(get_request_row(reg, reference)["id"])
-
-
-def _require_open(row: dict, doing: str) -> None:
-    if row["status"] != "open":
-        raise RequestClosed(
-            f"{row['reference']} is closed (responded {row['responded']}): cannot {doing}"
-        )
-
-
-def touch(tx: Any, request_id: int, changes: dict[str, Any] | None = None, **kw: Any) -> None:
-    """Change a request's columns and bump its version, in one audited update.
-
-    Called for every change to a request or anything that belongs to it, so a form showing an
-    older version can be refused (`expected_version`).
-    """
-    current = tx.execute("SELECT version FROM requests WHERE id = ?", (request_id,)).fetchone()
-    row = {**(changes or {}), "updated_at": tx.at, "version": int(current[0]) + 1}
-    tx.update("requests", request_id, row, **kw)
-
-
-def check_version(row: dict, expected_version: int | None) -> None:
-    if expected_version is not None and int(row["version"]) != int(expected_version):
-        raise StaleRecord(
-            f"{row['reference']} was changed by someone else since you opened it "
-            f"(version {row['version']}, yours {expected_version}): reload and try again"
-        )
-
-
-_HOLIDAYS_TEXT = (
-    "SELECT group_concat(date || char(31) || nations || char(31) || name, char(30))"
-    " FROM (SELECT date, nations, name FROM holidays ORDER BY date)"
-)
-
-
-@functools.lru_cache(maxsize=4)
-def _calendar_from(text: str) -> Any:
-    from foikit.calendar import Calendar
-
-    fields = ("date", "nations", "name")
-    return Calendar.from_rows(
-        dict(zip(fields, part.split("\x1f"), strict=True)) for part in text.split("\x1e")
-    )
-
-
-def _calendar(reg: Any) -> Any:
-    """The register's working-day calendar. Building one takes ~10 ms, so it is memoised on
-    the holidays table's content (read afresh each time: an added holiday is never missed)."""
-    text = reg.scalar(_HOLIDAYS_TEXT)
-    if not text:
-        from foikit.duedates import load_calendar
-
-        return load_calendar(reg)
-    return _calendar_from(text)
-
-
-def _recompute(tx: Any, rid: int, cal: Any) -> dict:
-    from foikit.duedates import recompute
-
-    return recompute(tx, rid, cal)
-
-
 def _text(value: str | None, what: str, *, required: bool) -> str | None:
+    check_text(what, value)
     if value is None or not value.strip():
         if required:
             raise InvalidRequest(f"the {what} is empty")
@@ -175,13 +99,18 @@ def _text(value: str | None, what: str, *, required: bool) -> str | None:
 
 
 def _parse_reference(reference: str, prefix: str) -> tuple[str, int, int]:
+    """(reference, year, seq) from a given reference, in the form `add_request` writes:
+    `foi-2024-41` -> ("FOI-2024-0041", 2024, 41)."""
     ref = normalise_reference(reference)
     match = _REFERENCE.match(ref)
     if not match:
         raise InvalidRequest(f"reference {reference!r} is not like {prefix}-2024-0001")
     if match.group("prefix") != prefix:
         raise InvalidRequest(f"reference {ref} should start {prefix}- for this regime")
-    return ref, int(match.group("year")), int(match.group("seq"))
+    year, seq = int(match.group("year")), int(match.group("seq"))
+    if seq < 1:
+        raise InvalidRequest(f"reference {ref}: the number after the year starts at 1")
+    return f"{prefix}-{year}-{seq:04d}", year, seq
 
 
 def add_request(
@@ -210,12 +139,17 @@ def add_request(
     `reference` keeps an existing reference (importing older registers); `requester_required`
     may be turned off only for historical records whose requester was never kept.
     """
-    today_ = _today(today)
+    today_ = resolve_today(today)
     kind = get_request_regime(regime)
     received_ = as_date(received, "received date")
     check_not_future(received_, today_, "received date")
     subject_ = _text(subject, "subject", required=True)
     texts = list(questions)
+    check_text("question", *texts)
+    check_text("requester's details", requester_name, requester_email, handler, notes)
+    if requester_address is not None:
+        lines = [requester_address] if isinstance(requester_address, str) else requester_address
+        check_text("requester's address", *lines)
     for number, text in enumerate(texts, 1):
         if not isinstance(text, str) or not text.strip():
             raise InvalidRequest(f"question {number} is empty")
@@ -228,7 +162,7 @@ def add_request(
         else None
     )
     wanted = _parse_reference(reference, kind.prefix) if reference is not None else None
-    cal = _calendar(reg)
+    cal = load_calendar(reg)
     cal.check(received_)
 
     with reg.transaction(actor) as tx:
@@ -283,17 +217,18 @@ def add_request(
                 request_id=rid,
                 action="add-question",
             )
-        _recompute(tx, rid, cal)
+        recompute(tx, rid, cal)
     return ref
 
 
 def add_question(reg: Any, actor: str, reference: str, text: str) -> int:
     """Add a question to an open request (one the officer split out later); returns its number."""
+    check_text("question", text)
     if not isinstance(text, str) or not text.strip():
         raise InvalidRequest("the question is empty")
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
-        _require_open(row, "add a question")
+        require_open(row, "add a question")
         number = tx.execute(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM questions WHERE request_id = ?",
             (row["id"],),
@@ -328,6 +263,7 @@ def update_request(
     if subject is not _UNSET:
         changes["subject"] = _text(subject, "subject", required=True)
     if handler is not _UNSET:
+        check_text("handler", handler)
         changes["handler"] = handler if handler and handler.strip() else None
     if channel is not _UNSET:
         if channel is not None and channel not in CHANNELS:
@@ -336,6 +272,7 @@ def update_request(
     if publish is not _UNSET:
         changes["publish"] = 1 if publish else 0
     if notes is not _UNSET:
+        check_text("notes", notes)
         changes["notes"] = notes
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
@@ -416,6 +353,9 @@ def _exemption_rows(
 def _check_answer_shape(
     body: str | None, not_held: bool, exemptions: Sequence[Any], ncnd: bool
 ) -> None:
+    check_text("answer", body)
+    for item in exemptions:
+        check_text("exemption", *(v for v in item if v is not None))
     if not_held and exemptions:
         raise InvalidAnswer(
             "an answer is either not held or exempt, not both (under the EIR cite reg 12(4)(a))"
@@ -496,7 +436,7 @@ def answer_question(
     _check_answer_shape(body, not_held, exemptions, ncnd)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
-        _require_open(row, "answer a question")
+        require_open(row, "answer a question")
         question = _question(reg, row, number)
         rows, status = _prepared(row, not_held, exemptions, ncnd)
         _write_answer(tx, reg, row, question, status, body, rows)
@@ -520,7 +460,7 @@ def answer_all(
     _check_answer_shape(body, not_held, exemptions, ncnd)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
-        _require_open(row, "answer its questions")
+        require_open(row, "answer its questions")
         rows, status = _prepared(row, not_held, exemptions, ncnd)
         sql = "SELECT q.* FROM questions q"
         if only_unanswered:
@@ -578,13 +518,13 @@ def close_request(
 ) -> None:
     """Record the response. Every question needs its answer unless the request was withdrawn,
     lapsed or transferred (MissingAnswer lists the ones without)."""
-    today_ = _today(today)
+    today_ = resolve_today(today)
     result = get_outcome(outcome)
     responded_ = as_date(responded, "response date")
     check_not_future(responded_, today_, "response date")
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
-        _require_open(row, "close it again")
+        require_open(row, "close it again")
         if responded_ < dt.date.fromisoformat(row["received"]):
             raise InvalidDate(
                 f"the response date {responded_.isoformat()} is before the request was "
@@ -642,12 +582,13 @@ def _clock_event(
     reason: str | None = None,
     detail: str | None = None,
 ) -> None:
+    check_text(f"{kind} details", detail, reason)
     if day is not None:
         check_not_future(day, today, f"{kind} date")
-    cal = _calendar(reg)
+    cal = load_calendar(reg)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
-        _require_open(row, f"record a {kind}")
+        require_open(row, f"record a {kind}")
         if day is not None:
             if day < dt.date.fromisoformat(row["received"]):
                 raise InvalidDate(
@@ -660,7 +601,7 @@ def _clock_event(
             {
                 "request_id": row["id"],
                 "kind": kind,
-                "date": _iso(day),
+                "date": iso(day),
                 "amount": amount,
                 "days": days,
                 "reason": reason,
@@ -671,7 +612,7 @@ def _clock_event(
             action=kind,
         )
         touch(tx, row["id"])
-        _recompute(tx, row["id"], cal)
+        recompute(tx, row["id"], cal)
 
 
 def clarify(
@@ -685,7 +626,7 @@ def clarify(
 ) -> None:
     """s.1(3): clarification asked for; the clock stops until it arrives."""
     day = as_date(sent, "date the clarification was asked for")
-    _clock_event(reg, actor, reference, "clarify", day, today=_today(today), detail=detail)
+    _clock_event(reg, actor, reference, "clarify", day, today=resolve_today(today), detail=detail)
 
 
 def clarified(
@@ -699,7 +640,7 @@ def clarified(
 ) -> None:
     """The clarification arrived: a fresh 20 working days from its receipt (s.10(6)(b))."""
     day = as_date(received, "date the clarification was received")
-    _clock_event(reg, actor, reference, "clarified", day, today=_today(today), detail=detail)
+    _clock_event(reg, actor, reference, "clarified", day, today=resolve_today(today), detail=detail)
 
 
 def fee(
@@ -726,7 +667,7 @@ def fee(
             raise InvalidClockEvent(f"the fee {amount!r} has fractions of a penny")
         pounds = float(value)
     _clock_event(
-        reg, actor, reference, "fee", day, today=_today(today), amount=pounds, detail=detail
+        reg, actor, reference, "fee", day, today=resolve_today(today), amount=pounds, detail=detail
     )
 
 
@@ -740,7 +681,7 @@ def fee_paid(
 ) -> None:
     """The fee arrived; the clock runs again."""
     day = as_date(paid, "date the fee was received")
-    _clock_event(reg, actor, reference, "fee-paid", day, today=_today(today))
+    _clock_event(reg, actor, reference, "fee-paid", day, today=resolve_today(today))
 
 
 def extend(
@@ -764,7 +705,7 @@ def extend(
         )
     if days is not None and int(days) < 1:
         raise InvalidClockEvent("an extension needs at least one working day")
-    today_ = _today(today)
+    today_ = resolve_today(today)
     day = as_date(on, "date of the extension") if on is not None else None
     _clock_event(
         reg,
@@ -777,359 +718,3 @@ def extend(
         reason=reason,
         detail=detail,
     )
-
-
-# -- reading ----------------------------------------------------------------------------------
-
-
-def requester_of(reg: Any, reference: str) -> dict | None:
-    """The requester: {"name", "email", "address": [lines]}; None when none is kept."""
-    row = get_request_row(reg, reference)
-    if row["requester_id"] is None:
-        return None
-    return from_row(reg.one("SELECT * FROM requesters WHERE id = ?", (row["requester_id"],)))
-
-
-def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
-    for i in range(0, len(ids), size):
-        yield ids[i : i + size]
-
-
-def _grouped(reg: Any, sql: str, ids: list[int]) -> dict[int, list[dict]]:
-    """Rows of `sql` (with `{ids}` for the id list) grouped by their request_id column."""
-    out: dict[int, list[dict]] = {}
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        for r in reg.query(sql.format(ids=marks), chunk):
-            out.setdefault(r["request_id"], []).append(r)
-    return out
-
-
-def _review_dict(r: dict) -> dict[str, Any]:
-    return {
-        "received": r["received"],
-        "reviewer": r["reviewer"],
-        "due": r["due"],
-        "decided": r["decided"],
-        "outcome": r["outcome"],
-        "reasons": r["reasons"],
-        "extended": bool(r["extended"]),
-        "late_request": bool(r["late_request"]),
-    }
-
-
-def _ico_dict(r: dict) -> dict[str, Any]:
-    return {
-        "case_reference": r["case_reference"],
-        "complained": r["complained"],
-        "notified": r["notified"],
-        "decision_notice": r["decision_notice"],
-        "decided": r["decided"],
-        "decision": r["decision"],
-        "notes": r["notes"],
-    }
-
-
-def _assemble(
-    reg: Any, rows: list[dict], today: dt.date, cal: Any, soon: int
-) -> list[dict[str, Any]]:
-    """The `request show --json` shape for each row, children fetched in bulk (no N+1)."""
-    from foikit.clock import status as clock_status
-
-    ids = [r["id"] for r in rows]
-    questions = _grouped(
-        reg,
-        "SELECT q.request_id, q.number, q.text, a.id AS answer_id, a.status, a.text AS answer,"
-        " a.answered_by, a.answered_at FROM questions q LEFT JOIN answers a"
-        " ON a.question_id = q.id WHERE q.request_id IN ({ids}) ORDER BY q.request_id, q.number",
-        ids,
-    )
-    exemptions = _grouped(
-        reg,
-        "SELECT q.request_id, e.answer_id, e.section, e.reason, e.public_interest, e.ncnd"
-        " FROM answer_exemptions e JOIN answers a ON a.id = e.answer_id"
-        " JOIN questions q ON q.id = a.question_id WHERE q.request_id IN ({ids})"
-        " ORDER BY e.id",
-        ids,
-    )
-    events = _grouped(
-        reg,
-        "SELECT * FROM clock_events WHERE request_id IN ({ids}) ORDER BY id",
-        ids,
-    )
-    reviews = _grouped(reg, "SELECT * FROM reviews WHERE request_id IN ({ids}) ORDER BY id", ids)
-    icos = _grouped(reg, "SELECT * FROM ico_cases WHERE request_id IN ({ids}) ORDER BY id", ids)
-    result = []
-    for row in rows:
-        rid = row["id"]
-        by_answer: dict[int, list[dict]] = {}
-        for e in exemptions.get(rid, []):
-            by_answer.setdefault(e["answer_id"], []).append(
-                {
-                    "section": e["section"],
-                    "name": exemption_registry.describe(e["section"]),
-                    "reason": e["reason"],
-                    "public_interest": e["public_interest"],
-                    "ncnd": bool(e["ncnd"]),
-                }
-            )
-        qs = [
-            {
-                "number": q["number"],
-                "text": q["text"],
-                "status": q["status"] or "unanswered",
-                "answer": q["answer"],
-                "exemptions": by_answer.get(q["answer_id"], []),
-                "answered_by": q["answered_by"],
-                "answered_at": q["answered_at"],
-            }
-            for q in questions.get(rid, [])
-        ]
-        request_reviews = [_review_dict(r) for r in reviews.get(rid, [])]
-        is_open = row["status"] == "open"
-        due = _from_iso(row["due"])
-        state = clock_status(due, today, cal, soon) if is_open else None
-        result.append(
-            {
-                "reference": row["reference"],
-                "regime": row["regime"],
-                "status": row["status"],
-                "subject": row["subject"],
-                "received": row["received"],
-                "due": row["due"],
-                "responded": row["responded"],
-                "outcome": row["outcome"],
-                "handler": row["handler"],
-                "questions": qs,
-                "events": [
-                    {
-                        "kind": e["kind"],
-                        "date": e["date"],
-                        "amount": e["amount"],
-                        "days": e["days"],
-                        "reason": e["reason"],
-                        "detail": e["detail"],
-                    }
-                    for e in events.get(rid, [])
-                ],
-                "review": request_reviews[-1] if request_reviews else None,
-                "reviews": request_reviews,
-                "ico": [_ico_dict(c) for c in icos.get(rid, [])],
-                "notice_due": row["notice_due"],
-                "clock_stopped": row["clock_stopped"],
-                "in_time": (
-                    None
-                    if row["responded"] is None or row["due"] is None
-                    else row["responded"] <= row["due"]
-                ),
-                "overdue": bool(state and state.overdue),
-                "due_soon": bool(state and state.due_soon),
-                "working_days_left": state.working_days_left if state else None,
-                "channel": row["channel"],
-                "publish": bool(row["publish"]),
-                "version": row["version"],
-                "created_at": row["created_at"],
-                "updated_at": row["updated_at"],
-            }
-        )
-    return result
-
-
-def _due_soon_days(reg: Any) -> int:
-    from foikit.settings import get_setting
-
-    return int(get_setting(reg, "clock.due_soon_days"))
-
-
-def show_request(reg: Any, reference: str, today: dt.date | str | None = None) -> dict:
-    """One request as `foikit request show --json` prints it (CONTRACT.md)."""
-    row = get_request_row(reg, reference)
-    return _assemble(reg, [row], _today(today), _calendar(reg), _due_soon_days(reg))[0]
-
-
-def list_requests(
-    reg: Any,
-    *,
-    open_only: bool = False,
-    overdue: bool = False,
-    due_within: int | None = None,
-    handler: str | None = None,
-    regime: str | None = None,
-    today: dt.date | str | None = None,
-    limit: int | None = None,
-    full: bool = True,
-) -> list[dict]:
-    """The register, filtered in SQL on the (status, due) indexes.
-
-    `overdue`: open and due before today. `due_within`: open and due within N working days of
-    today (overdue ones included). `full=False` gives the requests rows without their children.
-    """
-    today_ = _today(today)
-    clauses: list[str] = []
-    params: list[Any] = []
-    cal = None
-    if open_only or overdue or due_within is not None:
-        clauses.append("status = 'open'")
-    if overdue:
-        clauses.append("due < ?")
-        params.append(today_.isoformat())
-    if due_within is not None:
-        if int(due_within) < 0:
-            raise InvalidRequest("--due-within needs a number of working days, 0 or more")
-        from foikit.clock import add_working_days
-
-        cal = _calendar(reg)
-        clauses.append("due <= ?")
-        params.append(add_working_days(today_, int(due_within), cal).isoformat())
-    if handler is not None:
-        clauses.append("handler = ?")
-        params.append(handler)
-    if regime is not None:
-        if regime not in REGIMES:
-            get_request_regime(regime)  # raises UnknownRegime
-        clauses.append("regime = ?")
-        params.append(get_request_regime(regime).key)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    order = " ORDER BY due, id" if (overdue or due_within is not None) else " ORDER BY id"
-    sql = f"SELECT * FROM requests{where}{order}"
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(int(limit))
-    rows = reg.query(sql, params)
-    if not full:
-        return rows
-    return _assemble(reg, rows, today_, cal or _calendar(reg), _due_soon_days(reg))
-
-
-# -- the audit trail --------------------------------------------------------------------------
-
-_ACTIONS = {
-    "insert": "added",
-    "update": "changed",
-    "delete": "removed",
-    "clock": "the clock moved",
-    "add-request": "logged the request",
-    "add-requester": "recorded the requester",
-    "add-question": "added question",
-    "answer": "answered question",
-    "exemption": "relied on exemption",
-    "remove-exemption": "removed exemption",
-    "close": "closed the request",
-    "set": "changed",
-    "clarify": "asked for clarification",
-    "clarified": "recorded the clarification received",
-    "fee": "gave a fees notice",
-    "fee-paid": "recorded the fee paid",
-    "extend": "extended the time for compliance",
-    "reopen": "reopened the request",
-    "review-open": "opened an internal review",
-    "review-close": "decided the internal review",
-    "review-extend": "extended the internal review",
-    "ico-open": "recorded an ICO complaint",
-    "ico-decide": "recorded the ICO decision",
-    "ico-update": "updated the ICO case",
-}
-
-
-def _load(text: str | None) -> Any:
-    import json
-
-    return None if text is None else json.loads(text)
-
-
-def _summary(action: str, table: str | None, old: Any, new: Any) -> str:
-    old = old if isinstance(old, dict) else {}
-    new = new if isinstance(new, dict) else {}
-    if action == "add-request":
-        return f"logged the request ({new.get('regime')}, received {new.get('received')})"
-    if action == "add-requester":
-        return "recorded the requester's name and address"
-    if action == "add-question":
-        return f"added question {new.get('number')}"
-    if action == "answer" and table == "answers":
-        which = f"question {new['number']}" if new.get("number") else "a question"
-        status = new.get("status")
-        return f"answered {which}: {status}" if status else f"changed the answer to {which}"
-    if action == "exemption":
-        flag = " (neither confirm nor deny)" if new.get("ncnd") else ""
-        return f"relied on {exemption_registry.describe(str(new.get('section')))} " + (
-            f"[{new.get('section')}]{flag}"
-        )
-    if action == "reopen" and table == "requests":
-        return "reopened the request for a fresh response"
-    if action == "close":
-        return f"closed the request: {new.get('outcome')}, responded {new.get('responded')}"
-    if table == "clock_events":
-        bits = [new.get("date")] if new.get("date") else []
-        for key in ("reason", "days", "amount", "detail"):
-            if new.get(key) is not None:
-                bits.append(f"{key} {new[key]}")
-        return f"{_ACTIONS.get(action, action)}" + (
-            f" ({', '.join(map(str, bits))})" if bits else ""
-        )
-    if table == "reviews" and action == "review-open":
-        return (
-            f"opened an internal review (received {new.get('received')}, "
-            f"reviewer {new.get('reviewer')}, due {new.get('due')})"
-        )
-    if table == "reviews" and action == "review-close":
-        return f"decided the internal review: {new.get('outcome')} on {new.get('decided')}"
-    if table == "ico_cases" and action == "ico-open":
-        return (
-            f"recorded an ICO complaint (case {new.get('case_reference')}, "
-            f"complained {new.get('complained')})"
-        )
-    if table == "ico_cases" and action == "ico-decide":
-        notice = f", decision notice {new['decision_notice']}" if new.get("decision_notice") else ""
-        return f"recorded the ICO decision: {new.get('decision')} on {new.get('decided')}{notice}"
-    changed = [k for k in new if k not in _BOOKKEEPING]
-    if action in ("insert", "update", "set", "review-extend", "ico-update") or changed:
-        parts = [f"{k} {old.get(k)!s} → {new.get(k)!s}" for k in changed]
-        label = _ACTIONS.get(action, action)
-        return f"{label}: {'; '.join(parts)}" if parts else label
-    return _ACTIONS.get(action, action)
-
-
-def history(reg: Any, reference: str) -> list[dict]:
-    """Who did what and when, from the audit trail, oldest first.
-
-    Each row: at, actor, action, table, row_id, old, new (parsed JSON) and a plain summary.
-    Rows that only bump the request's version are left out; the requester's personal data is
-    summarised, never repeated.
-    """
-    row = get_request_row(reg, reference)
-    numbers = {
-        r["answer_id"]: r["number"]
-        for r in reg.query(
-            "SELECT a.id AS answer_id, q.number FROM answers a JOIN questions q"
-            " ON q.id = a.question_id WHERE q.request_id = ?",
-            (row["id"],),
-        )
-    }
-    out = []
-    for a in reg.query("SELECT * FROM audit WHERE request_id = ? ORDER BY id", (row["id"],)):
-        old, new = _load(a["old"]), _load(a["new"])
-        described = new
-        if a["table_name"] == "answers" and a["row_id"] is not None and isinstance(new, dict):
-            described = {**new, "number": numbers.get(int(a["row_id"]))}
-        if (
-            a["table_name"] == "requests"
-            and isinstance(new, dict)
-            and set(new) <= set(_BOOKKEEPING)
-        ):
-            continue
-        if a["table_name"] == "requesters":
-            old = new = None
-        out.append(
-            {
-                "at": a["at"],
-                "actor": a["actor"],
-                "action": a["action"],
-                "table": a["table_name"],
-                "row_id": a["row_id"],
-                "old": old,
-                "new": new,
-                "summary": _summary(a["action"], a["table_name"], old, described),
-            }
-        )
-    return out

@@ -10,55 +10,57 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from foikit.errors import InvalidDate, InvalidRequest, ReviewerNotIndependent, ReviewNotFound
-from foikit.outcomes import check_review_outcome
-from foikit.requests import (
-    _calendar,
-    _recompute,
-    _review_dict,
-    _today,
+from foikit.casefile import review_dict
+from foikit.casework import (
     as_date,
     check_not_future,
+    check_text,
     get_request_row,
+    load_calendar,
+    recompute,
+    resolve_today,
     touch,
 )
+from foikit.errors import InvalidDate, InvalidRequest, ReviewerNotIndependent, ReviewNotFound
+from foikit.outcomes import check_review_outcome
+
+# Audit actions that are not taking part: the clock moving because an administrator added a
+# bank holiday (foikit.duedates.recompute_open) touches every open request.
+NOT_INVOLVEMENT = ("clock",)
 
 
-def _same_person(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and a.strip().casefold() == b.strip().casefold()
-
-
-def involved(reg: Any, request_id: int) -> set[str]:
-    """Everyone who took part in the request so far: its handler and every actor the audit trail
-    records against it (including any earlier reviewer)."""
-    names = {
-        r["actor"]
-        for r in reg.query("SELECT DISTINCT actor FROM audit WHERE request_id = ?", (request_id,))
-    }
+def involvement(reg: Any, request_id: int) -> dict[str, str]:
+    """Everyone who took part in the request so far, each with what they did: its handler now
+    or at any earlier time, and every actor the audit trail records changing it (an earlier
+    reviewer included). Keys are case-folded names."""
+    found: dict[str, str] = {}
+    for r in reg.query(
+        "SELECT actor, action, at, json_extract(old, '$.handler') AS old_handler,"
+        " json_extract(new, '$.handler') AS new_handler, table_name"
+        " FROM audit WHERE request_id = ? ORDER BY id",
+        (request_id,),
+    ):
+        if r["action"] not in NOT_INVOLVEMENT:
+            found.setdefault(r["actor"].strip().casefold(), f"{r['action']} on {r['at'][:10]}")
+        if r["table_name"] == "requests":
+            for name in (r["old_handler"], r["new_handler"]):
+                if isinstance(name, str) and name.strip():
+                    found.setdefault(name.strip().casefold(), "handled it")
     handler = reg.scalar("SELECT handler FROM requests WHERE id = ?", (request_id,))
-    if handler:
-        names.add(handler)
-    return names
+    if handler and handler.strip():
+        found[handler.strip().casefold()] = "handled it"
+    return found
 
 
 def check_independent(reg: Any, request_id: int, reviewer: str) -> None:
     """ReviewerNotIndependent when the reviewer took part in the original response."""
-    row = reg.one("SELECT reference, handler FROM requests WHERE id = ?", (request_id,))
-    assert row is not None
-    if _same_person(reviewer, row["handler"]):
+    reference = reg.scalar("SELECT reference FROM requests WHERE id = ?", (request_id,))
+    what = involvement(reg, request_id).get(reviewer.strip().casefold())
+    if what is not None:
         raise ReviewerNotIndependent(
-            f"{reviewer} handled {row['reference']}: the review must be done by someone not "
-            "involved in the original response (s.45 Code of Practice, part 5)"
+            f"{reviewer} took part in {reference} ({what}): the review must be done by someone "
+            "not involved in the original response (s.45 Code of Practice, part 5)"
         )
-    for r in reg.query(
-        "SELECT actor, action, at FROM audit WHERE request_id = ? ORDER BY id", (request_id,)
-    ):
-        if _same_person(reviewer, r["actor"]):
-            raise ReviewerNotIndependent(
-                f"{reviewer} changed {row['reference']} ({r['action']} on {r['at'][:10]}): the "
-                "review must be done by someone not involved in the original response "
-                "(s.45 Code of Practice, part 5)"
-            )
 
 
 def current_review(reg: Any, request_id: int) -> dict | None:
@@ -84,12 +86,13 @@ def open_review(
     """
     from foikit.clock import review_due, review_request_is_late
 
-    today_ = _today(today)
+    today_ = resolve_today(today)
     received_ = as_date(received, "date the review was asked for")
     check_not_future(received_, today_, "date the review was asked for")
+    check_text("reviewer", reviewer)
     if reviewer is None or not reviewer.strip():
         raise InvalidRequest("a review needs a reviewer (--reviewer NAME)")
-    cal = _calendar(reg)
+    cal = load_calendar(reg)
     cal.check(received_)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
@@ -134,7 +137,7 @@ def open_review(
         }
         tx.insert("reviews", review, request_id=row["id"], action="review-open")
         touch(tx, row["id"])
-    result = _review_dict({**review, "decided": None, "outcome": None, "reasons": None})
+    result = review_dict({**review, "decided": None, "outcome": None, "reasons": None})
     result["reference"] = row["reference"]
     result["warnings"] = warnings
     return result
@@ -144,7 +147,8 @@ def extend_review(reg: Any, actor: str, reference: str, *, reason: str | None = 
     """Exceptional cases: 40 working days from receipt, not 20 (s.45 Code of Practice, part 5)."""
     from foikit.clock import review_due
 
-    cal = _calendar(reg)
+    check_text("reason", reason)
+    cal = load_calendar(reg)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
         review = _undecided(reg, row)
@@ -154,7 +158,7 @@ def extend_review(reg: Any, actor: str, reference: str, *, reason: str | None = 
             changes["reasons"] = reason
         tx.update("reviews", review["id"], changes, request_id=row["id"], action="review-extend")
         touch(tx, row["id"])
-    return _review_dict({**review, **changes})
+    return review_dict({**review, **changes})
 
 
 def _undecided(reg: Any, row: dict) -> dict:
@@ -181,10 +185,11 @@ def close_review(
     """Record the review's outcome. `overturned` reopens the request for a fresh response: its
     status goes back to open and a `reopen` clock event, dated the decision, restarts the clock."""
     check_review_outcome(outcome)
-    today_ = _today(today)
+    check_text("reasons", reasons)
+    today_ = resolve_today(today)
     decided_ = as_date(decided, "review decision date")
     check_not_future(decided_, today_, "review decision date")
-    cal = _calendar(reg)
+    cal = load_calendar(reg)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
         review = _undecided(reg, row)
@@ -227,6 +232,6 @@ def close_review(
                 {"status": "open", "responded": None, "outcome": None},
                 action="reopen",
             )
-            _recompute(tx, row["id"], cal)
+            recompute(tx, row["id"], cal)
         else:
             touch(tx, row["id"])

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 DATABASE = "disclosure"
 TABLE = "disclosures"
+PUBLIC_TABLES = (TABLE, "questions", "disclosure_exemptions", "publication", "facet_counts")
 ASSETS = Path(__file__).parent / "serve_assets"
 OGL_NAME = "Open Government Licence v3.0"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -85,14 +86,13 @@ def check_public_file(path: Path) -> dict[str, str]:
                     f"{str(path)!r} is a register, not a disclosure log: it is never served; "
                     "run `foikit publish` and serve the file it writes"
                 )
-            if not {TABLE, "publication", "disclosures_fts"} <= tables:
+            if not {*PUBLIC_TABLES, "disclosures_fts"} <= tables:
                 raise NotADisclosureLog(
                     f"{str(path)!r} is not a disclosure log built by `foikit publish`"
                 )
             info = dict(conn.execute("SELECT key, value FROM publication").fetchall())
             counts = {
-                t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0]
-                for t in (TABLE, "questions", "disclosure_exemptions", "publication")
+                t: conn.execute(f"SELECT count(*) FROM [{t}]").fetchone()[0] for t in PUBLIC_TABLES
             }
         finally:
             conn.close()
@@ -133,7 +133,9 @@ def metadata(
                         # seq follows the date of response, and searches read its index.
                         "sort_desc": "seq",
                         "sortable_columns": ["seq", "responded", "received", "reference"],
-                        "facets": ["year", "outcome", {"exemption": "exemption"}],
+                        # "log" facets are column facets that read the counts made at
+                        # publish when nothing is filtered (foikit/serve_plugin.py).
+                        "facets": [{"log": "year"}, {"log": "outcome"}, {"exemption": "exemption"}],
                         "fts_table": "disclosures_fts",
                         "fts_pk": "seq",
                         "label_column": "subject",
@@ -160,6 +162,7 @@ def metadata(
                     },
                     "disclosure_exemptions": {"hidden": True},
                     "publication": {"hidden": True},
+                    "facet_counts": {"hidden": True},
                 },
                 "queries": {
                     "new_disclosures": {
@@ -215,10 +218,7 @@ def make_datasette(
                 "hash": info.get("build", ""),
                 "size": path.stat().st_size,
                 "file": path.name,
-                "tables": {
-                    t: {"count": int(info[f"count:{t}"])}
-                    for t in (TABLE, "questions", "disclosure_exemptions", "publication")
-                },
+                "tables": {t: {"count": int(info[f"count:{t}"])} for t in PUBLIC_TABLES},
             }
         },
     )

@@ -6,10 +6,14 @@ plain Datasette in the same process behaves as Datasette always does.
 
 from __future__ import annotations
 
+import asyncio
+import bisect
+import re
+from collections import Counter
 from typing import Any
 
 from datasette import hookimpl
-from datasette.facets import Facet
+from datasette.facets import ColumnFacet, Facet
 from datasette.filters import FilterArguments
 from datasette.utils import path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import NotFound
@@ -24,9 +28,117 @@ def _ours(datasette: Any) -> bool:
     return bool(getattr(datasette, "foikit_log", False))
 
 
+# The whole log's counts, made once by `foikit publish`.
+_PRECOMPUTED = (
+    "select value, count from facet_counts where facet = :facet order by count desc, value"
+)
+# The clause Datasette writes for `?_search=` with the metadata's fts_table and fts_pk.
+_SEARCH_ONLY = re.compile(
+    r" where seq in \(select rowid from disclosures_fts where disclosures_fts match"
+    r" (escape_fts\(:search\)|:search)\) $"
+)
+
+Counts = list[tuple[Any, int]]
+
+
+def _filtered(sql: str) -> bool:
+    """Does the table page's SQL (`select ... from disclosures [where ...]`) filter anything?"""
+    return " where " in sql
+
+
+def _search_only(facet: Facet) -> str | None:
+    """The MATCH expression when a search is the page's only filter, else None."""
+    found = _SEARCH_ONLY.search(facet.sql)
+    if found is None or set(facet.params) != {"search"}:
+        return None
+    return found.group(1)
+
+
+async def _precomputed(facet: Facet, name: str) -> Counts:
+    rows = await facet.ds.execute(facet.database, _PRECOMPUTED, {"facet": name}, truncate=False)
+    return [(r["value"], r["count"]) for r in rows.rows]
+
+
+async def _search_counts(facet: Facet, name: str, match: str) -> Counts:
+    """A search's facet counts from the full-text index's docids (the seqs that match) and
+    the log's facet values held in memory: no seek per matching row."""
+    index = await facet_index(facet.ds)
+    scope = facet.request.scope
+    # The three facets of one page share one fetch of the matching seqs.
+    task = scope.get("foikit.search_seqs")
+    if task is None:
+        sql = f"select rowid from disclosures_fts where disclosures_fts match {match}"
+        params = dict(facet.params)
+
+        def fetch(conn: Any) -> list[int]:
+            return [r[0] for r in conn.execute(sql, params)]
+
+        task = asyncio.ensure_future(facet.ds.databases[DATABASE].execute_fn(fetch))
+        scope["foikit.search_seqs"] = task
+    seqs: list[int] = await task
+    return index.counts(name, seqs)
+
+
+def _block(facet: Facet, name: str, counts: Counts, param: str) -> dict[str, Any]:
+    """One facet in the shape Datasette's templates and JSON expect; `param` is the query
+    string key that selects a value (the column, or `_exemption`)."""
+    size = facet.get_facet_size()
+    counts = sorted(counts, key=lambda vc: (-vc[1], str(vc[0])))
+    chosen = {v for k, v in facet.get_querystring_pairs() if k == param}
+    values = []
+    for value, count in counts[:size]:
+        selected = str(value) in chosen
+        path = (
+            path_with_removed_args(facet.request, {param: str(value)})
+            if selected
+            else path_with_added_args(facet.request, {param: value})
+        )
+        values.append(
+            {
+                "value": value,
+                "label": value,
+                "count": count,
+                "toggle_url": facet.ds.absolute_url(facet.request, facet.ds.urls.path(path)),
+                "selected": selected,
+            }
+        )
+    return {
+        "name": name,
+        "type": facet.type,
+        "hideable": False,
+        "toggle_url": facet.ds.urls.path(facet.request.path),
+        "results": values,
+        "truncated": len(counts) > size,
+    }
+
+
+class LogFacet(ColumnFacet):
+    """A column facet (year, outcome) that avoids grouping a million rows: on the whole log it
+    reads the counts made at publish, on a search alone it counts the matching seqs in memory,
+    and otherwise it is Datasette's own column facet."""
+
+    type = "log"
+
+    async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
+        if not (_ours(self.ds) and self.database == DATABASE and self.table == TABLE):
+            return [], []
+        match = _search_only(self)
+        if _filtered(self.sql) and match is None:
+            return await super().facet_results()
+        results = []
+        for config in self.get_configs():
+            column = config["config"].get("column") or config["config"]["simple"]
+            if match is None:
+                counts = await _precomputed(self, column)
+            else:
+                counts = await _search_counts(self, column, match)
+            results.append(_block(self, column, counts, column))
+        return results, []
+
+
 class ExemptionFacet(Facet):
     """Counts of requests per exemption applied: `disclosure_exemptions` holds one row per pair,
-    so a request with two exemptions counts once under each."""
+    so a request with two exemptions counts once under each. `?_exemption=` selects one."""
 
     type = "exemption"
 
@@ -38,60 +150,85 @@ class ExemptionFacet(Facet):
             return [], []
         if not self.get_configs():
             return [], []
-        size = self.get_facet_size()
-        if " where " in self.sql:
+        match = _search_only(self)
+        if match is not None:
+            counts = await _search_counts(self, "exemption", match)
+        elif not _filtered(self.sql):
+            counts = await _precomputed(self, "exemption")
+        else:
+            from datasette.database import QueryInterrupted
+
             sql = (
                 "select e.exemption as value, count(*) as count"
                 f" from ({self.sql}) d join disclosure_exemptions e on e.seq = d.seq"
-                f" group by e.exemption order by count desc, value limit {size + 1}"
+                " group by e.exemption"
             )
-        else:
-            # Unfiltered: the exemption index alone answers it.
-            sql = (
-                "select exemption as value, count(*) as count from disclosure_exemptions"
-                f" group by exemption order by count desc, value limit {size + 1}"
-            )
-        from datasette.database import QueryInterrupted
+            try:
+                rows = await self.ds.execute(
+                    self.database,
+                    sql,
+                    self.params,
+                    truncate=False,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                )
+            except QueryInterrupted:
+                return [], ["exemption"]
+            counts = [(r["value"], r["count"]) for r in rows.rows]
+        return [_block(self, "exemption", counts, "_exemption")], []
 
-        try:
-            rows = await self.ds.execute(
-                self.database,
-                sql,
-                self.params,
-                truncate=False,
-                custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+
+class FacetIndex:
+    """The facet values of every request, by seq, loaded once from the immutable file.
+
+    seq follows the date of response, so each year is one run of seqs: a search's year counts
+    are a bisection of its sorted seqs. Outcomes are one byte per seq; exemptions a dict of the
+    seqs that have any. About 2 MB for a million requests, plus the exemptions."""
+
+    def __init__(self, conn: Any):
+        n = conn.execute("select coalesce(max(seq), 0) from disclosures").fetchone()[0]
+        self.year_runs: list[tuple[int, int, int]] = [
+            (year, first, last)
+            for year, first, last in conn.execute(
+                "select year, min(seq), max(seq) from disclosures where year is not null"
+                " group by year order by year"
             )
-        except QueryInterrupted:
-            return [], ["exemption"]
-        chosen = set(self.request.args.getlist("_exemption"))
-        values = []
-        for row in rows.rows[:size]:
-            value = row["value"]
-            selected = value in chosen
-            path = (
-                path_with_removed_args(self.request, {"_exemption": value})
-                if selected
-                else path_with_added_args(self.request, {"_exemption": value})
-            )
-            values.append(
-                {
-                    "value": value,
-                    "label": value,
-                    "count": row["count"],
-                    "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(path)),
-                    "selected": selected,
-                }
-            )
-        return [
-            {
-                "name": "exemption",
-                "type": self.type,
-                "hideable": False,
-                "toggle_url": self.ds.urls.path(self.request.path),
-                "results": values,
-                "truncated": len(rows.rows) > size,
-            }
-        ], []
+        ]
+        self.outcome_names: list[Any] = [None]
+        codes: dict[Any, int] = {None: 0}
+        self.outcomes = bytearray(n + 1)
+        for seq, outcome in conn.execute("select seq, outcome from disclosures"):
+            code = codes.get(outcome)
+            if code is None:
+                code = codes[outcome] = len(self.outcome_names)
+                self.outcome_names.append(outcome)
+            self.outcomes[seq] = code
+        self.exemptions: dict[int, list[str]] = {}
+        for seq, exemption in conn.execute("select seq, exemption from disclosure_exemptions"):
+            self.exemptions.setdefault(seq, []).append(exemption)
+
+    def counts(self, name: str, seqs: list[int]) -> Counts:
+        seqs = sorted(seqs)
+        if name == "year":
+            found = [
+                (year, bisect.bisect_right(seqs, last) - bisect.bisect_left(seqs, first))
+                for year, first, last in self.year_runs
+            ]
+            return [(year, n) for year, n in found if n]
+        if name == "outcome":
+            by_code = Counter(self.outcomes[s] for s in seqs)
+            return [(self.outcome_names[c], n) for c, n in by_code.items() if c]
+        if name == "exemption":
+            by_name = Counter(e for s in seqs for e in self.exemptions.get(s, ()))
+            return list(by_name.items())
+        raise ValueError(f"no facet {name!r} in the log")
+
+
+async def facet_index(datasette: Any) -> FacetIndex:
+    index = getattr(datasette, "foikit_facet_index", None)
+    if index is None:
+        index = await datasette.databases[DATABASE].execute_fn(FacetIndex)
+        datasette.foikit_facet_index = index
+    return index
 
 
 @hookimpl
@@ -105,7 +242,7 @@ def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
 
 @hookimpl
 def register_facet_classes() -> list[type]:
-    return [ExemptionFacet]
+    return [LogFacet, ExemptionFacet]
 
 
 @hookimpl

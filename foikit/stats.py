@@ -168,6 +168,11 @@ def _counts(
 
     untimed = ", ".join(f"'{o}'" for o in UNTIMED_OUTCOMES)
     resolvable = ", ".join(f"'{k}'" for k, o in OUTCOMES.items() if o.resolvable)
+    # One pass over the requests: an outcome is a column, not a second GROUP BY (which would
+    # read the closed requests through the status index, row by row, several times slower).
+    outcome_columns = ",\n".join(
+        f"TOTAL(r.status = 'closed' AND r.outcome = '{key}') AS [outcome:{key}]" for key in OUTCOMES
+    )
     where, params = _filters("r.received", start, end, regimes)
     for row in reg.query(
         f"""
@@ -185,7 +190,8 @@ def _counts(
                 AS extended,
             TOTAL(r.id IN (SELECT request_id FROM clock_events WHERE kind = 'clarify'))
                 AS clarified,
-            TOTAL(r.id IN (SELECT request_id FROM clock_events WHERE kind = 'fee')) AS fees
+            TOTAL(r.id IN (SELECT request_id FROM clock_events WHERE kind = 'fee')) AS fees,
+            {outcome_columns}
         FROM requests r
         WHERE {where}
         GROUP BY 1
@@ -207,17 +213,7 @@ def _counts(
         ):
             b[key] = int(row[key])
         b["late"] = b["timed"] - b["in_time"]
-
-    for row in reg.query(
-        f"""
-        SELECT {period} AS period, r.outcome AS outcome, COUNT(*) AS n
-        FROM requests r
-        WHERE {where} AND r.status = 'closed' AND r.outcome IS NOT NULL
-        GROUP BY 1, 2
-        """,
-        params,
-    ):
-        block(row["period"])["outcomes"][row["outcome"]] = row["n"]
+        b["outcomes"] = {key: int(row[f"outcome:{key}"]) for key in OUTCOMES}
 
     exempt_from = """
         FROM answer_exemptions e
@@ -303,11 +299,25 @@ def _counts(
             )
 
     for b in blocks.values():
-        assessed = b["timed"] + b["open_overdue"]
-        b["in_time_pct"] = round(100.0 * b["in_time"] / assessed, 1) if assessed else None
-        b["rating"] = rating(b["in_time_pct"])
-        b["exemptions"] = dict(sorted(b["exemptions"].items(), key=lambda kv: (-kv[1], kv[0])))
+        _finish(b)
     return blocks
+
+
+def _finish(b: dict[str, Any]) -> None:
+    assessed = b["timed"] + b["open_overdue"]
+    b["in_time_pct"] = round(100.0 * b["in_time"] / assessed, 1) if assessed else None
+    b["rating"] = rating(b["in_time_pct"])
+    b["exemptions"] = dict(sorted(b["exemptions"].items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _add(total: dict[str, Any], part: dict[str, Any]) -> None:
+    """Add one period's counts into the total (every request, review and ICO case belongs to
+    exactly one period, so the sums are the whole span's counts)."""
+    for key, value in part.items():
+        if isinstance(value, dict):
+            _add(total.setdefault(key, {}), value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            total[key] = total.get(key, 0) + value
 
 
 def register_stats(
@@ -329,9 +339,15 @@ def register_stats(
         raise InvalidStatsQuery(f"the span starts ({start}) after it ends ({end})")
     for key in regimes:
         get_regime(key)
-    if by is not None:
-        _period_sql(by, "r.received")  # refuses an unknown grouping before any query runs
-    whole = _counts(reg, "'all'", start, end, regimes, today).get("all", _empty_block())
+    if by is None:
+        blocks = {}
+        whole = _counts(reg, "'all'", start, end, regimes, today).get("all", _empty_block())
+    else:
+        blocks = _counts(reg, _period_sql(by, "r.received"), start, end, regimes, today)
+        whole = _empty_block()
+        for block in blocks.values():
+            _add(whole, block)
+        _finish(whole)
     result: dict[str, Any] = {
         "from": start.isoformat() if start else None,
         "to": end.isoformat() if end else None,
@@ -342,7 +358,6 @@ def register_stats(
         "periods": [],
     }
     if by is not None:
-        blocks = _counts(reg, _period_sql(by, "r.received"), start, end, regimes, today)
         labels = sorted(blocks)
         if start is not None:
             labels.append(period_of(start, by))

@@ -25,7 +25,7 @@ else
   echo
   echo "== the worked request of June 2021, logged, answered from the register and closed"
   REF=$($FOIKIT request add --received 2021-06-05 --subject "$SUBJECT" \
-    --requester-name "A. Requester" --requester-email "a.requester@example.org" \
+    --requester-name "Jordan Ellis" --requester-email "jordan.ellis@example.org" \
     --handler "disclosure.officer" --today 2021-06-07 \
     --question "How many Community Safety Partnerships (CSP) are there in total within the West Midlands police force area?" \
     --question "List all relevant CSPs and provide web addresses." \
@@ -37,7 +37,7 @@ else
   $FOIKIT request answer "$REF" 1 --by disclosure.officer --text \
     "There are {{ csps|length }} Community Safety Partnerships in the West Midlands police force area. The OPCC provides money to each of them through annual grants."
   $FOIKIT request answer "$REF" 2 --by disclosure.officer --text \
-    "{% for c in csps %}{{ c.name }}: {{ c.website or 'web address not held by the OPCC' }}{{ '; ' if not loop.last else '.' }}{% endfor %}"
+    "The {{ csps|length }} CSPs are {{ csps|map(attribute='name')|join(', ') }}. {% for c in csps if c.website %}{{ c.name }}: {{ c.website }}. {% else %}The OPCC does not hold their web addresses; each CSP can be contacted at the addresses given in answer to question 5.{% endfor %}"
   $FOIKIT request answer "$REF" 3 --by disclosure.officer --text \
     "The OPCC holds the DHR claims made for 2019-20 rather than DHRs by calendar year. Birmingham's DHR funding sits within its overall CSP budget. Claims for 2019-20: {% for f in figures if f.topic == 'dhr' and f.measure == 'claimed' %}{{ f.area }} {{ f.value }}{{ ' (' ~ f.note ~ ')' if f.note and 'Wolves' not in f.note else '' }}{{ '; ' if not loop.last else '.' }}{% endfor %} The other six CSPs each have {{ figure('dhr', 'budget', area='Coventry')|money }} a year to draw on for the costs of a review."
   $FOIKIT request answer "$REF" 4 --by disclosure.officer --not-held
@@ -56,5 +56,24 @@ echo
 echo "== the public disclosure log"
 $FOIKIT publish --out disclosure.db
 echo
-echo "Serving the disclosure log at http://127.0.0.1:8001/ (Ctrl-C to stop)"
-exec $FOIKIT serve disclosure.db --host 127.0.0.1 --port 8001
+echo
+echo "== the staff interface, with demo users"
+DEMO_PASSWORD="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(12))')"
+for who in demo.reviewer:reviewer demo.admin:administrator; do
+  name="${who%%:*}"; role="${who##*:}"
+  if $FOIKIT users list --json | grep -q "\"name\": \"$name\""; then
+    FOIKIT_NEW_PASSWORD="$DEMO_PASSWORD" $FOIKIT users password "$name" --by demo.setup
+  else
+    FOIKIT_NEW_PASSWORD="$DEMO_PASSWORD" $FOIKIT users add "$name" --role "$role" --by demo.setup
+  fi
+done
+if [ "${DEMO_NO_SERVE:-}" = "1" ]; then
+  echo "DEMO_NO_SERVE=1: not starting the servers"
+  exit 0
+fi
+$FOIKIT staff --host 127.0.0.1 --port 8002 &
+STAFF_PID=$!
+trap 'kill $STAFF_PID 2>/dev/null' EXIT
+echo "Staff interface:    http://127.0.0.1:8002/  (user demo.reviewer or demo.admin, password $DEMO_PASSWORD)"
+echo "Disclosure log:     http://127.0.0.1:8001/  (Ctrl-C stops both)"
+$FOIKIT serve disclosure.db --host 127.0.0.1 --port 8001

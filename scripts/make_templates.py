@@ -173,8 +173,8 @@ CLARIFICATION: list[Item] = [
     "from the day we receive your reply.",
     "We are happy to advise and assist you in rewording your request; please contact us at "
     "{{ office.email }} or on {{ office.phone }}.",
-    "If we do not hear from you within three months of the date of this letter, we will treat "
-    "your request as withdrawn.",
+    "If we have not heard from you within three months of the date of this letter, we may treat "
+    "your request as closed; you are welcome to make a fresh request at any time.",
     *RIGHT_OF_APPEAL,
 ]
 

@@ -7,6 +7,7 @@ copied into each test's tmp_path (a real register all the same, never a mock).
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import shutil
@@ -28,7 +29,9 @@ REQUESTER = {
 def _template() -> Path:
     from foikit.setup import init_register
 
-    path = Path(tempfile.mkdtemp(prefix="foikit-lifecycle-")) / "template.db"
+    folder = tempfile.mkdtemp(prefix="foikit-lifecycle-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = Path(folder) / "template.db"
     init_register(path, load_reference=True, actor="test.setup")
     return path
 

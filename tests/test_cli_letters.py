@@ -12,7 +12,7 @@ import docx
 import pytest
 from letters_support import OFFICER, june_2021, lifecycle
 
-from foikit.letters import LETTER_KINDS, convert_to_pdf, letter_text, render_letter
+from foikit.letters import LETTER_KINDS, convert_letters, letter_text, render_letter
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -196,27 +196,33 @@ def test_letters_module_imports_no_heavy_library_at_load():
 # -- LibreOffice ------------------------------------------------------------------------------
 
 
-def _pdf_text(pdf: Path, letter: Path, tmp_path: Path) -> str:
+def read_back(pdfs: list[Path], letters: list[Path], tmp_path: Path) -> list[str]:
+    """The text of each PDF (pdftotext), else of each letter as LibreOffice reads it (txt)."""
     if shutil.which("pdftotext"):
-        return subprocess.run(
-            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
-        ).stdout
-    # No pdftotext: ask LibreOffice for the text of the same letter instead.
-    return convert_to_pdf(letter, tmp_path / "txt", fmt="txt:Text").read_text(encoding="utf-8-sig")
+        return [
+            subprocess.run(
+                ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+            ).stdout
+            for pdf in pdfs
+        ]
+    texts = convert_letters(letters, tmp_path / "txt", fmt="txt:Text")
+    return [t.read_text(encoding="utf-8-sig") for t in texts]
 
 
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_every_kind_converts_to_pdf_with_libreoffice(register, tmp_path):
     refs = lifecycle(register)
-    for kind in LETTER_KINDS:
-        path = render_letter(register, refs[kind], kind, today="2021-07-02")
-        pdf = convert_to_pdf(path, tmp_path / "pdf")
+    kinds = sorted(LETTER_KINDS)
+    paths = [render_letter(register, refs[k], k, today="2021-07-02") for k in kinds]
+    pdfs = convert_letters(paths, tmp_path / "pdf")
+    for kind, pdf, text in zip(kinds, pdfs, read_back(pdfs, paths, tmp_path), strict=True):
         assert pdf.read_bytes().startswith(b"%PDF"), kind
-        text = " ".join(_pdf_text(pdf, path, tmp_path).split())
-        assert refs[kind] in text, kind
-        assert "Wycliffe House" in text, kind
-        assert "Alethea Fuller" in text, kind
+        words = " ".join(text.split())
+        assert f"Our reference: {refs[kind]}" in words, kind
+        assert "Wycliffe House" in words, kind
+        assert "Alethea Fuller Deputy Chief Executive" in words, kind
+        assert "DRAFT" not in words, kind
 
 
 @pytest.mark.libreoffice

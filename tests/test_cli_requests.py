@@ -143,6 +143,8 @@ REFUSALS = [
       "--regime", "gdpr"], "gdpr", "unknown regime"),
     (["request", "add", "--received", "2024-06-03", "--subject", "x", *REQUESTER,
       "--channel", "pigeon"], "unknown channel", "unknown channel"),
+    (["request", "add", "--received", "2024-06-03", "--subject", "Caf\udce9", *REQUESTER],
+     "not UTF-8", "undecodable bytes"),
     (["request", "show", "FOI-2024-0999"], "FOI-2024-0999", "unknown reference"),
     (["request", "list", "--due-within", "soon"], "whole number", "due-within not a number"),
     (["request", "extend", "FOI-2024-0001", "--reason", "public-interest", "--days", "0"],
@@ -258,3 +260,18 @@ def test_a_late_review_request_warns_on_stderr(reg, ok, invoke):
                     "--today", TODAY)  # fmt: skip
     assert result.exit_code == 0
     assert result.stderr.startswith("Warning: ") and "40 working days" in result.stderr
+
+
+def test_questions_added_later_and_a_review_extended(reg, ok, invoke):
+    ref = _add(ok)
+    assert ok("request", "question", ref, "--text", "And for 2020?") == "3\n"
+    for n in ("1", "2", "3"):
+        ok("request", "answer", ref, n, "--text", "x")
+    ok("request", "close", ref, "--responded", "2024-06-20", "--outcome", "granted-in-full",
+       "--today", TODAY)  # fmt: skip
+    ok("review", "open", ref, "--received", "2024-06-24", "--reviewer", "a.senior",
+       "--today", TODAY)  # fmt: skip
+    # 40 working days from 24 June 2024, skipping 12 July (NI) and 5 August (Scotland).
+    assert ok("review", "extend", ref, "--reason", "Voluminous.") == "review due 2024-08-21\n"
+    line = _fail_line(invoke("request", "set", ref))
+    assert "nothing to set" in line

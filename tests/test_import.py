@@ -356,3 +356,56 @@ def test_the_fast_email_check_is_request_adds_own(text, why):
             return ("error", str(e))
 
     assert outcome(normalise_email_fast) == outcome(normalise_email), why
+
+
+def test_blank_references_come_after_the_files_own(register, tmp_path):
+    rows = [GOOD, {**GOOD, "reference": "FOI/2021/7"}, {**GOOD, "received": "2022-01-05"}]
+    report = import_csv(register, "importer", write_csv(tmp_path / "r.csv", rows), today=TODAY)
+    assert report.imported == ["FOI-2021-0008", "FOI-2021-0007", "FOI-2022-0001"]
+
+
+def test_an_excel_ansi_file_is_read(register, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "received,subject,requester_name,requester_email\r\n"
+        '05/06/2021,"Grants of £15,000",A Person,a@example.org\r\n'.encode("cp1252")
+    )
+    import_csv(register, "importer", path, today=TODAY)
+    assert register.scalar("SELECT subject FROM requests") == "Grants of £15,000"
+
+
+BAD_FILES = [
+    (b"", "the file is empty", "nothing at all"),
+    (b"date,title\r\n05/06/2021,x\r\n", "no received or subject column", "no known columns"),
+]
+
+
+@pytest.mark.parametrize("data, message, why", BAD_FILES, ids=[c[2] for c in BAD_FILES])
+def test_bad_files(register, tmp_path, data, message, why):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(data)
+    with pytest.raises(Exception, match=message):
+        import_csv(register, "importer", path, today=TODAY)
+
+
+def test_clock_events_are_checked_even_with_a_due_date_given(register, tmp_path):
+    row = {
+        **GOOD,
+        "responded": "2021-07-01",
+        "outcome": "withdrawn",
+        "due": "2021-07-02",
+        "events": "clarified 2021-06-01",  # before the request was received
+    }
+    with pytest.raises(RowsRejected) as info:
+        import_csv(register, "importer", write_csv(tmp_path / "e.csv", [row]), today=TODAY)
+    assert "the clock events cannot be right" in info.value.report.problems[0].message
+
+
+def test_an_old_closed_case_keeps_its_own_due_date(register, tmp_path):
+    # The register's bank holidays start in 2010; a 2008 case keeps the date it was given.
+    row = {**GOOD, "received": "2008-03-03", "responded": "2008-03-20", "outcome": "withdrawn"}
+    path = write_csv(tmp_path / "old.csv", [{**row, "due": "31/03/2008"}])
+    import_csv(register, "importer", path, today=TODAY)
+    assert register.scalar("SELECT due FROM requests") == "2008-03-31"
+    with pytest.raises(RowsRejected, match="1 of 1 row"):
+        import_csv(register, "importer", write_csv(tmp_path / "no-due.csv", [row]), today=TODAY)

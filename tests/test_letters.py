@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from letters_support import OFFICER, june_2021, lifecycle
 
 from foikit import letters
+from foikit.docx_render import compile_template, load_template
 from foikit.errors import FigureNotFound, MissingAnswer, TemplateError
 from foikit.letters import (
     LETTER_KINDS,
@@ -24,8 +25,8 @@ from foikit.letters import (
     make_context,
     render_docx,
     render_letter,
-    sample_inputs,
 )
+from foikit.template_check import sample_context, sample_inputs
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -220,7 +221,7 @@ def write_template(path: Path, *paragraphs: str) -> Path:
 
 def test_a_missing_variable_is_an_error_naming_it(tmp_path):
     template = write_template(tmp_path / "t.docx", "Dear {{ requester.name }}", "{{ nonesuch }}")
-    context = letters.sample_context("response")
+    context = sample_context("response")
     with pytest.raises(TemplateError, match="'nonesuch' is undefined"):
         render_docx(template, context, tmp_path / "out.docx")
     assert not (tmp_path / "out.docx").exists(), "nothing half-written"
@@ -229,38 +230,38 @@ def test_a_missing_variable_is_an_error_naming_it(tmp_path):
 def test_a_misspelt_field_is_an_error_naming_it(tmp_path):
     template = write_template(tmp_path / "t.docx", "Re: {{ request.subjekt }}")
     with pytest.raises(TemplateError, match="subjekt"):
-        render_docx(template, letters.sample_context("response"), tmp_path / "out.docx")
+        render_docx(template, sample_context("response"), tmp_path / "out.docx")
 
 
 def test_a_template_syntax_error_names_the_file_and_the_text(tmp_path):
     template = write_template(tmp_path / "broken.docx", "Hello", "{% if draft %}never closed")
     with pytest.raises(TemplateError, match=r"broken\.docx.*end of template"):
-        letters.compile_template(template)
+        compile_template(template)
 
 
 def test_the_sandbox_refuses_python_internals(tmp_path):
     template = write_template(tmp_path / "t.docx", "{{ request.__class__.__mro__ }}")
     with pytest.raises(TemplateError):
-        render_docx(template, letters.sample_context("response"), tmp_path / "out.docx")
+        render_docx(template, sample_context("response"), tmp_path / "out.docx")
 
 
 def test_literal_braces_escaped_the_docxtpl_way(tmp_path):
     template = write_template(tmp_path / "t.docx", "Write {_{ name }_} and {_% tag %_}")
-    out = render_docx(template, letters.sample_context("response"), tmp_path / "out.docx")
+    out = render_docx(template, sample_context("response"), tmp_path / "out.docx")
     assert letter_text(out) == "Write {{ name }} and {% tag %}"
 
 
 def test_templates_are_compiled_once_per_file_version(tmp_path):
     template = write_template(tmp_path / "t.docx", "One {{ kind }}")
-    first = letters.load_template(template)
-    assert letters.load_template(template) is first, "cached"
+    first = load_template(template)
+    assert load_template(template) is first, "cached"
     import os
 
     write_template(template, "Two {{ kind }}")
     os.utime(template, ns=(1, first.path.stat().st_mtime_ns + 10**9))
-    second = letters.load_template(template)
+    second = load_template(template)
     assert second is not first, "a changed file is parsed again"
-    out = render_docx(second, letters.sample_context("response"), tmp_path / "out.docx")
+    out = render_docx(second, sample_context("response"), tmp_path / "out.docx")
     assert letter_text(out) == "Two response"
 
 

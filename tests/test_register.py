@@ -71,3 +71,16 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path):
 def test_foreign_keys_are_enforced(empty_register):
     with pytest.raises(sqlite3.IntegrityError), empty_register.transaction("alice") as tx:
         tx.insert("questions", {"request_id": 999, "number": 1, "text": "orphan"})
+
+
+def test_password_hashes_never_reach_the_audit_trail(empty_register):
+    from foikit.users import add_user, set_password
+
+    add_user(empty_register, "ann.admin", "administrator", "correct horse battery", actor="t")
+    set_password(empty_register, "ann.admin", "another good passphrase", actor="t")
+    stored = empty_register.scalar("SELECT password_hash FROM users WHERE name = 'ann.admin'")
+    trail = " ".join(
+        f"{r['old']} {r['new']}" for r in empty_register.query("SELECT old, new FROM audit")
+    )
+    assert stored and stored not in trail
+    assert "[secret]" in trail  # the change itself is still recorded

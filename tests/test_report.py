@@ -15,6 +15,7 @@ from foikit.report import (
     chart_timeliness,
     chart_workload,
     open_workload,
+    report_grouping,
 )
 from foikit.stats import register_stats
 
@@ -125,10 +126,17 @@ def test_the_report_files(casebook, tmp_path):
     assert '<img src="timeliness.png"' in page and "INTERNAL" in page
 
 
-def test_a_long_span_goes_by_quarter(casebook, tmp_path):
-    report = build_report(casebook, tmp_path / "r", today=TODAY, start=dt.date(2021, 1, 1))
-    assert report.stats["by"] == "quarter"
-    assert report.stats["periods"][0]["period"] == "2021-Q1"
+GROUPINGS = [
+    (None, None, "month", "January to May 2024: five months"),
+    (dt.date(2022, 6, 1), None, "month", "24 months to May 2024"),
+    (dt.date(2022, 5, 1), None, "quarter", "25 months: by quarter"),
+    (dt.date(2021, 1, 1), dt.date(2022, 12, 31), "month", "exactly two years"),
+]
+
+
+@pytest.mark.parametrize("start, end, by, why", GROUPINGS, ids=[c[3] for c in GROUPINGS])
+def test_a_long_span_goes_by_quarter(casebook, start, end, by, why):
+    assert report_grouping(casebook, start, end, TODAY) == by, why
 
 
 def test_an_empty_register_still_gives_a_report(empty_register, tmp_path):

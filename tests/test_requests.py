@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lifecycle_support import OFFICER, TODAY, add, answered_and_closed, fresh_register, snapshot
 
 from foikit import requests as R
@@ -59,6 +61,7 @@ def test_a_new_request_gets_its_due_date_from_the_clock(reg):
     ref = add(reg, received=D(2024, 6, 1))
     shown = R.show_request(reg, ref, today=D(2024, 6, 3))
     assert (shown["due"], shown["status"], shown["overdue"]) == ("2024-06-28", "open", False)
+    assert shown["deadline"][0] == "received 2024-06-01 (Saturday): day one is 2024-06-03"
 
 
 def test_the_contract_show_shape(reg):
@@ -99,6 +102,28 @@ def test_requester_text_is_stored_exactly_as_given(reg, text, why):
     assert shown["subject"] == text, why
     assert shown["questions"][0]["text"] == text, why
     assert R.requester_of(reg, ref)["name"] == text, why
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300).filter(
+        str.strip
+    )
+)
+def test_any_text_round_trips_unchanged(reg, text):
+    ref = add(reg, subject=text, questions=[text], requester_name=text)
+    shown = R.show_request(reg, ref, today=TODAY)
+    assert (shown["subject"], shown["questions"][0]["text"]) == (text, text)
+    assert R.requester_of(reg, ref)["name"] == text
+
+
+def test_undecodable_bytes_are_refused_not_a_crash(reg):
+    before = snapshot(reg)
+    with pytest.raises(InvalidRequest, match="not UTF-8"):
+        add(reg, subject="Caf\udce9")  # b"Caf\xe9" read as UTF-8 with surrogateescape
+    assert snapshot(reg) == before
 
 
 @pytest.mark.parametrize(
@@ -156,7 +181,7 @@ def test_bad_requests_are_refused_and_nothing_is_written(reg, change, error, wor
 
 
 def test_an_imported_reference_is_kept_and_numbering_continues_after_it(reg):
-    assert add(reg, reference="foi-2024-0041") == "FOI-2024-0041"
+    assert add(reg, reference="foi-2024-41") == "FOI-2024-0041"
     assert add(reg) == "FOI-2024-0042"
     with pytest.raises(InvalidRequest, match="already in the register"):
         add(reg, reference="FOI-2024-0041")
@@ -430,6 +455,13 @@ def test_impossible_clock_events_are_refused_and_nothing_is_written(reg, func, k
         getattr(R, func)(reg, OFFICER, ref, today=TODAY, **kw)
     assert words in str(info.value), why
     assert snapshot(reg) == before
+
+
+def test_a_subject_access_request_runs_in_calendar_months(reg):
+    ref = add(reg, regime="sar", questions=[])
+    assert R.show_request(reg, ref, today=TODAY)["due"] == "2024-07-03"  # one month
+    R.extend(reg, OFFICER, ref, reason="complex", today=TODAY)
+    assert R.show_request(reg, ref, today=TODAY)["due"] == "2024-09-03"  # three months
 
 
 def test_an_eir_request_may_be_extended_as_complex(reg):

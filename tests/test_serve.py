@@ -133,6 +133,52 @@ async def test_facets_year_outcome_exemption(ds):
     }
 
 
+@pytest.mark.parametrize(
+    "query, expected, in_memory, reason",
+    [
+        (
+            "_search=Contracts+OR+homicide&_searchmode=raw",
+            {
+                "year": {2024: 1, 2023: 1},
+                "outcome": {"Partially withheld": 2},
+                "exemption": {"s.40(2) Personal information": 2, "s.43(2) Commercial interests": 1},
+            },
+            True,
+            "a search alone: counted in memory from the matching seqs",
+        ),
+        (
+            "_search=commissioned",
+            {
+                "year": {2024: 2, 2023: 1},
+                "outcome": {"Partially withheld": 2, "Granted in full": 1},
+                "exemption": {"s.40(2) Personal information": 2, "s.43(2) Commercial interests": 1},
+            },
+            True,
+            "escaped search (the default)",
+        ),
+        (
+            "_search=commissioned&year=2024",
+            {
+                "year": {2024: 2},
+                "outcome": {"Partially withheld": 1, "Granted in full": 1},
+                "exemption": {"s.40(2) Personal information": 1, "s.43(2) Commercial interests": 1},
+            },
+            False,
+            "a search and a filter: counted in SQL",
+        ),
+    ],
+)
+async def test_facets_of_a_search(ds, query, expected, in_memory, reason):
+    data = await get_json(ds, f"/disclosure/disclosures.json?{query}")
+    counts = {
+        name: {r["value"]: r["count"] for r in facet["results"]}
+        for name, facet in data["facet_results"].items()
+    }
+    assert counts == expected, reason
+    assert data["filtered_table_rows_count"] == sum(expected["year"].values())
+    assert hasattr(ds, "foikit_facet_index") is in_memory, "which way the facets were counted"
+
+
 async def test_the_exemption_facet_filters_and_counts_within_a_filter(ds):
     data = await get_json(
         ds,

@@ -608,6 +608,9 @@ async def test_reviewer_independence_is_enforced_in_the_browser(app, sessions, s
     assert "rita's to decide" in text_of(response)
 
     rita = await sessions("rita")
+    response = await rita.act(reference, "review-extend", {"reasons": "Many documents."})
+    assert response.status_code == 302, text_of(response)
+    assert staff_register.scalar("SELECT due FROM reviews") > "2021-07-19", "40 working days"
     response = await rita.act(
         reference,
         "review-close",

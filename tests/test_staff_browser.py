@@ -125,7 +125,9 @@ def test_an_officer_works_a_request_in_the_browser(staff_server, tmp_path, db_pa
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+            page = browser.new_page(
+                viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-GB"
+            )
             page.set_default_timeout(15000)
 
             page.goto(staff_server + "/")

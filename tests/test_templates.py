@@ -11,7 +11,8 @@ import pytest
 
 from foikit import letters
 from foikit.errors import TemplateError
-from foikit.letters import CONTEXT_NAMES, CONTRACT_NAMES, LETTER_KINDS, check_templates
+from foikit.letters import CONTEXT_NAMES, CONTRACT_NAMES, LETTER_KINDS
+from foikit.template_check import check_templates, sample_context
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -46,7 +47,7 @@ def test_the_shipped_templates_use_only_context_names(kind):
 
 
 def test_the_contract_names_are_all_in_the_context():
-    context = letters.sample_context("response")
+    context = sample_context("response")
     assert set(context) >= CONTRACT_NAMES
     assert set(context) == CONTEXT_NAMES
 
@@ -83,6 +84,17 @@ def test_a_broken_template_is_reported(tmp_path, paragraphs, problem, why):
     assert not results["response.docx"].ok, why
     assert problem in "; ".join(results["response.docx"].problems), why
     assert all(r.ok for name, r in results.items() if name != "response.docx")
+
+
+def test_a_template_that_renders_broken_xml_is_reported(tmp_path):
+    """An inline `if` opened in a paragraph and closed in a table cell cuts the table in half."""
+    folder = broken_folder(tmp_path)
+    document = docx.Document()
+    document.add_paragraph("A {% if not draft %}B")
+    document.add_table(rows=1, cols=1).cell(0, 0).text = "C{% endif %} D"
+    document.save(str(folder / "response.docx"))
+    results = {r.path.name: r.problems for r in check_templates(folder)}
+    assert "renders broken XML in word/document.xml" in results["response.docx"][0]
 
 
 def test_a_missing_kind_is_reported(tmp_path):
@@ -125,7 +137,7 @@ def test_a_restyled_template_keeps_working(tmp_path):
             run.font.name = "Georgia"
     document.paragraphs[0].insert_paragraph_before("Working together for a safer West Midlands")
     document.save(str(path))
-    out = letters.render_docx(path, letters.sample_context("acknowledgement"), tmp_path / "a.docx")
+    out = letters.render_docx(path, sample_context("acknowledgement"), tmp_path / "a.docx")
     text = letters.letter_text(out)
     assert text.startswith("Working together for a safer West Midlands\nOffice\n")
     assert "by 5 July 2021" in text

@@ -235,7 +235,7 @@ def check_command(directory: str | None, as_json: bool) -> None:
         foikit templates check
         foikit templates check ~/our-templates --json
     """
-    from foikit.letters import check_templates
+    from foikit.template_check import check_templates
 
     results = check_templates(directory)
     if as_json:

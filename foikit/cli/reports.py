@@ -140,9 +140,15 @@ def stats(
 @click.option("--from", "start", type=DATE, help="First day received (inclusive).")
 @click.option("--to", "end", type=DATE, help="Last day received (inclusive).")
 @_today_option
+@json_option
 @with_register
 def report(
-    reg: Any, out: str, start: dt.date | None, end: dt.date | None, today: dt.date | None
+    reg: Any,
+    out: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    today: dt.date | None,
+    as_json: bool,
 ) -> None:
     """A compliance report for a board paper: charts and a summary (INTERNAL: names staff).
 
@@ -157,6 +163,9 @@ def report(
     from foikit.report import build_report
 
     result = build_report(reg, out, today=today or dt.date.today(), start=start, end=end)
+    if as_json:
+        emit_json({"out": str(result.out), "files": [str(p) for p in result.files]})
+        return
     for path in result.files:
         click.echo(str(path))
 

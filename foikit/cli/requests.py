@@ -87,6 +87,8 @@ def _format_request(r: dict[str, Any], requester: dict[str, Any] | None) -> str:
             ncnd = " (neither confirm nor deny)" if e["ncnd"] else ""
             reason = f": {e['reason']}" if e["reason"] else ""
             lines.append(f"      exempt {e['section']} {e['name']}{ncnd}{reason}")
+    for step in r.get("deadline") or []:
+        lines.append(f"  clock:     {step}")
     for e in r["events"]:
         bits = [e["date"] or ""]
         for key in ("reason", "days", "amount", "detail"):

@@ -71,7 +71,7 @@ def _answer(reg: Register, reference: str, form: Form, actor: str, today: dt.dat
     elif kind == "not-held":
         answer_question(reg, actor, reference, n, text=text, not_held=True)
     elif kind == "exempt":
-        section = required(form, "section", "the exemption")
+        section = required(form, "section", "the exemption (choose it from the list)")
         answer_question(
             reg,
             actor,
@@ -210,6 +210,13 @@ def _review_close(reg: Register, reference: str, form: Form, actor: str, today: 
     return "Internal review decided"
 
 
+def _review_extend(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.reviews import extend_review
+
+    review = extend_review(reg, actor, reference, reason=optional(form, "reasons"))
+    return f"Internal review extended: now due {review['due']}"
+
+
 ACTIONS: dict[str, Action] = {
     "answer": Action("work", _answer),
     "clarify": Action("work", _clarify),
@@ -220,6 +227,7 @@ ACTIONS: dict[str, Action] = {
     "close": Action("work", _close),
     "review-open": Action("open-review", _review_open),
     "review-close": Action("decide-review", _review_close),
+    "review-extend": Action("decide-review", _review_extend),
 }
 
 

@@ -1,0 +1,151 @@
+"""What every casework module shares: dates, finding a request, bumping its version, the clock.
+
+The request lifecycle (foikit.requests), internal review (foikit.reviews), the ICO
+(foikit.ico) and the read side (foikit.casefile) build on these; none of them imports click.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from typing import TYPE_CHECKING, Any
+
+from foikit.errors import InvalidDate, InvalidRequest, RequestNotFound, StaleRecord
+
+if TYPE_CHECKING:
+    from foikit.calendar import Calendar
+
+CHANNELS = ("email", "post", "web", "phone", "in-person", "social-media")
+QUESTION_STATUSES = ("answered", "not-held", "exempt")
+
+
+class RequestClosed(InvalidRequest):
+    """The change needs an open request."""
+
+
+def as_date(value: dt.date | str | None, what: str) -> dt.date:
+    """A date from a `date` or an ISO string; InvalidDate otherwise (2021-02-30 included)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InvalidDate(f"the {what} {value!r} is not a date in the form YYYY-MM-DD")
+
+
+def check_text(what: str, *values: Any) -> None:
+    """Text SQLite can store: undecodable bytes on a command line arrive as lone surrogates,
+    which would fail deep in the write; refuse them here with a clear line instead."""
+    for value in values:
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise InvalidRequest(f"the {what} must be text, not {type(value).__name__}")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidRequest(
+                f"the {what} holds bytes that are not UTF-8 text (is the terminal set to UTF-8?)"
+            ) from None
+
+
+def resolve_today(today: dt.date | str | None) -> dt.date:
+    """`today` as given (tests, back-dated entry), else the machine's date: read at the edge."""
+    return dt.date.today() if today is None else as_date(today, "date for today")
+
+
+def check_not_future(day: dt.date, today: dt.date, what: str) -> None:
+    if day > today:
+        raise InvalidDate(
+            f"the {what} {day.isoformat()} is in the future (today is {today.isoformat()})"
+        )
+
+
+def iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def from_iso(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def normalise_reference(reference: str) -> str:
+    return reference.strip().upper()
+
+
+def get_request_row(reg: Any, reference: str) -> dict:
+    """The `requests` row for a reference (case-insensitive); RequestNotFound otherwise."""
+    ref = normalise_reference(reference)
+    row = reg.one("SELECT * FROM requests WHERE reference = ?", (ref,))
+    if row is None:
+        raise RequestNotFound(f"no request {reference.strip()!r} in the register")
+    return row
+
+
+def request_id(reg: Any, reference: str) -> int:
+    return int(get_request_row(reg, reference)["id"])
+
+
+def require_open(row: dict, doing: str) -> None:
+    if row["status"] != "open":
+        raise RequestClosed(
+            f"{row['reference']} is closed (responded {row['responded']}): cannot {doing}"
+        )
+
+
+def touch(tx: Any, request_id: int, changes: dict[str, Any] | None = None, **kw: Any) -> None:
+    """Change a request's columns and bump its version, in one audited update.
+
+    Called for every change to a request or anything that belongs to it, so a form showing an
+    older version can be refused (`expected_version`).
+    """
+    current = tx.execute("SELECT version FROM requests WHERE id = ?", (request_id,)).fetchone()
+    row = {**(changes or {}), "updated_at": tx.at, "version": int(current[0]) + 1}
+    tx.update("requests", request_id, row, **kw)
+
+
+def check_version(row: dict, expected_version: int | None) -> None:
+    if expected_version is not None and int(row["version"]) != int(expected_version):
+        raise StaleRecord(
+            f"{row['reference']} was changed by someone else since you opened it "
+            f"(version {row['version']}, yours {expected_version}): reload and try again"
+        )
+
+
+_HOLIDAYS_TEXT = (
+    "SELECT group_concat(date || char(31) || nations || char(31) || name, char(30))"
+    " FROM (SELECT date, nations, name FROM holidays ORDER BY date)"
+)
+
+
+@functools.lru_cache(maxsize=4)
+def calendar_from(text: str) -> Calendar:
+    from foikit.calendar import Calendar
+
+    fields = ("date", "nations", "name")
+    return Calendar.from_rows(
+        dict(zip(fields, part.split("\x1f"), strict=True)) for part in text.split("\x1e")
+    )
+
+
+def load_calendar(reg: Any) -> Calendar:
+    """The register's working-day calendar. Building one takes ~10 ms, so it is memoised on
+    the holidays table's content (read afresh each time: an added holiday is never missed)."""
+    text = reg.scalar(_HOLIDAYS_TEXT)
+    if not text:
+        from foikit.duedates import load_calendar as from_table
+
+        return from_table(reg)
+    return calendar_from(text)
+
+
+def recompute(tx: Any, rid: int, cal: Calendar) -> dict:
+    """Write the request's due date, notice date and stopped clock from its events (the clock's
+    rules, foikit.duedates); call inside the transaction that changed them."""
+    from foikit.duedates import recompute as write_due_dates
+
+    return write_due_dates(tx, rid, cal)

@@ -1,0 +1,318 @@
+"""docx templates rendered safely and fast: one sandboxed Jinja environment, templates
+compiled once per file version, letters written straight into a new zip.
+
+A template is a Word document with Jinja tags in docxtpl's dialect (`{%p for ... %}` on a
+paragraph of its own, `{%tr %}` for table rows). The environment autoescapes (so `&` and `<` in a
+value reach the XML escaped, never as markup), is strict about undefined names (an error naming
+the name, never a blank) and is sandboxed (no Python internals from a template).
+
+docxtpl's own `render` reloads and re-parses the whole document with python-docx on every call.
+Here each template is read once: its zip members are kept in memory, the XML parts that carry
+tags are patched the docxtpl way and compiled once, and a letter is a Jinja render of those
+parts written into a new zip. bench/letters.py measures both against unzip + re-zip.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import uuid
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from foikit.errors import FoikitError, TemplateError
+from foikit.formats import FILTERS, FormatError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment, Template
+
+# -- the Jinja environment ----------------------------------------------------------------------
+
+# Characters XML 1.0 cannot carry; a pasted control character must not corrupt the letter.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(value: Any) -> Any:
+    """Text as a letter can hold it: Windows line ends made plain, XML-illegal characters gone."""
+    if isinstance(value, str):
+        if "\r" in value:
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return _XML_ILLEGAL.sub("", value)
+    return value
+
+
+def _filter(func: Callable[[Any], str]) -> Callable[[Any], str]:
+    @functools.wraps(func)
+    def wrapped(value: Any) -> str:
+        from jinja2 import Undefined
+
+        if isinstance(value, Undefined):
+            value._fail_with_undefined_error()
+        if value is None:
+            raise FormatError(f"{func.__name__} was given no value (None)")
+        return func(value)
+
+    return wrapped
+
+
+@functools.cache
+def environment(*, autoescape: bool = True) -> Environment:
+    """The sandbox every letter and every answer text is rendered in.
+
+    `autoescape=True` for the docx XML; answer texts are rendered with `autoescape=False` to
+    plain text, which the letter then escapes as a value.
+    """
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        finalize=xml_safe,
+        keep_trailing_newline=True,
+    )
+    env.filters.update({name: _filter(f) for name, f in FILTERS.items()})
+    return env
+
+
+def describe_error(exc: BaseException) -> str:
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.sandbox import SecurityError
+
+    if isinstance(exc, UndefinedError):
+        return f"{exc.message} (no such name or field in the letter context)"
+    if isinstance(exc, TemplateSyntaxError):
+        return f"{exc.message}"
+    if isinstance(exc, SecurityError):
+        return f"not allowed in a letter: {exc}"
+    return str(exc)
+
+
+# -- compiled templates -------------------------------------------------------------------------
+
+# The XML parts of a .docx that may carry template tags.
+_TEMPLATE_PART = re.compile(
+    r"^(word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml)$"
+)
+TAG = re.compile(r"\{[{%#]")
+_TAG_OR_ESCAPE = re.compile(r"\{[{%#]|\{_[{%]")
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
+_TAG_TEXT = re.compile(r"<[^>]+>")
+
+
+@dataclass
+class CompiledPart:
+    name: str
+    declaration: str
+    source: str  # patched XML, with a newline before each paragraph (for error lines)
+    template: Template
+    fix_tables: bool
+
+
+@dataclass
+class CompiledTemplate:
+    """A .docx template parsed once: its zip members and its compiled XML parts."""
+
+    path: Path
+    members: list[tuple[zipfile.ZipInfo, bytes]]
+    parts: dict[str, CompiledPart] = field(default_factory=dict)
+
+    def variables(self) -> set[str]:
+        """The names the template uses that it does not define itself."""
+        from jinja2 import meta
+
+        env = environment()
+        names: set[str] = set()
+        for part in self.parts.values():
+            names |= meta.find_undeclared_variables(env.parse(part.source))
+        return names
+
+
+def _docxtpl() -> Any:
+    """An object to call docxtpl's XML helpers on without opening a document."""
+    from docxtpl import DocxTemplate
+
+    return DocxTemplate.__new__(DocxTemplate)
+
+
+def _patch(xml: str) -> str:
+    src = _docxtpl().patch_xml(xml)
+    # docxtpl's escapes for literal braces ({_{ ... }_}) become Jinja string literals, so the
+    # rendered letter is never post-processed (a requester's own "{_{" must survive as typed).
+    for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
+        src = src.replace(escaped, "{{ '" + literal + "' }}")
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", src)
+
+
+def _context_lines(source: str, lineno: int | None) -> str:
+    if not lineno:
+        return ""
+    lines = source.splitlines()[max(lineno - 2, 0) : lineno + 1]
+    text = " ".join(t for t in (_TAG_TEXT.sub("", line).strip() for line in lines) if t)
+    return f" near: {text[:160]!r}" if text else ""
+
+
+def compile_template(path: Path) -> CompiledTemplate:
+    from jinja2 import TemplateSyntaxError
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [(info, zf.read(info.filename)) for info in zf.infolist()]
+    except FileNotFoundError:
+        raise TemplateError(f"no template at {str(path)!r}") from None
+    except (zipfile.BadZipFile, OSError) as e:
+        raise TemplateError(f"{str(path)!r} is not a .docx template: {e}") from None
+    compiled = CompiledTemplate(path, members)
+    env = environment()
+    for info, data in members:
+        if not _TEMPLATE_PART.match(info.filename):
+            continue
+        xml = data.decode("utf-8")
+        if not _TAG_OR_ESCAPE.search(xml):
+            continue
+        match = _DECLARATION.match(xml)
+        declaration = match.group(0) if match else ""
+        source = _patch(xml[len(declaration) :])
+        try:
+            template = env.from_string(source)
+        except TemplateSyntaxError as e:
+            raise TemplateError(
+                f"{path.name}: {describe_error(e)} in {info.filename}"
+                f"{_context_lines(source, e.lineno)}"
+            ) from None
+        compiled.parts[info.filename] = CompiledPart(
+            info.filename, declaration, source, template, "<w:tblGrid" in source and "tc " in source
+        )
+    return compiled
+
+
+_CACHE: dict[str, tuple[tuple[int, int], CompiledTemplate]] = {}
+
+
+def load_template(path: str | os.PathLike[str]) -> CompiledTemplate:
+    """The compiled template, parsed once per file version (path, mtime and size)."""
+    p = Path(path)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        raise TemplateError(f"no template at {str(p)!r}") from None
+    key = str(p.resolve())
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    compiled = compile_template(p)
+    _CACHE[key] = (stamp, compiled)
+    return compiled
+
+
+_NEEDS_LISTING = re.compile("[\t\n\x07\x0c]")
+_DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
+
+
+def _render_part(
+    compiled: CompiledTemplate, part: CompiledPart, context: Mapping[str, Any]
+) -> bytes:
+    try:
+        xml = part.template.render(context)
+    except FoikitError as e:
+        # figure() and friends raise foikit errors naming what was asked for.
+        raise TemplateError(f"{compiled.path.name}: {e}") from None
+    except FormatError as e:
+        raise TemplateError(f"{compiled.path.name}: {e}") from None
+    except Exception as e:
+        from jinja2 import TemplateError as JinjaError
+
+        if not isinstance(
+            e, JinjaError | TypeError | ValueError | AttributeError | ArithmeticError
+        ):
+            raise
+        raise TemplateError(f"{compiled.path.name}: {describe_error(e)}") from None
+    from lxml import etree
+
+    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    if _NEEDS_LISTING.search(xml):
+        # Line breaks and tabs inside a value become Word's <w:br/> and <w:tab/>.
+        xml = _docxtpl().resolve_listing(xml)
+    if part.fix_tables:
+        tree = _docxtpl().fix_tables(xml)
+        xml = etree.tostring(tree, encoding="unicode")
+    if "<wp:docPr" in xml:
+        # Pictures repeated by a loop need distinct ids or Word reports the file as damaged.
+        counter = iter(range(1000, 1_000_000))
+        xml = _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(counter)}{m.group(2)}", xml)
+    data = (part.declaration + xml).encode("utf-8")
+    try:
+        # A tag placed across Word's structure (opened in a paragraph, closed in a table cell)
+        # renders XML Word cannot open: refuse it here rather than send a damaged letter.
+        etree.fromstring(data)
+    except etree.XMLSyntaxError as e:
+        raise TemplateError(
+            f"{compiled.path.name}: renders broken XML in {part.name} ({e}); a tag probably "
+            "opens in one paragraph or cell and closes in another: use {%p ... %} on a "
+            "paragraph of its own"
+        ) from None
+    return data
+
+
+def render_parts(compiled: CompiledTemplate, context: Mapping[str, Any]) -> dict[str, bytes]:
+    """The rendered XML of each templated part, by zip member name."""
+    return {name: _render_part(compiled, part, context) for name, part in compiled.parts.items()}
+
+
+def render_docx(
+    template: str | os.PathLike[str] | CompiledTemplate,
+    context: Mapping[str, Any],
+    out: str | os.PathLike[str],
+) -> Path:
+    """Render a template with a ready context to `out`; written whole or not at all."""
+    compiled = template if isinstance(template, CompiledTemplate) else load_template(template)
+    rendered = render_parts(compiled, context)
+    out_path = Path(out)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    # A temporary name beside the target, then a rename: a letter is written whole or not at
+    # all. open("xb") rather than mkstemp so the file gets the usual permissions (umask).
+    tmp_path = out_path.with_name(f".{out_path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(tmp_path, "xb") as fh, zipfile.ZipFile(fh, "w") as zf:
+            for info, data in compiled.members:
+                zf.writestr(info, rendered.get(info.filename, data))
+        os.replace(tmp_path, out_path)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+    return out_path
+
+
+# -- reading a letter back --------------------------------------------------------------------
+
+
+def letter_text(docx_path: str | os.PathLike[str]) -> str:
+    """All paragraph and table text of a letter's body, in document order, one paragraph a line."""
+    import docx
+    from docx.table import Table
+
+    def cells(table: Table) -> Iterable[str]:
+        for row in table.rows:
+            for cell in row.cells:
+                for item in cell.iter_inner_content():
+                    if isinstance(item, Table):
+                        yield from cells(item)
+                    else:
+                        yield item.text
+
+    try:
+        document = docx.Document(str(docx_path))
+    except Exception as e:  # python-docx raises several kinds for a damaged file
+        raise TemplateError(f"cannot read {str(docx_path)!r} as a letter: {e}") from None
+    lines: list[str] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            lines.extend(cells(item))
+        else:
+            lines.append(item.text)
+    return "\n".join(lines)
