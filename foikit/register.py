@@ -46,13 +46,23 @@ def now_utc() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-# Columns whose values never go into the audit trail: the trail records that they changed.
-SECRET_COLUMNS = {"users": frozenset({"password_hash"})}
+# Columns whose values never go into the audit trail: the trail records that they changed, not
+# what they hold. Password hashes are secrets; a requester's details are personal data that
+# retention must be able to erase, so they live only in the requesters table.
+SECRET_COLUMNS = {
+    "users": {"password_hash": "[secret]"},
+    "requesters": {
+        "name": "[personal data]",
+        "email": "[personal data]",
+        "address": "[personal data]",
+        "phone": "[personal data]",
+    },
+}
 
 
 def _masked(table: str | None, values: Mapping[str, Any]) -> dict[str, Any]:
-    secret = SECRET_COLUMNS.get(table or "", frozenset())
-    return {k: ("[secret]" if k in secret and v is not None else v) for k, v in values.items()}
+    secret = SECRET_COLUMNS.get(table or "", {})
+    return {k: (secret[k] if k in secret and v is not None else v) for k, v in values.items()}
 
 
 def _json(value: Any) -> str | None:

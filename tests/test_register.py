@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 
@@ -84,3 +85,23 @@ def test_password_hashes_never_reach_the_audit_trail(empty_register):
     )
     assert stored and stored not in trail
     assert "[secret]" in trail  # the change itself is still recorded
+
+
+def test_requester_details_stay_out_of_the_audit_trail(register):
+    from foikit.requests import add_request
+
+    add_request(
+        register,
+        "t",
+        received=dt.date(2024, 6, 3),
+        subject="Budgets",
+        requester_name="Priya Marchetti",
+        requester_email="priya.m@example.org",
+        requester_address=["12 Lime Grove", "Walsall", "WS1 1AA"],
+        questions=["How much?"],
+        today=dt.date(2024, 6, 3),
+    )
+    trail = " ".join(f"{r['old']} {r['new']}" for r in register.query("SELECT old, new FROM audit"))
+    for personal in ["Priya", "Marchetti", "priya.m@example.org", "Lime Grove", "WS1 1AA"]:
+        assert personal not in trail
+    assert "[personal data]" in trail
