@@ -35,7 +35,10 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/deadlines.py
+	$(BIN)/python bench/request_list.py
 	$(BIN)/python bench/letters.py
+	$(BIN)/python bench/register.py
+	$(BIN)/python bench/staff.py
 	$(BIN)/python bench/disclosure.py
 
 clean:

@@ -249,6 +249,60 @@ class Tx:
         )
         return diff
 
+    def anonymise(
+        self,
+        table: str,
+        row_id: Any,
+        changes: Mapping[str, Any],
+        *,
+        request_id: int | None = None,
+        action: str = "anonymise",
+        pk: str = "id",
+    ) -> dict[str, Any]:
+        """Overwrite personal data so that no copy survives, the audit trail included.
+
+        The new audit row names the columns changed, not their old values, and earlier audit rows
+        of the same record lose their values for those columns (retention, UK GDPR Art 5(1)(e)).
+        """
+        before = self.conn.execute(
+            f"SELECT * FROM [{table}] WHERE [{pk}] = ?", (row_id,)
+        ).fetchone()
+        if before is None:
+            raise LookupError(f"no {table} row {row_id!r}")
+        diff = {k: v for k, v in changes.items() if before[k] != v}
+        if not diff:
+            return {}
+        self.conn.execute(
+            f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in diff)} WHERE [{pk}] = ?",
+            [*diff.values(), row_id],
+        )
+        earlier = self.conn.execute(
+            "SELECT id, old, new FROM audit WHERE table_name = ? AND row_id = ?",
+            (table, str(row_id)),
+        ).fetchall()
+        for audit_id, old, new in earlier:
+            scrubbed = []
+            for text in (old, new):
+                value = json.loads(text) if text else None
+                if isinstance(value, dict):
+                    value = {
+                        k: ("[removed]" if k in diff and v is not None else v)
+                        for k, v in value.items()
+                    }
+                scrubbed.append(_json(value))
+            self.conn.execute(
+                "UPDATE audit SET old = ?, new = ? WHERE id = ?", (*scrubbed, audit_id)
+            )
+        self.audit(
+            action,
+            table=table,
+            row_id=row_id,
+            request_id=request_id,
+            old={k: "[removed]" for k in diff},
+            new=diff,
+        )
+        return diff
+
     def delete(
         self,
         table: str,

@@ -161,13 +161,9 @@ def _own_details_redactor(requester: dict[str, Any]) -> Any:
 def _overwrite(
     tx: Any, table: str, row_id: int, changes: dict[str, Any], request_id: int | None
 ) -> bool:
-    """Overwrite personal data; True when the audit trail keeps no copy of the old values."""
-    anonymise = getattr(tx, "anonymise", None)
-    if anonymise is not None:
-        anonymise(table, row_id, changes, request_id=request_id, action="anonymise")
-        return True
-    tx.update(table, row_id, changes, request_id=request_id, action="anonymise")
-    return False
+    """Overwrite personal data; the audit trail keeps no copy of the old values."""
+    tx.anonymise(table, row_id, changes, request_id=request_id, action="anonymise")
+    return True
 
 
 def _texts(tx: Any, request_ids: list[int]) -> list[tuple[str, int, str, str | None, int]]:

@@ -9,7 +9,6 @@ import sqlite3
 import pytest
 
 from foikit.errors import FoikitError
-from foikit.register import Tx
 from foikit.retention import apply_retention, cutoff_date
 from foikit.stats import register_stats
 
@@ -203,11 +202,6 @@ def test_the_published_log_is_unchanged(register, cases, tmp_path):
     assert "Olddoe" not in repr(after)
 
 
-@pytest.mark.xfail(
-    not hasattr(Tx, "anonymise"),
-    reason="needs Tx.anonymise in foikit/register.py (asked of the lead): tx.update keeps the"
-    " old values in the audit trail",
-)
 def test_the_audit_trail_keeps_no_copy(register, cases):
     report = apply_retention(register, ACTOR, older_than="2y", today=TODAY)
     assert report.audit_scrubbed
@@ -229,3 +223,22 @@ def test_cli(register, cases, invoke):
     result = invoke("retention", "--older-than", "soon")
     assert result.exit_code == 1
     assert result.output.startswith("Error: the retention period 'soon' is not like 2y")
+
+
+def test_letters_that_name_them_are_listed_for_deletion(register, cases):
+    rid = register.scalar("SELECT id FROM requests WHERE reference = ?", (cases["old"],))
+    with register.transaction("test.setup") as tx:
+        for path, published in (("responses/old-response.docx", 0), ("responses/old-pub.docx", 1)):
+            tx.insert(
+                "letters",
+                {
+                    "request_id": rid,
+                    "kind": "response",
+                    "path": path,
+                    "published": published,
+                    "rendered_at": "2021-03-20T10:00:00+00:00",
+                },
+                request_id=rid,
+            )
+    report = apply_retention(register, ACTOR, older_than="2y", today=TODAY, dry_run=True)
+    assert report.letters == ["responses/old-response.docx"], "the published copy names nobody"
