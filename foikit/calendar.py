@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from foikit.errors import FoikitError, HolidayError
 
 if TYPE_CHECKING:  # numpy is imported only by the bulk clock, never on `foikit deadline`'s path
     import numpy as np
     from numpy.typing import NDArray
+
+T = TypeVar("T")
 
 NATIONS = ("ENG", "WLS", "SCT", "NIR")
 # The years `foikit init` loads: wide enough for old requests and several years ahead.
@@ -137,7 +139,7 @@ class Calendar:
     _through: list[int] = field(init=False, repr=False, compare=False)
     _first_count: int = field(init=False, repr=False, compare=False)
     _days: list[int] = field(init=False, repr=False, compare=False)
-    _arrays: list[Any] = field(init=False, repr=False, compare=False)  # table() in numpy, once
+    _memo: dict[Hashable, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_date = {h.date: h for h in self.holidays}
@@ -155,7 +157,7 @@ class Calendar:
         set_(self, "_sorted_dates", sorted(by_date))
         set_(self, "_weekday_ordinals", sorted(d.toordinal() for d in by_date if d.weekday() < 5))
         set_(self, "_nations", {})
-        set_(self, "_arrays", [])
+        set_(self, "_memo", {})
         self._build_table(first, last)
 
     def _build_table(self, first: int, last: int) -> None:
@@ -285,18 +287,25 @@ class Calendar:
         days[k - first_count] is `nth_working_day(k)`, each list empty when there is no table."""
         return self._lo, self._through, self._first_count, self._days
 
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """`build()` worked out once for this calendar and kept with it (the bulk clock's tables:
+        a calendar never changes once built)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        value: T = self._memo[key]
+        return value
+
     def table_arrays(self) -> tuple[int, NDArray[np.int64], int, NDArray[np.int64]]:
-        """`table()` as numpy int64 arrays, built on first use and kept: the bulk clock looks up a
-        whole register in them at once. numpy is imported here, not at module level."""
-        if not self._arrays:
+        """`table()` as numpy int64 arrays, for the bulk clock. numpy is imported here, on first
+        use, never at module level."""
+
+        def build() -> tuple[int, NDArray[np.int64], int, NDArray[np.int64]]:
             import numpy as np
 
             lo, through, first, days = self.table()
-            self._arrays.append(
-                (lo, np.array(through, dtype=np.int64), first, np.array(days, dtype=np.int64))
-            )
-        cached: tuple[int, NDArray[np.int64], int, NDArray[np.int64]] = self._arrays[0]
-        return cached
+            return lo, np.array(through, dtype=np.int64), first, np.array(days, dtype=np.int64)
+
+        return self.memo("table_arrays", build)
 
     def _count_by_bisect(self, ordinal: int) -> int:
         return _weekdays_through(ordinal) - bisect_right(self._weekday_ordinals, ordinal)

@@ -11,12 +11,19 @@ Saturday therefore has Monday as day one, exactly as if it had arrived on Friday
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING
 
 from foikit.calendar import Calendar
 from foikit.errors import FoikitError
 from foikit.regimes import REGIMES, Regime, get_regime
+
+if TYPE_CHECKING:  # numpy is imported inside the bulk functions only
+    import numpy as np
+    from numpy.typing import NDArray
 
 EVENT_KINDS = ("clarify", "clarified", "fee", "fee-paid", "extend", "reopen")
 EXTENSION_REASONS = ("public-interest", "complex")
@@ -375,37 +382,524 @@ def request_deadline(
     return Deadline(due, original_due, base_due, None, said, None, period.key)
 
 
+# -- a whole register at once -------------------------------------------------------------------
+#
+# The bulk path does the arithmetic of `request_deadline` for every request at once, in numpy,
+# on the calendar's cumulative working-day table: "the n-th working day after day zero" is
+# days[through[start] + n], a lookup whatever the length. Clock events are applied event by
+# event across all the requests that have them (the first event of every request, then the
+# second, ...), each rule the rule of `request_deadline` with the same name below. A request the
+# fast path does not take (a date beyond the table, an event `request_deadline` would refuse, an
+# unknown regime or kind) is handed to `request_deadline` itself, which answers or raises; the
+# tests compare the two on random calendars, dates and event sequences.
+
+_KIND = {kind: i for i, kind in enumerate(EVENT_KINDS)}
+_CLARIFY, _CLARIFIED, _FEE, _FEE_PAID, _EXTEND, _REOPEN = range(len(EVENT_KINDS))
+_RUNNING, _STOPPED_CLARIFY, _STOPPED_FEE = 0, 1, 2
+# extend's reason: `event.reason or "public-interest"`, so any falsy reason is public interest
+_PUBLIC_INTEREST, _COMPLEX, _OTHER_REASON = 0, 1, 2
+_REASON = {
+    None: _PUBLIC_INTEREST,
+    "": _PUBLIC_INTEREST,
+    "public-interest": _PUBLIC_INTEREST,
+    "complex": _COMPLEX,
+}
+_REGIME_KEYS = tuple(REGIMES)
+_REGIME = {key: i for i, key in enumerate(_REGIME_KEYS)}
+_EPOCH = dt.date(1970, 1, 1).toordinal()  # numpy's datetime64[D] counts days from here
+_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
+_event_kind, _event_date = attrgetter("kind"), attrgetter("date")
+_event_days, _event_reason = attrgetter("days"), attrgetter("reason")
+
+
+class _Table:
+    """A calendar's working-day table as vectorised lookups. Each returns its values and where
+    they are valid: outside the table, `request_deadline` answers instead (or refuses the date)."""
+
+    def __init__(self, cal: Calendar) -> None:
+        import numpy as np
+
+        self.np = np
+        self.lo, self.through, self.first, self.days = cal.table_arrays()
+
+    def inside(self, ordinal: NDArray[np.int64]) -> NDArray[np.bool_]:
+        i = ordinal - self.lo
+        return (i >= 0) & (i < len(self.through))
+
+    def _at(
+        self, table: NDArray[np.int64], i: NDArray[np.int64]
+    ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        valid = (i >= 0) & (i < len(table))
+        if not len(table):
+            return self.np.zeros_like(i), valid
+        return table[self.np.where(valid, i, 0)], valid
+
+    def count(self, ordinal: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        """Calendar.working_days_through."""
+        return self._at(self.through, ordinal - self.lo)
+
+    def nth(self, count: NDArray[np.int64]) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        """Calendar.nth_working_day."""
+        return self._at(self.days, count - self.first)
+
+    def add(
+        self, start: NDArray[np.int64], n: NDArray[np.int64]
+    ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        """add_working_days, n >= 1: the n-th working day after day zero."""
+        count, inside = self.count(start)
+        due, valid = self.nth(count + n)
+        return due, inside & valid
+
+    def next_working_day(
+        self, ordinal: NDArray[np.int64]
+    ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        """Calendar.next_working_day: the first working day on or after the day."""
+        count, inside = self.count(ordinal - 1)
+        due, valid = self.nth(count + 1)
+        return due, inside & valid
+
+
+def _add_months_array(ordinal: NDArray[np.int64], months: NDArray[np.int64]) -> NDArray[np.int64]:
+    """add_months: the corresponding date, else the last day of the month."""
+    import numpy as np
+
+    day = (ordinal - _EPOCH).astype("datetime64[D]")
+    month = day.astype("datetime64[M]")
+    day_of_month = (day - month.astype("datetime64[D]")).astype(np.int64)  # from 0
+    target = month + months
+    first = target.astype("datetime64[D]")
+    length = ((target + 1).astype("datetime64[D]") - first).astype(np.int64)
+    return first.astype(np.int64) + np.minimum(day_of_month, length - 1) + _EPOCH
+
+
+_MONTHS = tuple(REGIMES[k].unit == "months" for k in _REGIME_KEYS)
+_AMOUNT = tuple(REGIMES[k].amount for k in _REGIME_KEYS)
+_FOI = tuple(k == "foi" for k in _REGIME_KEYS)
+_COMPLEX_TO = tuple(_REGIME.get(COMPLEX_EXTENSION.get(k, ""), -1) for k in _REGIME_KEYS)
+
+
+class _Periods:
+    """`_period_due` / `_due_from` for arrays of requests: the statutory date of every regime
+    for every day of the calendar's table is worked out once (and kept with the calendar), so a
+    period from any day is one lookup; disregarded fee days add to a working-day period."""
+
+    def __init__(self, cal: Calendar, nation: str) -> None:
+        import numpy as np
+
+        self.np = np
+        self.table = _Table(cal)
+        self.months = np.array(_MONTHS)
+        self.amount = np.array(_AMOUNT, dtype=np.int64)
+        self.foi = np.array(_FOI)
+        self.complex = np.array(_COMPLEX_TO, dtype=np.int64)
+        self.statutory, self.statutory_ok = cal.memo(
+            ("statutory dates", nation), lambda: self._statutory(cal, nation)
+        )
+
+    def _statutory(self, cal: Calendar, nation: str) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        np = self.np
+        days = np.arange(self.table.lo, self.table.lo + len(self.table.through), dtype=np.int64)
+        due = np.zeros((len(_REGIME_KEYS), len(days)), dtype=np.int64)
+        valid = np.zeros(due.shape, dtype=bool)
+        try:
+            own: _Table | None = _Table(cal.only(nation))
+        except FoikitError:  # an unknown nation: request_deadline says so
+            own = None
+        for code, months in enumerate(_MONTHS):
+            amount = np.full(len(days), _AMOUNT[code], dtype=np.int64)
+            if not months:
+                due[code], valid[code] = self.table.add(days, amount)
+            elif own is not None:
+                # the corresponding date, moved to the next working day of the own nation
+                due[code], valid[code] = own.next_working_day(_add_months_array(days, amount))
+        return due, valid
+
+    def due(
+        self, start: NDArray[np.int64], period: NDArray[np.int64], extra: NDArray[np.int64] | None
+    ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        """The end of `period` from `start`, plus `extra` working days (fees) when in days."""
+        np = self.np
+        i = start - self.table.lo
+        inside = (i >= 0) & (i < self.statutory.shape[1])
+        if not self.statutory.shape[1]:
+            return np.zeros_like(start), inside
+        i = np.where(inside, i, 0)
+        due, valid = self.statutory[period, i], inside & self.statutory_ok[period, i]
+        if extra is not None:
+            more = (extra != 0) & ~self.months[period]
+            if more.any():
+                due[more], valid[more] = self.table.add(
+                    start[more], self.amount[period[more]] + extra[more]
+                )
+        return due, valid
+
+
+@dataclass(frozen=True)
+class _Events:
+    """The clock events of many requests as columns, each request's together and in order."""
+
+    kind: NDArray[np.int64]  # index in EVENT_KINDS, -1 when unknown
+    date: NDArray[np.int64]  # ordinal, 0 when missing
+    no_date: NDArray[np.bool_]
+    days: NDArray[np.int64]  # 0 when missing
+    no_days: NDArray[np.bool_]
+    reason: NDArray[np.int64]  # _PUBLIC_INTEREST, _COMPLEX or _OTHER_REASON
+    odd: NDArray[np.bool_]  # a value of a type the fast path does not take
+
+
+def _event_columns(
+    kinds: list[str],
+    dates: NDArray[np.int64],
+    no_date: list[bool] | None,
+    days: list[int | None],
+    reasons: list[str | None],
+) -> _Events:
+    """Columns from the events' fields: `dates` as ordinals, `no_date` where there is none."""
+    import numpy as np
+
+    total = len(kinds)
+    kind = np.fromiter(map(_KIND.get, kinds, repeat(-1)), np.int64, total)
+    odd = np.zeros(total, dtype=bool)
+    missing = np.zeros(total, dtype=bool) if no_date is None else np.array(no_date, dtype=bool)
+    date = np.where(missing, 0, dates)
+    if set(map(type, days)) <= {int, type(None)}:
+        float_days = np.array(days, dtype=float)  # None becomes nan
+        no_days = np.isnan(float_days)
+        odd |= np.abs(float_days) > 1e9  # beyond any calendar, and beyond int64 if huge
+        day_count = np.where(no_days | odd, 0, float_days).astype(np.int64)
+    else:
+        no_days = np.array([d is None for d in days], dtype=bool)
+        odd |= np.array([d is not None and type(d) is not int for d in days], dtype=bool)
+        day_count = np.array([d if type(d) is int and abs(d) < 10**9 else 0 for d in days])
+    try:
+        reason = np.fromiter(map(_REASON.get, reasons, repeat(_OTHER_REASON)), np.int64, total)
+    except TypeError:  # an unhashable reason
+        reason = np.array(
+            [
+                _REASON.get(r, _OTHER_REASON) if isinstance(r, str | None) else _OTHER_REASON
+                for r in reasons
+            ]
+        )
+    return _Events(kind, date, missing, day_count, no_days, reason, odd)
+
+
+def _due_ordinals(
+    received: NDArray[np.int64],
+    code: NDArray[np.int64],
+    lengths: NDArray[np.int64],
+    events: Callable[[NDArray[np.intp]], _Events],
+    one: Callable[[int], dt.date | None],
+    cal: Calendar,
+    nation: str,
+) -> NDArray[np.int64]:
+    """The due date in force of each request as an ordinal, 0 while its clock is stopped.
+
+    `code` indexes _REGIME_KEYS (-1: unknown); `lengths` counts each request's events and
+    `events(rows)` gives those of the requests `rows`; `one(i)` is `request_deadline(...).due`
+    for request i, for the requests the fast path does not take.
+    """
+    import numpy as np
+
+    periods = _Periods(cal, nation)
+    ok = (code >= 0) & periods.table.inside(received)  # cal.check(received)
+    code = np.where(code >= 0, code, 0)
+    # The statutory date from receipt: the due date of a request without events, and
+    # `original_due` (worked out, so possibly refused, for every request).
+    original, valid = periods.due(received, code, None)
+    ok &= valid
+    out = np.where(lengths == 0, original, 0)
+
+    with_events = np.flatnonzero(lengths)
+    if len(with_events):
+        due, valid = _apply_events(
+            received[with_events], code[with_events], lengths[with_events],
+            events(with_events), periods,
+        )  # fmt: skip
+        out[with_events] = due
+        ok[with_events] &= valid
+
+    for i in np.flatnonzero(~ok).tolist():
+        due_one = one(i)
+        out[i] = due_one.toordinal() if due_one is not None else 0
+    return out
+
+
+def _apply_events(
+    received: NDArray[np.int64],
+    base: NDArray[np.int64],
+    lengths: NDArray[np.int64],
+    events: _Events,
+    periods: _Periods,
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+    """request_deadline's loop over the events, for many requests at once: the first event of
+    each, then the second, ... Returns the due ordinals (0 while stopped) and where valid."""
+    import numpy as np
+
+    kind, date, no_date, odd = events.kind, events.date, events.no_date, events.odd
+    day_count, no_days, reason = events.days, events.no_days, events.reason
+    table = periods.table
+    first_event = np.cumsum(lengths) - lengths  # where each request's events start
+    m = len(received)
+    period = base.copy()  # the regime in force
+    start = received.copy()  # the day the period runs from
+    disregarded = np.zeros(m, dtype=np.int64)  # working days disregarded for fees
+    pi_days = np.zeros(m, dtype=np.int64)  # public interest extension in force (0: none)
+    stopped = np.zeros(m, dtype=np.int64)
+    stopped_on = np.zeros(m, dtype=np.int64)
+    last = received.copy()
+    ok = np.ones(m, dtype=bool)
+
+    for step in range(int(lengths.max())):
+        rows = np.flatnonzero(lengths > step)
+        at = first_event[rows] + step
+        k, day, dated = kind[at], date[at], ~no_date[at]
+        # an unknown kind; a date missing (extend may have none), before the last, or not covered
+        fine = (k >= 0) & ~odd[at] & (dated | (k == _EXTEND))
+        fine &= ~dated | ((day >= last[rows]) & table.inside(day))
+        ok[rows] &= fine
+        last[rows] = np.where(dated, day, last[rows])
+
+        # the requests whose event at this step is of each kind, and where those events are
+        by_kind = [(rows[k == which], at[k == which]) for which in range(len(EVENT_KINDS))]
+
+        r, e = by_kind[_CLARIFY]  # the clock stops, unless it already has for clarification
+        ok[r] &= stopped[r] != _STOPPED_FEE
+        running = r[stopped[r] == _RUNNING]
+        stopped[running], stopped_on[running] = _STOPPED_CLARIFY, date[e][stopped[r] == _RUNNING]
+
+        r, e = by_kind[_CLARIFIED]  # a fresh period from the day the clarification is received
+        ok[r] &= stopped[r] == _STOPPED_CLARIFY
+        stopped[r] = stopped_on[r] = disregarded[r] = pi_days[r] = 0
+        start[r], period[r] = date[e], base[r]
+
+        r, e = by_kind[_FEE]  # the clock stops
+        ok[r] &= stopped[r] == _RUNNING
+        stopped[r], stopped_on[r] = _STOPPED_FEE, date[e]
+
+        r, e = by_kind[_FEE_PAID]
+        ok[r] &= stopped[r] == _STOPPED_FEE
+        in_months = periods.months[period[r]]
+        # calendar months run afresh from the day the fee is received
+        fresh = r[in_months]
+        start[fresh], disregarded[fresh] = date[e][in_months], 0
+        # working days: disregard those from the notice day to the fee day, both included
+        r, e = r[~in_months], e[~in_months]
+        window_from = np.maximum(stopped_on[r] - 1, start[r])
+        to, valid_to = table.count(date[e])
+        since, valid_since = table.count(window_from)
+        disregarded[r] += np.maximum(0, to - since)
+        ok[r] &= valid_to & valid_since
+        stopped[fresh] = stopped_on[fresh] = 0
+        stopped[r] = stopped_on[r] = 0
+
+        r, e = by_kind[_EXTEND]
+        why = reason[e]
+        ok[r] &= (why != _OTHER_REASON) & (stopped[r] == _RUNNING)
+        public = why == _PUBLIC_INTEREST
+        pr, pe = r[public], e[public]
+        extra = np.where(no_days[pe], PUBLIC_INTEREST_DAYS, day_count[pe])
+        ok[pr] &= periods.foi[base[pr]] & (extra >= 1)
+        pi_days[pr] = extra
+        cr, ce = r[~public], e[~public]
+        to = periods.complex[base[cr]]
+        ok[cr] &= (to >= 0) & no_days[ce]
+        period[cr] = np.where(to >= 0, to, period[cr])
+        # request_deadline works out the date then in force (to say when the extension came
+        # after it): beyond the calendar it refuses, so the fast path must not answer either
+        r = r[dated[k == _EXTEND]]
+        _, valid = periods.due(start[r], period[r], disregarded[r])
+        ok[r] &= valid
+
+        r, e = by_kind[_REOPEN]  # a fresh period from that day
+        stopped[r] = stopped_on[r] = disregarded[r] = pi_days[r] = 0
+        start[r], period[r] = date[e], base[r]
+
+    running = stopped == _RUNNING
+    due, valid = periods.due(start, period, disregarded)
+    extended = running & (pi_days > 0)
+    due[extended], valid_pi = table.add(due[extended], pi_days[extended])
+    ok &= ~running | valid
+    ok[extended] &= valid_pi
+    return np.where(running, due, 0), ok
+
+
+_DAYS_BEFORE_MONTH = (0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _iso_ordinals(values: Sequence[str]) -> NDArray[np.int64]:
+    """`[date.fromisoformat(v).toordinal() for v in values]`, in numpy for YYYY-MM-DD strings:
+    anything else (another ISO form, a bad date) goes through `fromisoformat`, which parses or
+    raises exactly as it would for one date."""
+    import numpy as np
+
+    n = len(values)
+    try:
+        # Joined with a comma after each, every row must be "DDDD-DD-DD,": as the strings hold
+        # no commas then (n rows, n commas), each is exactly ten characters of that shape.
+        joined = (",".join(values) + ",").encode("ascii")
+    except (TypeError, UnicodeEncodeError):
+        joined = b""
+    if n and len(joined) == 11 * n:
+        chars = np.frombuffer(joined, np.uint8).reshape(n, 11)
+        digits = chars[:, [0, 1, 2, 3, 5, 6, 8, 9]] - np.uint8(48)  # wraps for non-digits
+        shape = (chars[:, 4] == 45) & (chars[:, 7] == 45) & (chars[:, 10] == 44)
+        if shape.all() and (digits <= 9).all():
+            d = digits.astype(np.int64)
+            year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
+            month, day = d[:, 4] * 10 + d[:, 5], d[:, 6] * 10 + d[:, 7]
+            leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+            m = np.clip(month, 0, 12)
+            length = np.array(_DAYS_IN_MONTH)[m] + (leap & (month == 2))
+            if ((year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= length)).all():
+                # date.toordinal: days before the year, before the month, and the day
+                y = year - 1
+                before_month = np.array(_DAYS_BEFORE_MONTH)[m] + (leap & (month > 2))
+                ordinals: NDArray[np.int64] = (
+                    y * 365 + y // 4 - y // 100 + y // 400 + before_month + day
+                )
+                return ordinals
+    parse, ordinal = dt.date.fromisoformat, dt.date.toordinal
+    return np.fromiter(map(ordinal, map(parse, values)), np.int64, n)
+
+
+def _regime_codes(regimes: Sequence[str]) -> NDArray[np.int64]:
+    import numpy as np
+
+    try:
+        return np.fromiter(map(_REGIME.__getitem__, regimes), np.int64, len(regimes))
+    except (KeyError, TypeError):  # an unknown regime: request_deadline raises UnknownRegime
+        return np.array([_REGIME.get(r, -1) if isinstance(r, str) else -1 for r in regimes])
+
+
+def _ordinals(days: list[dt.date | None]) -> NDArray[np.int64]:
+    """date.toordinal of each, 0 for None."""
+    import numpy as np
+
+    if None in days:
+        return np.array([0 if d is None else d.toordinal() for d in days], dtype=np.int64)
+    return np.fromiter(map(dt.date.toordinal, days), np.int64, len(days))  # type: ignore[arg-type]
+
+
+def _as_datetime64(ordinals: NDArray[np.int64]) -> NDArray[np.datetime64]:
+    import numpy as np
+
+    result = (ordinals - _EPOCH).astype("datetime64[D]")
+    result[ordinals == 0] = np.datetime64("NaT")
+    return result
+
+
+def due_dates_array(
+    requests: Sequence[tuple[dt.date, str, Sequence[ClockEvent]]],
+    cal: Calendar,
+    *,
+    nation: str = "ENG",
+) -> NDArray[np.datetime64]:
+    """`request_deadline(...).due` for each (received, regime, events), as a numpy datetime64[D]
+    array, NaT while a clock is stopped: the same answers and the same errors, for many requests
+    at once. numpy is imported here, so `foikit deadline` never pays for it.
+    """
+    import numpy as np
+
+    rows = requests if isinstance(requests, Sequence) else list(requests)
+    n = len(rows)
+    received = np.fromiter(map(dt.date.toordinal, map(_first, rows)), np.int64, n)
+    code = _regime_codes(list(map(_second, rows)))
+    events = list(map(_third, rows))
+    lengths = np.fromiter(map(len, events), np.int64, n)
+
+    def columns(with_events: NDArray[np.intp]) -> _Events:
+        flat = list(chain.from_iterable(map(events.__getitem__, with_events.tolist())))
+        dates = list(map(_event_date, flat))
+        missing = None in dates
+        return _event_columns(
+            list(map(_event_kind, flat)),
+            _ordinals(dates),
+            [d is None for d in dates] if missing else None,
+            list(map(_event_days, flat)),
+            list(map(_event_reason, flat)),
+        )
+
+    def one(i: int) -> dt.date | None:
+        received_on, regime, its_events = rows[i]
+        return request_deadline(
+            received_on, regime, its_events, cal, nation=nation, explain=False
+        ).due
+
+    return _as_datetime64(_due_ordinals(received, code, lengths, columns, one, cal, nation))
+
+
+# A clock_events row for `due_dates_columns`: the position of its request, kind, ISO date (None
+# for an undated extension), days, reason.
+EventRow = tuple[int, str, str | None, int | None, str | None]
+
+
+def due_dates_columns(
+    received: Sequence[str],
+    regimes: Sequence[str],
+    events: Sequence[EventRow],
+    cal: Calendar,
+    *,
+    nation: str = "ENG",
+) -> NDArray[np.datetime64]:
+    """The due dates of a whole register as its tables hold it: the received dates (ISO) and
+    regimes of the requests, and the clock_events rows (each with the position of its request
+    in `received`; a request's events in the order they happened). A numpy datetime64[D] array,
+    NaT while a clock is stopped: the same answers and errors as `request_deadline`.
+    """
+    import numpy as np
+
+    n = len(received)
+    fromisoformat = dt.date.fromisoformat
+    received_on = _iso_ordinals(received)
+    code = _regime_codes(regimes)
+    position = np.fromiter(map(_first, events), np.int64, len(events))
+    if len(position) and (position.min() < 0 or position.max() >= n):
+        raise IndexError("a clock event's request position is outside the requests given")
+    if len(position) > 1 and (position[1:] < position[:-1]).any():
+        events = [events[i] for i in np.argsort(position, kind="stable").tolist()]
+        position = np.fromiter(map(_first, events), np.int64, len(events))
+    lengths = np.bincount(position, minlength=n).astype(np.int64)
+    first_event = np.cumsum(lengths) - lengths
+
+    def iso(value: str | None) -> dt.date | None:
+        return fromisoformat(value) if value else None
+
+    def columns(with_events: NDArray[np.intp]) -> _Events:
+        # every event belongs to a request with events, in their order: the rows as they are
+        dates = list(map(_third, events))
+        missing = None in dates or "" in dates
+        ordinals = _iso_ordinals([d or "0001-01-01" for d in dates] if missing else dates)
+        return _event_columns(
+            list(map(_second, events)),
+            ordinals,
+            [not d for d in dates] if missing else None,
+            list(map(itemgetter(3), events)),
+            list(map(itemgetter(4), events)),
+        )
+
+    def one(i: int) -> dt.date | None:
+        its_rows = events[first_event[i] : first_event[i] + lengths[i]]
+        its_events = [ClockEvent(k, iso(d), days, why) for _, k, d, days, why in its_rows]
+        return request_deadline(
+            fromisoformat(received[i]), regimes[i], its_events, cal, nation=nation, explain=False
+        ).due
+
+    return _as_datetime64(_due_ordinals(received_on, code, lengths, columns, one, cal, nation))
+
+
 def due_dates(
     requests: Iterable[tuple[dt.date, str, Sequence[ClockEvent]]],
     cal: Calendar,
     *,
     nation: str = "ENG",
 ) -> list[dt.date | None]:
-    """The due date in force for each (received, regime, events), None while a clock is stopped.
-
-    The same answers as `request_deadline(...).due`, for a whole register at once: a request
-    with no clock events under a working-day regime is two list lookups in the calendar's table.
-    """
-    lo, through, first, days = cal.table()
-    n_through, n_days = len(through), len(days)
-    fromordinal = dt.date.fromordinal
-    amounts = {k: r.amount for k, r in REGIMES.items() if r.unit == "working_days"}
-    out: list[dt.date | None] = []
-    append = out.append
-    for received, regime, events in requests:
-        amount = amounts.get(regime)
-        if not events and amount is not None:
-            i = received.toordinal() - lo
-            if 0 <= i < n_through:
-                k = through[i] + amount - first
-                if k < n_days:
-                    append(fromordinal(days[k]))
-                    continue
-        if not events:  # subject access, or beyond the table: the statutory date itself
-            append(_period_due(received, get_regime(regime), cal, nation))
-            continue
-        append(request_deadline(received, regime, events, cal, nation=nation, explain=False).due)
-    return out
+    """`due_dates_array` as a list of dates, None while a clock is stopped."""
+    rows = requests if isinstance(requests, Sequence) else list(requests)
+    if not rows:
+        return []
+    dates: list[dt.date | None] = due_dates_array(rows, cal, nation=nation).tolist()
+    return dates
 
 
 def _due_from(start: dt.date, period: Regime, extra: int, cal: Calendar, nation: str) -> dt.date:

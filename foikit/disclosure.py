@@ -148,20 +148,20 @@ class PublicRecord:
         if isinstance(record, PublicRecord):
             return record
         data = dict(record)
-        data["exemptions"] = tuple(
-            e if isinstance(e, PublicExemption) else PublicExemption(e["section"], e["name"])
-            for e in data.get("exemptions") or ()
-        )
-        data["questions"] = tuple(
-            q
-            if isinstance(q, PublicQuestion)
-            else PublicQuestion(q["number"], q["text"], q.get("status"), q.get("answer"))
-            for q in data.get("questions") or ()
-        )
-        data["letter_text"] = data.get("letter_text") or ""
         try:
+            data["exemptions"] = tuple(
+                e if isinstance(e, PublicExemption) else PublicExemption(e["section"], e["name"])
+                for e in data.get("exemptions") or ()
+            )
+            data["questions"] = tuple(
+                q
+                if isinstance(q, PublicQuestion)
+                else PublicQuestion(q["number"], q["text"], q.get("status"), q.get("answer"))
+                for q in data.get("questions") or ()
+            )
+            data["letter_text"] = data.get("letter_text") or ""
             return cls(**data)
-        except TypeError as e:
+        except (TypeError, KeyError) as e:
             raise PublishError(f"a disclosure record is not in the expected shape: {e}") from None
 
 
@@ -169,7 +169,7 @@ class PublicRecord:
 class Redaction:
     reference: str
     field: str  # subject | question 2 | answer 2 | letter
-    kind: str  # name | email | phone | address | postcode
+    kind: str  # name | email | phone | address | postcode | staff
     found: str
 
 
@@ -397,6 +397,14 @@ def published_contacts(reg: Any) -> Any:
     return PublishedContacts.of(emails, phones)
 
 
+def public_places(reg: Any) -> list[str]:
+    """Places the log talks about, left in the text when they are part of an address: each
+    Community Safety Partnership's area and the region."""
+    from foikit.redact import DEFAULT_PLACES
+
+    return [*DEFAULT_PLACES, *(r["name"] for r in reg.query("SELECT name FROM csps"))]
+
+
 def publishable_references(reg: Any) -> list[str]:
     """Closed FOI and EIR requests an officer has not marked not for publication, oldest first.
     Subject access requests and open requests are never published."""
@@ -453,6 +461,7 @@ def public_record(
     requester: Mapping[str, Any] | None,
     allowed: Any,
     letter_text: str = "",
+    places: Iterable[str] = (),
 ) -> tuple[PublicRecord | None, list[Redaction], str | None]:
     """One request (the `request show --json` shape) made safe to publish: (the record or None
     when it is held back, the redactions made, the reason it is held back)."""
@@ -468,6 +477,7 @@ def public_record(
         Requester.from_mapping(dict(requester) if requester else None),
         allowed,
         staff=_staff_names(request),
+        places=places,
     )
     redactions: list[Redaction] = []
 
@@ -517,6 +527,7 @@ def publish(reg: Any, out: Path, *, today: dt.date | None = None) -> PublishRepo
 
     today = today or dt.date.today()
     allowed = published_contacts(reg)
+    places = public_places(reg)
     redactions: list[Redaction] = []
     held: list[HeldBack] = []
     warnings: list[str] = []
@@ -534,7 +545,7 @@ def publish(reg: Any, out: Path, *, today: dt.date | None = None) -> PublishRepo
                 except FoikitError as e:
                     warnings.append(f"{reference}: no letter text ({e})")
             record, found, reason = public_record(
-                request, requester_of(reg, reference), allowed, text
+                request, requester_of(reg, reference), allowed, text, places
             )
             redactions.extend(found)
             if record is None:

@@ -19,7 +19,8 @@ import os
 import re
 import uuid
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,7 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 
 def xml_safe(value: Any) -> Any:
     """Text as a letter can hold it: Windows line ends made plain, XML-illegal characters gone."""
-    if isinstance(value, str):
+    if isinstance(value, str) and not hasattr(value, "__html__"):  # Markup: the author's own
         if "\r" in value:
             value = value.replace("\r\n", "\n").replace("\r", "\n")
         return _XML_ILLEGAL.sub("", value)
@@ -90,6 +91,37 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, SecurityError):
         return f"not allowed in a letter: {exc}"
     return str(exc)
+
+
+# What a template's own mistakes raise while rendering (figure() raises foikit errors naming
+# what was asked for; filters raise FormatError); anything else is a bug and propagates.
+RENDER_ERRORS: tuple[type[BaseException], ...] = (
+    FoikitError,
+    FormatError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    ArithmeticError,
+)
+
+
+@contextmanager
+def template_errors(prefix: str, what: str | None = None) -> Iterator[None]:
+    """Turn a template's failure into one TemplateError: `what is not a valid template: ...`
+    for a syntax error, `prefix: ...` for anything else."""
+    from jinja2 import TemplateError as JinjaError
+    from jinja2 import TemplateSyntaxError
+
+    errors: tuple[type[BaseException], ...] = (JinjaError, *RENDER_ERRORS)
+    try:
+        yield
+    except TemplateSyntaxError as e:
+        raise TemplateError(
+            f"{what or prefix} is not a valid template: {describe_error(e)}"
+        ) from None
+    except errors as e:
+        message = str(e) if isinstance(e, FoikitError) else describe_error(e)
+        raise TemplateError(f"{prefix}: {message}") from None
 
 
 # -- compiled templates -------------------------------------------------------------------------
@@ -217,21 +249,8 @@ _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 def _render_part(
     compiled: CompiledTemplate, part: CompiledPart, context: Mapping[str, Any]
 ) -> bytes:
-    try:
+    with template_errors(compiled.path.name):
         xml = part.template.render(context)
-    except FoikitError as e:
-        # figure() and friends raise foikit errors naming what was asked for.
-        raise TemplateError(f"{compiled.path.name}: {e}") from None
-    except FormatError as e:
-        raise TemplateError(f"{compiled.path.name}: {e}") from None
-    except Exception as e:
-        from jinja2 import TemplateError as JinjaError
-
-        if not isinstance(
-            e, JinjaError | TypeError | ValueError | AttributeError | ArithmeticError
-        ):
-            raise
-        raise TemplateError(f"{compiled.path.name}: {describe_error(e)}") from None
     from lxml import etree
 
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)

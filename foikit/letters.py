@@ -22,14 +22,13 @@ from typing import Any
 from foikit.conversion import convert_letters, convert_to_pdf
 from foikit.docx_render import (
     TAG,
-    describe_error,
     environment,
     letter_text,
     load_template,
     render_docx,
+    template_errors,
 )
-from foikit.errors import FoikitError, MissingAnswer, TemplateError
-from foikit.formats import FormatError
+from foikit.errors import FoikitError, MissingAnswer
 
 # Re-exported: the disclosure log reads letters with letters.letter_text.
 __all__ = [
@@ -185,7 +184,6 @@ def enrich_exemption(exemption: Mapping[str, Any], regime: str | None = None) ->
     except FoikitError:
         entry = None
     section = str(exemption["section"])
-    result.setdefault("name", entry.name if entry else section)
     if not result.get("name"):
         result["name"] = entry.name if entry else section
     # Cite the provision as the officer recorded it (31(1)(a)), not only its parent section.
@@ -229,29 +227,13 @@ def evaluate_answers(context: dict[str, Any]) -> None:
 
     Only answer texts are evaluated; the requester's questions and the subject are values.
     """
-    from jinja2 import TemplateSyntaxError
-
     for q in context["request"]["questions"]:
         text = q.get("answer")
         if not text or not TAG.search(text):
             continue
         where = f"the answer to question {q['number']}"
-        try:
+        with template_errors(f"{where} could not be worked out", where):
             q["answer"] = _answer_template(text).render(context)
-        except TemplateSyntaxError as e:
-            raise TemplateError(f"{where} is not a valid template: {describe_error(e)}") from None
-        except FoikitError as e:
-            raise TemplateError(f"{where} could not be worked out: {e}") from None
-        except FormatError as e:
-            raise TemplateError(f"{where} could not be worked out: {e}") from None
-        except Exception as e:
-            from jinja2 import TemplateError as JinjaError
-
-            if not isinstance(
-                e, JinjaError | TypeError | ValueError | AttributeError | ArithmeticError
-            ):
-                raise
-            raise TemplateError(f"{where} could not be worked out: {describe_error(e)}") from None
 
 
 def _latest(events: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:

@@ -6,9 +6,9 @@ published each text field is scanned for:
 
 - the requester's full name and its sensible parts (the surname, the forename with the surname's
   initial dropped, hyphenated parts), case-insensitive and as whole words;
-- the requester's email address and phone number, and the street lines and postcode of their
-  address (a town or county line alone identifies nobody, and redacting "Birmingham" everywhere
-  would wreck the log);
+- the requester's email address and phone number, and every part of their address and its
+  postcode, except parts naming a public place the log is about (a CSP's area such as
+  "Birmingham", the region): redacting "Birmingham" everywhere would wreck the log;
 - any other email address or UK phone number, unless it is a published contact: the office's, the
   ICO's helpline, or a Community Safety Partnership's published email.
 
@@ -160,25 +160,33 @@ def name_variants(name: str) -> list[str]:
     return sorted(seen, key=len, reverse=True)
 
 
-def address_parts(lines: Iterable[str]) -> tuple[list[str], list[str]]:
-    """Split an address into (lines to redact, postcodes). The trailing lines without digits
-    (town, county: at most two) are kept: they identify a place, not a person."""
-    lines = [line.strip().rstrip(",") for line in lines if line and line.strip()]
+# Places the log talks about: an address part naming one of these is left in the text.
+DEFAULT_PLACES = ("West Midlands", "England", "Wales", "Scotland", "United Kingdom", "UK")
+
+
+def address_parts(
+    lines: Iterable[str], places: Iterable[str] = DEFAULT_PLACES
+) -> tuple[list[str], list[str]]:
+    """Split an address into (parts to redact, postcodes). Lines are also split at commas, so a
+    one-line address works. A part that is a known public place (a CSP's area, the region) is
+    kept: it identifies a place the log is about, not a person. Any other part, a district
+    or village included, is redacted: better a lost place name than a found street."""
+    known = {p.strip().lower() for p in places if p and p.strip()}
+    parts = [
+        part.strip()
+        for line in lines
+        if line
+        for part in re.split(r"[,|;\n]", line)
+        if part.strip()
+    ]
     postcodes: list[str] = []
-    rest: list[str] = []
-    for line in lines:
-        found = POSTCODE_RE.findall(line)
-        if found:
-            postcodes.extend(f"{a} {b}" for a, b in found)
-            without = POSTCODE_RE.sub("", line).strip(" ,")
-            if without:
-                rest.append(without)
-        else:
-            rest.append(line)
-    keep = 0
-    while keep < 2 and len(rest) - keep > 1 and not re.search(r"\d", rest[-1 - keep]):
-        keep += 1
-    street = rest[: len(rest) - keep] if keep else rest
+    street: list[str] = []
+    for part in parts:
+        found = POSTCODE_RE.findall(part)
+        postcodes.extend(f"{a} {b}".upper() for a, b in found)
+        rest = POSTCODE_RE.sub("", part).strip(" ,.")
+        if rest and rest.lower() not in known:
+            street.append(rest)
     return street, postcodes
 
 
@@ -196,6 +204,7 @@ class Scanner:
         requester: Requester,
         allowed: PublishedContacts,
         staff: Iterable[str] = (),
+        places: Iterable[str] = DEFAULT_PLACES,
     ) -> Scanner:
         """Patterns for the requester's details, and for staff names (whole names only: a
         disclosure log names no officer below senior level)."""
@@ -204,7 +213,7 @@ class Scanner:
             pattern = _words_pattern(requester.email)
             if pattern:
                 patterns.append(("email", pattern))
-        street, postcodes = address_parts(requester.address)
+        street, postcodes = address_parts(requester.address, places)
         for pc in postcodes:
             outward, inward = pc.split()
             patterns.append(

@@ -2,8 +2,8 @@
 
 `build_report(reg, out, today=...)` writes into the folder `out`:
 
-- `timeliness.png`: the share answered in time for each month (each quarter over a span longer
-  than two years) of receipt, against the ICO's 90% line (and 95%, good);
+- `timeliness.png`: the share answered in time for each month of receipt (each quarter over a
+  span longer than two years, each year over five), against the ICO's 90% line (and 95%, good);
 - `outcomes.png`: the outcome mix, in the categories of the official FOI statistics;
 - `reviews.png`: internal reviews and their outcomes;
 - `workload.png`: open requests by handler (overdue, due soon, in hand, clock stopped). It names
@@ -37,7 +37,12 @@ COLOURS = {
     "in_hand": "#2166ac",
     "stopped": "#999999",
 }
+# A chart a board can read has two dozen bars at most: months over two years at most,
+# quarters over five, years beyond.
 MONTHS_BEFORE_QUARTERS = 24
+MONTHS_BEFORE_YEARS = 60
+MOST_NOTES = 16  # bars with their percentage written above them
+MOST_COUNTS = 8  # ... and the counts too
 CHARTS = ("timeliness.png", "outcomes.png", "reviews.png", "workload.png")
 
 
@@ -99,6 +104,11 @@ def _figure(width: float = 8.0, height: float = 4.0) -> Any:
     return fig, fig.add_subplot()
 
 
+def _title(fig: Any, text: str) -> None:
+    # Over the whole figure from its left edge, so long labels never push it off the page.
+    fig.suptitle(text, x=0.01, ha="left", fontsize=12)
+
+
 def _save(fig: Any, path: Path) -> Path:
     fig.savefig(path, format="png")
     return path
@@ -113,7 +123,7 @@ def chart_timeliness(stats: dict[str, Any]) -> Any:
     fig, ax = _figure(9.0, 4.2)
     periods = stats["periods"]
     by = stats["by"] or "month"
-    ax.set_title(f"Requests answered in time, by {by} of receipt", loc="left", fontsize=12)
+    _title(fig, f"Requests answered in time, by {by} of receipt")
     if not periods:
         _empty(ax, "No requests in this period")
         return fig
@@ -123,8 +133,12 @@ def chart_timeliness(stats: dict[str, Any]) -> Any:
     xs = range(len(periods))
     ax.bar(xs, heights, color=colours, width=0.7, zorder=2)
     for x, p in zip(xs, periods, strict=True):
+        if len(periods) > MOST_NOTES:
+            break  # too many bars for figures to be read; the summary table has them
         assessed = p["timed"] + p["open_overdue"]
-        text = f"{p['in_time_pct']:.0f}%\n{p['in_time']} of {assessed}" if assessed else "n/a"
+        text = f"{p['in_time_pct']:.0f}%" if assessed else "n/a"
+        if assessed and len(periods) <= MOST_COUNTS:
+            text += f"\n{p['in_time']} of {assessed}"
         y = (p["in_time_pct"] or 0) + 1.5
         ax.text(x, y, text, ha="center", va="bottom", fontsize=8, color="#333333")
     ax.axhline(ADEQUATE_PCT, color="#333333", linewidth=1.2, linestyle="--", zorder=3)
@@ -134,7 +148,10 @@ def chart_timeliness(stats: dict[str, Any]) -> Any:
     ax.set_ylim(0, 118)
     ax.set_yticks([0, 20, 40, 60, 80, 90, 100])
     ax.set_ylabel("% in time")
-    ax.set_xticks(list(xs), labels, rotation=45 if len(periods) > 8 else 0, ha="right")
+    rotate = len(periods) > 8
+    ax.set_xticks(
+        list(xs), labels, rotation=45 if rotate else 0, ha="right" if rotate else "center"
+    )
     ax.set_xlim(-0.6, len(periods) - 0.4)
     ax.grid(axis="y", color="#e5e5e5", zorder=0)
     ax.spines[["top", "right"]].set_visible(False)
@@ -162,7 +179,7 @@ def _hbar(ax: Any, labels: list[str], values: list[int], colour: str) -> None:
     ax.barh(ys, values, color=colour, height=0.6, zorder=2)
     top = max(values) if values else 0
     for y, v in zip(ys, values, strict=True):
-        ax.text(v + top * 0.01 + 0.05, y, str(v), va="center", fontsize=9)
+        ax.text(v + top * 0.01 + 0.05, y, f"{v:,}", va="center", fontsize=9)
     ax.set_yticks(ys, labels)
     ax.set_xlim(0, max(top * 1.12, 1))
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -172,7 +189,7 @@ def _hbar(ax: Any, labels: list[str], values: list[int], colour: str) -> None:
 
 def chart_outcomes(stats: dict[str, Any]) -> Any:
     fig, ax = _figure(8.0, 4.2)
-    ax.set_title(f"Outcomes of the {stats['received']} requests received", loc="left", fontsize=12)
+    _title(fig, f"Outcomes of the {stats['received']:,} requests received")
     labels = [OUTCOMES[k].label for k in OUTCOMES] + ["Not yet answered"]
     values = [stats["outcomes"].get(k, 0) for k in OUTCOMES] + [stats["open"]]
     if not any(values):
@@ -191,11 +208,10 @@ def chart_outcomes(stats: dict[str, Any]) -> Any:
 def chart_reviews(stats: dict[str, Any]) -> Any:
     fig, ax = _figure(8.0, 3.2)
     reviews = stats["reviews"]
-    ax.set_title(
-        f"Internal reviews: {reviews['received']} asked for, {reviews['decided']} decided"
-        f" ({reviews['in_time']} within 20 working days)",
-        loc="left",
-        fontsize=12,
+    _title(
+        fig,
+        f"Internal reviews: {reviews['received']:,} asked for, {reviews['decided']:,} decided"
+        f" ({reviews['in_time']:,} in time)",
     )
     labels = [REVIEW_OUTCOMES[k] for k in REVIEW_OUTCOMES] + ["Still under review"]
     values = [reviews["outcomes"].get(k, 0) for k in REVIEW_OUTCOMES] + [reviews["open"]]
@@ -212,11 +228,7 @@ def chart_reviews(stats: dict[str, Any]) -> Any:
 
 def chart_workload(workload: list[dict[str, Any]], today: dt.date) -> Any:
     fig, ax = _figure(8.0, max(2.6, 1.2 + 0.45 * len(workload)))
-    ax.set_title(
-        f"Open requests by handler on {today.day} {today:%B %Y} (INTERNAL)",
-        loc="left",
-        fontsize=12,
-    )
+    _title(fig, f"Open requests by handler on {today.day} {today:%B %Y} (INTERNAL)")
     if not workload:
         _empty(ax, "No open requests")
         return fig
@@ -228,15 +240,18 @@ def chart_workload(workload: list[dict[str, Any]], today: dt.date) -> Any:
         ("in_hand", "In hand"),
         ("stopped", "Clock stopped"),
     )
+    widest = max(w["open"] for w in workload)
     for key, label in parts:
         values = [w[key] for w in workload]
         ax.barh(ys, values, left=left, color=COLOURS[key], height=0.6, label=label, zorder=2)
         for y, v, x in zip(ys, values, left, strict=True):
-            if v:
-                ax.text(x + v / 2, y, str(v), ha="center", va="center", color="white", fontsize=9)
+            if v and v >= widest * 0.06:  # a narrower segment has no room for its figure
+                ax.text(x + v / 2, y, f"{v:,}", ha="center", va="center", color="white", fontsize=9)
         left = [a + b for a, b in zip(left, values, strict=True)]
+    for y, total in zip(ys, left, strict=True):
+        ax.text(total + widest * 0.01, y, f"{total:,} open", va="center", fontsize=9)
     ax.set_yticks(ys, [w["handler"] for w in workload])
-    ax.set_xlim(0, max(left) * 1.05 + 0.5)
+    ax.set_xlim(0, widest * 1.18 + 0.5)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(axis="x", color="#e5e5e5", zorder=0)
     ax.spines[["top", "right"]].set_visible(False)
@@ -245,13 +260,15 @@ def chart_workload(workload: list[dict[str, Any]], today: dt.date) -> Any:
 
 
 def report_grouping(reg: Any, start: dt.date | None, end: dt.date | None, today: dt.date) -> str:
-    """By month over two years at most (a board reads 24 bars), else by quarter."""
+    """By month over two years at most, by quarter over five, else by year."""
     first = start or dt.date.fromisoformat(
         reg.scalar("SELECT MIN(received) FROM requests") or today.isoformat()
     )
     last = end or today
     months = (last.year - first.year) * 12 + last.month - first.month + 1
-    return "month" if months <= MONTHS_BEFORE_QUARTERS else "quarter"
+    if months <= MONTHS_BEFORE_QUARTERS:
+        return "month"
+    return "quarter" if months <= MONTHS_BEFORE_YEARS else "year"
 
 
 def _pct(value: float | None) -> str:

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 DATABASE = "disclosure"
 TABLE = "disclosures"
+FTS_TABLES = tuple(
+    f"disclosures_fts{suffix}" for suffix in ("", "_data", "_idx", "_docsize", "_config")
+) + ("sqlite_stat1",)
 PUBLIC_TABLES = (TABLE, "questions", "disclosure_exemptions", "publication", "facet_counts")
 ASSETS = Path(__file__).parent / "serve_assets"
 OGL_NAME = "Open Government Licence v3.0"
@@ -163,6 +166,8 @@ def metadata(
                     "disclosure_exemptions": {"hidden": True},
                     "publication": {"hidden": True},
                     "facet_counts": {"hidden": True},
+                    # The full-text index's own tables: nothing a reader needs.
+                    **{t: {"hidden": True, "allow": False} for t in FTS_TABLES},
                 },
                 "queries": {
                     "new_disclosures": {

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import datetime as dt
 import re
+from array import array
 from collections import Counter
 from typing import Any
 
@@ -79,9 +81,10 @@ async def _search_counts(facet: Facet, name: str, match: str) -> Counts:
     return index.counts(name, seqs)
 
 
-def _block(facet: Facet, name: str, counts: Counts, param: str) -> dict[str, Any]:
+def _block(facet: Facet, name: str, counts: Counts, param: str, counted: str) -> dict[str, Any]:
     """One facet in the shape Datasette's templates and JSON expect; `param` is the query
-    string key that selects a value (the column, or `_exemption`)."""
+    string key that selects a value (the column, or `_exemption`); `counted` says how:
+    `publish` (the counts made at publish), `search` (in memory from the matching seqs), `sql`."""
     size = facet.get_facet_size()
     counts = sorted(counts, key=lambda vc: (-vc[1], str(vc[0])))
     chosen = {v for k, v in facet.get_querystring_pairs() if k == param}
@@ -109,6 +112,7 @@ def _block(facet: Facet, name: str, counts: Counts, param: str) -> dict[str, Any
         "toggle_url": facet.ds.urls.path(facet.request.path),
         "results": values,
         "truncated": len(counts) > size,
+        "counted": counted,
     }
 
 
@@ -124,15 +128,18 @@ class LogFacet(ColumnFacet):
             return [], []
         match = _search_only(self)
         if _filtered(self.sql) and match is None:
-            return await super().facet_results()
+            results, timed_out = await super().facet_results()
+            for result in results:
+                result["counted"] = "sql"
+            return results, timed_out
         results = []
         for config in self.get_configs():
             column = config["config"].get("column") or config["config"]["simple"]
             if match is None:
-                counts = await _precomputed(self, column)
+                counts, counted = await _precomputed(self, column), "publish"
             else:
-                counts = await _search_counts(self, column, match)
-            results.append(_block(self, column, counts, column))
+                counts, counted = await _search_counts(self, column, match), "search"
+            results.append(_block(self, column, counts, column, counted))
         return results, []
 
 
@@ -152,10 +159,11 @@ class ExemptionFacet(Facet):
             return [], []
         match = _search_only(self)
         if match is not None:
-            counts = await _search_counts(self, "exemption", match)
+            counts, counted = await _search_counts(self, "exemption", match), "search"
         elif not _filtered(self.sql):
-            counts = await _precomputed(self, "exemption")
+            counts, counted = await _precomputed(self, "exemption"), "publish"
         else:
+            counted = "sql"
             from datasette.database import QueryInterrupted
 
             sql = (
@@ -174,7 +182,7 @@ class ExemptionFacet(Facet):
             except QueryInterrupted:
                 return [], ["exemption"]
             counts = [(r["value"], r["count"]) for r in rows.rows]
-        return [_block(self, "exemption", counts, "_exemption")], []
+        return [_block(self, "exemption", counts, "_exemption", counted)], []
 
 
 class FacetIndex:
@@ -202,9 +210,21 @@ class FacetIndex:
                 code = codes[outcome] = len(self.outcome_names)
                 self.outcome_names.append(outcome)
             self.outcomes[seq] = code
-        self.exemptions: dict[int, list[str]] = {}
+        # Each request's set of exemptions as a small code: a search's exemption counts are then
+        # one tally of codes, as for outcomes.
+        by_seq: dict[int, list[str]] = {}
         for seq, exemption in conn.execute("select seq, exemption from disclosure_exemptions"):
-            self.exemptions.setdefault(seq, []).append(exemption)
+            by_seq.setdefault(seq, []).append(exemption)
+        self.exemption_sets: list[tuple[str, ...]] = [()]
+        set_codes: dict[tuple[str, ...], int] = {(): 0}
+        self.exemptions = array("H", bytes(2 * (n + 1)))
+        for seq, names in by_seq.items():
+            key = tuple(sorted(names))
+            code = set_codes.get(key)
+            if code is None:
+                code = set_codes[key] = len(self.exemption_sets)
+                self.exemption_sets.append(key)
+            self.exemptions[seq] = code
 
     def counts(self, name: str, seqs: list[int]) -> Counts:
         seqs = sorted(seqs)
@@ -218,17 +238,32 @@ class FacetIndex:
             by_code = Counter(self.outcomes[s] for s in seqs)
             return [(self.outcome_names[c], n) for c, n in by_code.items() if c]
         if name == "exemption":
-            by_name = Counter(e for s in seqs for e in self.exemptions.get(s, ()))
+            by_set = Counter(self.exemptions[s] for s in seqs)
+            by_name: Counter[str] = Counter()
+            for code, n in by_set.items():
+                for exemption in self.exemption_sets[code]:
+                    by_name[exemption] += n
             return list(by_name.items())
         raise ValueError(f"no facet {name!r} in the log")
 
 
 async def facet_index(datasette: Any) -> FacetIndex:
-    index = getattr(datasette, "foikit_facet_index", None)
-    if index is None:
-        index = await datasette.databases[DATABASE].execute_fn(FacetIndex)
-        datasette.foikit_facet_index = index
+    """The log's FacetIndex, loaded once (started at start-up; a search waits for it)."""
+    task = getattr(datasette, "foikit_facet_index", None)
+    if task is None:
+        task = asyncio.ensure_future(datasette.databases[DATABASE].execute_fn(FacetIndex))
+        datasette.foikit_facet_index = task
+    index: FacetIndex = await task
     return index
+
+
+@hookimpl
+def startup(datasette: Any) -> None:
+    if _ours(datasette):
+        # Load in the background: the server answers at once, a first search waits for it.
+        datasette.foikit_facet_index = asyncio.ensure_future(
+            datasette.databases[DATABASE].execute_fn(FacetIndex)
+        )
 
 
 @hookimpl
@@ -238,6 +273,20 @@ def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
         # index seeks of a search or a facet do not go through read() for every page.
         conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+
+
+def uk_date(value: Any) -> str:
+    """`2024-06-20` as `20 June 2024` for the pages; anything else unchanged."""
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return "" if value is None else str(value)
+    return f"{day.day} {day:%B %Y}"
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    env.filters.setdefault("uk_date", uk_date)
 
 
 @hookimpl

@@ -232,3 +232,16 @@ def test_letter_pdf_option(invoke, worked):
     assert result.exit_code == 0, result.output
     docx_path, pdf_path = result.output.splitlines()
     assert Path(pdf_path).suffix == ".pdf" and Path(pdf_path).stat().st_size > 1000
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_batch_pdf_converts_every_letter_in_one_run(invoke, register):
+    lifecycle(register)
+    result = invoke("letters", "batch", "acknowledgement", "--pdf", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data) == 6
+    for row in data:
+        assert Path(row["pdf"]).read_bytes().startswith(b"%PDF")
+        assert Path(row["pdf"]).stem == Path(row["path"]).stem

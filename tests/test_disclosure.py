@@ -180,9 +180,17 @@ def test_a_failed_publish_leaves_the_old_log_in_place(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["disclosure.db"], "no temporary file left"
 
 
-def test_a_record_in_the_wrong_shape_is_refused(tmp_path):
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        ({"reference": "FOI-1", "colour": "red"}, "an unknown field"),
+        ({**record().__dict__, "questions": [{"text": "no number"}]}, "a question without number"),
+    ],
+)
+def test_a_record_in_the_wrong_shape_is_refused(tmp_path, data, reason):
     with pytest.raises(PublishError, match="expected shape"):
-        build_public_db([{"reference": "FOI-1", "colour": "red"}], tmp_path / "d.db")
+        build_public_db([data], tmp_path / "d.db")
+    assert not (tmp_path / "d.db").exists(), reason
 
 
 def test_publishing_to_a_missing_folder_is_refused(tmp_path):
@@ -356,3 +364,75 @@ def test_publish_to_a_folder_is_one_error_line(register, invoke, tmp_path):
     assert result.exit_code == 1
     assert result.output.strip().startswith("Error: ")
     assert "folder" in result.output
+
+
+def shown(subject="Funding", questions=None, **changes):
+    """A request in the `request show --json` shape."""
+    base = {
+        "reference": "FOI-2024-0009",
+        "regime": "foi",
+        "subject": subject,
+        "received": "2024-01-02",
+        "responded": "2024-01-20",
+        "outcome": "granted-in-full",
+        "in_time": True,
+        "handler": "Pat Officer",
+        "questions": questions
+        or [{"number": 1, "text": "How much?", "status": "answered", "answer": "£5.",
+             "exemptions": [], "answered_by": "Pat Officer"}],
+        "review": None,
+    }  # fmt: skip
+    base.update(changes)
+    return base
+
+
+@pytest.mark.parametrize(
+    "request_, held, reason",
+    [
+        (shown(), None, "nothing personal: published"),
+        (shown(subject="Ann Example"), "subject", "a subject that is only the requester's name"),
+        (shown(subject="Ann Example, ann@example.org"), "subject", "only her name and email"),
+        (
+            shown(
+                questions=[
+                    {
+                        "number": 1,
+                        "text": "My file?",
+                        "status": "exempt",
+                        "answer": None,
+                        "exemptions": [{"section": "40(1)", "name": "Personal information"}],
+                    }
+                ]
+            ),
+            "40(1)",
+            "the requester's own personal data",
+        ),  # fmt: skip
+    ],
+)
+def test_when_a_request_is_held_back(request_, held, reason):
+    from foikit.disclosure import public_record
+    from foikit.redact import PublishedContacts
+
+    requester = {"name": "Ann Example", "email": "ann@example.org", "address": []}
+    record_, _, why = public_record(request_, requester, PublishedContacts.of([], []))
+    if held is None:
+        assert record_ is not None and why is None, reason
+    else:
+        assert record_ is None and held in (why or ""), reason
+
+
+def test_staff_names_are_redacted_and_never_a_column():
+    from foikit.disclosure import public_record
+    from foikit.redact import PublishedContacts
+
+    request_ = shown(
+        questions=[
+            {"number": 1, "text": "Who?", "status": "answered",
+             "answer": "Pat Officer handled it.", "exemptions": [], "answered_by": "Pat Officer"}
+        ]
+    )  # fmt: skip
+    record_, redactions, _ = public_record(request_, None, PublishedContacts.of([], []))
+    assert record_ is not None
+    assert record_.questions[0].answer == "[redacted] handled it."
+    assert [(r.kind, r.found) for r in redactions] == [("staff", "Pat Officer")]
+    assert "handler" not in PublicRecord.__dataclass_fields__

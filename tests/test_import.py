@@ -409,3 +409,18 @@ def test_an_old_closed_case_keeps_its_own_due_date(register, tmp_path):
     assert register.scalar("SELECT due FROM requests") == "2008-03-31"
     with pytest.raises(RowsRejected, match="1 of 1 row"):
         import_csv(register, "importer", write_csv(tmp_path / "no-due.csv", [row]), today=TODAY)
+
+
+def test_a_row_with_more_cells_than_the_header_is_refused(register, tmp_path):
+    path = tmp_path / "shifted.csv"
+    path.write_text(
+        "received,subject,requester_name,requester_email\n"
+        "05/06/2021,Grants,A Person,a@example.org\n"
+        "05/06/2021,Grants, loans and gifts,A Person,a@example.org\n",  # the comma unquoted
+        encoding="utf-8",
+    )
+    with pytest.raises(RowsRejected) as info:
+        import_csv(register, "importer", path, today=TODAY)
+    (problem,) = info.value.report.problems
+    assert problem.row == 3
+    assert "5 cells but the header 4" in problem.message

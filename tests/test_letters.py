@@ -497,3 +497,23 @@ def test_which_requests_need_which_letter(register, kind, expected):
     assert subjects == expected
     render_letter(register, refs[0], kind, today="2021-07-02")
     assert refs[0] not in letters.needing_letter(register, kind), "sent: no longer needed"
+
+
+def test_a_table_row_loop_the_docxtpl_way(tmp_path):
+    """`{%tr for %}` repeats a table row: a CSP contact table an officer might design."""
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text = "{%tr for c in csps %}"
+    table.cell(1, 0).text = "{{ c.name }}"
+    table.cell(1, 1).text = "{{ c.email or 'withheld: ' ~ c.withheld_reason }}"
+    table.cell(2, 0).text = "{%tr endfor %}"
+    document.save(str(tmp_path / "t.docx"))
+    out = render_docx(tmp_path / "t.docx", sample_context("response"), tmp_path / "out.docx")
+    assert letter_text(out).splitlines() == [
+        "Birmingham",
+        "a@example.org",
+        "Dudley",
+        "withheld: Personal data (FOIA s.40(2))",
+    ]

@@ -27,9 +27,12 @@ OFFICE = PublishedContacts.of(
 )
 
 
+PLACES = ["Birmingham", "Walsall", "Solihull", "Dudley", "Coventry", "West Midlands"]
+
+
 @pytest.fixture
 def scanner():
-    return Scanner.for_requester(JANE, OFFICE, staff=["Pat Officer"])
+    return Scanner.for_requester(JANE, OFFICE, staff=["Pat Officer"], places=PLACES)
 
 
 @pytest.mark.parametrize(
@@ -63,8 +66,8 @@ def scanner():
         ("Flat 3 please", f"{REDACTED} please", "the first line of her address"),
         ("postcode B24 9XX", f"postcode {REDACTED}", "her postcode"),
         ("postcode b249xx", f"postcode {REDACTED}", "her postcode without the space"),
-        ("crime in Birmingham", "crime in Birmingham", "her town identifies nobody"),
-        ("crime in Erdington", "crime in Erdington", "nor her district"),
+        ("crime in Birmingham", "crime in Birmingham", "her city is a CSP area: kept"),
+        ("crime in Erdington", f"crime in {REDACTED}", "an unknown district: redacted"),
         ("signed Pat Officer", f"signed {REDACTED}", "a staff name"),
         ("an officer patrolled", "an officer patrolled", "a staff name matches whole names only"),
         ("£15,000 in 2019-20", "£15,000 in 2019-20", "money and years are not phone numbers"),
@@ -107,14 +110,27 @@ def test_name_variants(name, expected, reason):
 @pytest.mark.parametrize(
     "lines, street, postcodes, reason",
     [
-        (["12 High St", "Walsall", "WS1 1AA"], ["12 High St"], ["WS1 1AA"], "town kept"),
-        (["Rose Cottage", "Lane End", "Solihull", "B91 3QQ"], ["Rose Cottage"], ["B91 3QQ"], "two"),
-        (["Rose Cottage"], ["Rose Cottage"], [], "a lone line is the house"),
-        (["1 A Road, Dudley DY1 1AA"], ["1 A Road, Dudley"], ["DY1 1AA"], "one-line address"),
+        (["12 High St", "Walsall", "WS1 1AA"], ["12 High St"], ["WS1 1AA"], "CSP area kept"),
+        (
+            ["Rose Cottage", "Lane End", "Solihull", "B91 3QQ"],
+            ["Rose Cottage", "Lane End"],
+            ["B91 3QQ"],
+            "every part but the known place",
+        ),
+        (["Rose Cottage"], ["Rose Cottage"], [], "a lone line"),
+        (["1 A Road, Dudley DY1 1AA"], ["1 A Road"], ["DY1 1AA"], "a one-line address"),
+        (
+            ["Flat 4, Riverside Court", "Coventry", "cv1 2ab"],
+            ["Flat 4", "Riverside Court"],
+            ["CV1 2AB"],
+            "commas split a line; the house name is not a place",
+        ),
+        (["5 Elm Road|Walsall|WS1 1AA"], ["5 Elm Road"], ["WS1 1AA"], "bars split a line"),
+        (["Hill Farm", "Kent"], ["Hill Farm", "Kent"], [], "an unknown county is redacted"),
     ],
 )
 def test_address_parts(lines, street, postcodes, reason):
-    assert address_parts(lines) == (street, postcodes), reason
+    assert address_parts(lines, PLACES) == (street, postcodes), reason
 
 
 @pytest.mark.parametrize(

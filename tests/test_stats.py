@@ -231,3 +231,13 @@ def test_cli_error_is_one_line(casebook_path, invoke):
     assert result.output.strip().splitlines() == [
         "Error: the span starts (2024-03-01) after it ends (2024-01-01)"
     ]
+
+
+@pytest.mark.parametrize("by", ["month", "quarter", "year"])
+def test_the_periods_add_up_to_the_whole_span(casebook, by):
+    whole = register_stats(casebook, today=TODAY)
+    grouped = register_stats(casebook, today=TODAY, by=by)
+    for result in (whole, grouped):
+        result.pop("periods")
+        result.pop("by")
+    assert grouped == whole

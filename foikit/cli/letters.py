@@ -139,6 +139,7 @@ def letters_group() -> None:
 @click.option("--template", metavar="PATH", help="Use this .docx template instead.")
 @_templates_option
 @click.option("--dry-run", is_flag=True, help="List the requests that need the letter; write none.")
+@click.option("--pdf", is_flag=True, help="Also convert the letters to PDF (one LibreOffice run).")
 @_today_option
 @by_option
 @json_option
@@ -149,6 +150,7 @@ def batch_command(
     template: str | None,
     template_dir: str | None,
     dry_run: bool,
+    pdf: bool,
     today: str | None,
     by: str | None,
     as_json: bool,
@@ -165,8 +167,9 @@ def batch_command(
     Example:
         foikit letters batch acknowledgement --today 2021-06-07
         foikit letters batch response --dry-run
+        foikit letters batch review-outcome --pdf
     """
-    from foikit.letters import needing_letter, render_batch
+    from foikit.letters import convert_letters, needing_letter, render_batch
 
     day = parse_date(today, "--today") if today else None
     references = needing_letter(reg, kind)
@@ -189,12 +192,17 @@ def batch_command(
         for result in bar:
             results.append(result)
     failed = [r for r in results if r.error]
+    written = [r.path for r in results if r.path is not None]
+    pdfs: dict[Any, Any] = {}
+    if pdf and written:
+        pdfs = dict(zip(written, convert_letters(written, written[0].parent), strict=True))
     if as_json:
         emit_json(
             [
                 {
                     "reference": r.reference,
                     "path": str(r.path) if r.path else None,
+                    "pdf": str(pdfs[r.path]) if r.path in pdfs else None,
                     "error": r.error,
                 }
                 for r in results
@@ -204,6 +212,8 @@ def batch_command(
         for r in results:
             if r.path is not None:
                 click.echo(str(r.path))
+                if r.path in pdfs:
+                    click.echo(str(pdfs[r.path]))
     for r in failed:
         click.echo(f"Error: {r.reference}: {r.error}", err=True)
     if failed:

@@ -13,13 +13,13 @@ from foikit.cli import cli
 from foikit.cli.common import DATE, by_option, emit_json, json_option, with_register
 
 
-def _today_option(func: Any) -> Any:
-    return click.option(
-        "--today",
-        type=DATE,
-        default=None,
-        help="Count as if it were this date (default: today).",
-    )(func)
+def _today_option(
+    func: Any = None, *, help: str = "Count as if it were this date (default: today)."
+) -> Any:
+    def decorate(f: Any) -> Any:
+        return click.option("--today", type=DATE, default=None, help=help)(f)
+
+    return decorate(func) if func is not None else decorate
 
 
 def _write_csv(rows: list[dict[str, Any]], out: Any) -> None:
@@ -153,8 +153,9 @@ def report(
     """A compliance report for a board paper: charts and a summary (INTERNAL: names staff).
 
     Timeliness by month of receipt against the ICO's 90% line (by quarter over a span longer
-    than two years), the outcome mix, internal reviews and their outcomes, and the open
-    workload by handler; index.html and summary.md give the figures and embed the charts.
+    than two years, by year over five), the outcome mix, internal reviews and their outcomes,
+    and the open workload by handler; index.html and summary.md give the figures and embed
+    the charts.
 
     \b
     Example:
@@ -185,7 +186,7 @@ def report(
     is_flag=True,
     help="Import the good rows and report the bad ones (default: a bad row stops the import).",
 )
-@_today_option
+@_today_option(help="Refuse dates after this one as in the future (default: today).")
 @by_option
 @json_option
 @with_register
@@ -294,7 +295,7 @@ def export(reg: Any, as_csv: bool, out: str | None) -> None:
     help="Anonymise when the last request closed longer ago than this: 2y, 18m, 6w, 400d.",
 )
 @click.option("--dry-run", is_flag=True, help="List who would be anonymised; change nothing.")
-@_today_option
+@_today_option(help="Count the retention period back from this date (default: today).")
 @by_option
 @json_option
 @with_register
