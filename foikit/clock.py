@@ -409,7 +409,6 @@ _REGIME = {key: i for i, key in enumerate(_REGIME_KEYS)}
 _EPOCH = dt.date(1970, 1, 1).toordinal()  # numpy's datetime64[D] counts days from here
 _first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 _event_kind, _event_date = attrgetter("kind"), attrgetter("date")
-_event_days, _event_reason = attrgetter("days"), attrgetter("reason")
 
 
 class _Table:
@@ -519,12 +518,13 @@ class _Periods:
     ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
         """The end of `period` from `start`, plus `extra` working days (fees) when in days."""
         np = self.np
+        days = self.statutory.shape[1]
         i = start - self.table.lo
-        inside = (i >= 0) & (i < self.statutory.shape[1])
-        if not self.statutory.shape[1]:
+        inside = (i >= 0) & (i < days)
+        if not days:
             return np.zeros_like(start), inside
-        i = np.where(inside, i, 0)
-        due, valid = self.statutory[period, i], inside & self.statutory_ok[period, i]
+        at = period * days + np.where(inside, i, 0)  # flat: quicker than a 2-D fancy index
+        due, valid = self.statutory.ravel().take(at), inside & self.statutory_ok.ravel().take(at)
         if extra is not None:
             more = (extra != 0) & ~self.months[period]
             if more.any():
@@ -551,10 +551,11 @@ def _event_columns(
     kinds: list[str],
     dates: NDArray[np.int64],
     no_date: list[bool] | None,
-    days: list[int | None],
-    reasons: list[str | None],
+    extension: Callable[[list[int]], tuple[list[int | None], list[str | None]]],
 ) -> _Events:
-    """Columns from the events' fields: `dates` as ordinals, `no_date` where there is none."""
+    """Columns from the events' fields: `dates` as ordinals, `no_date` where there is none;
+    `extension(at)` gives the days and reasons of the events at those places, read for the
+    extensions only (request_deadline reads them for nothing else)."""
     import numpy as np
 
     total = len(kinds)
@@ -562,24 +563,25 @@ def _event_columns(
     odd = np.zeros(total, dtype=bool)
     missing = np.zeros(total, dtype=bool) if no_date is None else np.array(no_date, dtype=bool)
     date = np.where(missing, 0, dates)
-    if set(map(type, days)) <= {int, type(None)}:
-        float_days = np.array(days, dtype=float)  # None becomes nan
-        no_days = np.isnan(float_days)
-        odd |= np.abs(float_days) > 1e9  # beyond any calendar, and beyond int64 if huge
-        day_count = np.where(no_days | odd, 0, float_days).astype(np.int64)
-    else:
-        no_days = np.array([d is None for d in days], dtype=bool)
-        odd |= np.array([d is not None and type(d) is not int for d in days], dtype=bool)
-        day_count = np.array([d if type(d) is int and abs(d) < 10**9 else 0 for d in days])
-    try:
-        reason = np.fromiter(map(_REASON.get, reasons, repeat(_OTHER_REASON)), np.int64, total)
-    except TypeError:  # an unhashable reason
-        reason = np.array(
-            [
-                _REASON.get(r, _OTHER_REASON) if isinstance(r, str | None) else _OTHER_REASON
-                for r in reasons
-            ]
-        )
+    day_count = np.zeros(total, dtype=np.int64)
+    no_days = np.ones(total, dtype=bool)
+    reason = np.zeros(total, dtype=np.int64)
+    at = np.flatnonzero(kind == _EXTEND)
+    if len(at):
+        days, reasons = extension(at.tolist())
+        if set(map(type, days)) <= {int, type(None)}:
+            float_days = np.array(days, dtype=float)  # None becomes nan
+            no_days[at] = none = np.isnan(float_days)
+            odd[at] = huge = np.abs(float_days) > 1e9  # beyond any calendar (and int64)
+            day_count[at] = np.where(none | huge, 0, float_days).astype(np.int64)
+        else:
+            no_days[at] = [d is None for d in days]
+            odd[at] = [d is not None and type(d) is not int for d in days]
+            day_count[at] = [d if type(d) is int and abs(d) < 10**9 else 0 for d in days]
+        reason[at] = [
+            _REASON.get(r, _OTHER_REASON) if isinstance(r, str | None) else _OTHER_REASON
+            for r in reasons
+        ]
     return _Events(kind, date, missing, day_count, no_days, reason, odd)
 
 
@@ -706,7 +708,7 @@ def _apply_events(
         period[cr] = np.where(to >= 0, to, period[cr])
         # request_deadline works out the date then in force (to say when the extension came
         # after it): beyond the calendar it refuses, so the fast path must not answer either
-        r = r[dated[k == _EXTEND]]
+        r = r[~no_date[e]]
         _, valid = periods.due(start[r], period[r], disregarded[r])
         ok[r] &= valid
 
@@ -745,19 +747,19 @@ def _iso_ordinals(values: Sequence[str]) -> NDArray[np.int64]:
         digits = chars[:, [0, 1, 2, 3, 5, 6, 8, 9]] - np.uint8(48)  # wraps for non-digits
         shape = (chars[:, 4] == 45) & (chars[:, 7] == 45) & (chars[:, 10] == 44)
         if shape.all() and (digits <= 9).all():
-            d = digits.astype(np.int64)
+            d = digits.astype(np.int32)  # int32: every date up to 9999 fits, and it is quicker
             year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
             month, day = d[:, 4] * 10 + d[:, 5], d[:, 6] * 10 + d[:, 7]
             leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
             m = np.clip(month, 0, 12)
-            length = np.array(_DAYS_IN_MONTH)[m] + (leap & (month == 2))
+            length = np.array(_DAYS_IN_MONTH, dtype=np.int32)[m] + (leap & (month == 2))
             if ((year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= length)).all():
                 # date.toordinal: days before the year, before the month, and the day
                 y = year - 1
-                before_month = np.array(_DAYS_BEFORE_MONTH)[m] + (leap & (month > 2))
+                before = np.array(_DAYS_BEFORE_MONTH, dtype=np.int32)[m] + (leap & (month > 2))
                 ordinals: NDArray[np.int64] = (
-                    y * 365 + y // 4 - y // 100 + y // 400 + before_month + day
-                )
+                    y * 365 + y // 4 - y // 100 + y // 400 + before + day
+                ).astype(np.int64)
                 return ordinals
     parse, ordinal = dt.date.fromisoformat, dt.date.toordinal
     return np.fromiter(map(ordinal, map(parse, values)), np.int64, n)
@@ -816,8 +818,7 @@ def due_dates_array(
             list(map(_event_kind, flat)),
             _ordinals(dates),
             [d is None for d in dates] if missing else None,
-            list(map(_event_days, flat)),
-            list(map(_event_reason, flat)),
+            lambda at: ([flat[i].days for i in at], [flat[i].reason for i in at]),
         )
 
     def one(i: int) -> dt.date | None:
@@ -868,14 +869,13 @@ def due_dates_columns(
     def columns(with_events: NDArray[np.intp]) -> _Events:
         # every event belongs to a request with events, in their order: the rows as they are
         dates = list(map(_third, events))
-        missing = None in dates or "" in dates
+        missing = not all(dates)  # an undated event (None or "")
         ordinals = _iso_ordinals([d or "0001-01-01" for d in dates] if missing else dates)
         return _event_columns(
             list(map(_second, events)),
             ordinals,
             [not d for d in dates] if missing else None,
-            list(map(itemgetter(3), events)),
-            list(map(itemgetter(4), events)),
+            lambda at: ([events[i][3] for i in at], [events[i][4] for i in at]),
         )
 
     def one(i: int) -> dt.date | None:

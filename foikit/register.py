@@ -214,6 +214,23 @@ class Tx:
         self.audit(action, table=table, row_id=row_id, request_id=request_id, new=dict(row))
         return row_id
 
+    def _set(
+        self, table: str, row_id: Any, changes: Mapping[str, Any], pk: str
+    ) -> tuple[sqlite3.Row, dict[str, Any]]:
+        """Write the columns that differ; returns the row as it was and the changes made."""
+        before = self.conn.execute(
+            f"SELECT * FROM [{table}] WHERE [{pk}] = ?", (row_id,)
+        ).fetchone()
+        if before is None:
+            raise LookupError(f"no {table} row {row_id!r}")
+        diff = {k: v for k, v in changes.items() if before[k] != v}
+        if diff:
+            self.conn.execute(
+                f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in diff)} WHERE [{pk}] = ?",
+                [*diff.values(), row_id],
+            )
+        return before, diff
+
     def update(
         self,
         table: str,
@@ -225,18 +242,9 @@ class Tx:
         pk: str = "id",
     ) -> dict[str, Any]:
         """Update the columns that differ; returns the changes made (empty: nothing to do)."""
-        before = self.conn.execute(
-            f"SELECT * FROM [{table}] WHERE [{pk}] = ?", (row_id,)
-        ).fetchone()
-        if before is None:
-            raise LookupError(f"no {table} row {row_id!r}")
-        diff = {k: v for k, v in changes.items() if before[k] != v}
+        before, diff = self._set(table, row_id, changes, pk)
         if not diff:
             return {}
-        self.conn.execute(
-            f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in diff)} WHERE [{pk}] = ?",
-            [*diff.values(), row_id],
-        )
         if table == "requests" and request_id is None:
             request_id = int(row_id)
         self.audit(
@@ -264,18 +272,9 @@ class Tx:
         The new audit row names the columns changed, not their old values, and earlier audit rows
         of the same record lose their values for those columns (retention, UK GDPR Art 5(1)(e)).
         """
-        before = self.conn.execute(
-            f"SELECT * FROM [{table}] WHERE [{pk}] = ?", (row_id,)
-        ).fetchone()
-        if before is None:
-            raise LookupError(f"no {table} row {row_id!r}")
-        diff = {k: v for k, v in changes.items() if before[k] != v}
+        _, diff = self._set(table, row_id, changes, pk)
         if not diff:
             return {}
-        self.conn.execute(
-            f"UPDATE [{table}] SET {', '.join(f'[{c}] = ?' for c in diff)} WHERE [{pk}] = ?",
-            [*diff.values(), row_id],
-        )
         earlier = self.conn.execute(
             "SELECT id, old, new FROM audit WHERE table_name = ? AND row_id = ?",
             (table, str(row_id)),

@@ -13,17 +13,7 @@ import click
 
 from foikit.cli import cli
 from foikit.cli.common import by_option, emit_json, json_option, parse_date, with_register
-
-KIND_NAMES = (
-    "acknowledgement",
-    "clarification",
-    "fees",
-    "extension",
-    "response",
-    "refusal",
-    "review-acknowledgement",
-    "review-outcome",
-)
+from foikit.letter_kinds import LETTER_KINDS
 
 
 def _templates_option(func: Any) -> Any:
@@ -45,7 +35,7 @@ def _today_option(func: Any) -> Any:
 
 
 def _kind_argument(func: Any) -> Any:
-    return click.argument("kind", type=click.Choice(KIND_NAMES), metavar="KIND")(func)
+    return click.argument("kind", type=click.Choice(list(LETTER_KINDS)), metavar="KIND")(func)
 
 
 @cli.command("letter")

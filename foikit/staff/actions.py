@@ -14,20 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from foikit.errors import FoikitError, InvalidRequest, NotAuthorised
+from foikit.letter_kinds import LETTER_KINDS
 from foikit.register import Register
 
 Form = dict[str, list[str]]
-
-LETTER_KINDS = (
-    "acknowledgement",
-    "clarification",
-    "fees",
-    "extension",
-    "response",
-    "refusal",
-    "review-acknowledgement",
-    "review-outcome",
-)
 
 
 def field(form: Form, key: str) -> str:
