@@ -704,7 +704,7 @@ def _apply_events(
         pi_days[pr] = extra
         cr, ce = r[~public], e[~public]
         to = periods.complex[base[cr]]
-        ok[cr] &= (to >= 0) & no_days[ce]
+        ok[cr] &= (to >= 0)
         period[cr] = np.where(to >= 0, to, period[cr])
         # request_deadline works out the date then in force (to say when the extension came
         # after it): beyond the calendar it refuses, so the fast path must not answer either
