@@ -11,7 +11,7 @@ echo "== foikit init: the register, reference data and UK bank holidays"
 $FOIKIT init
 echo
 echo "== foikit facts check: what the sources get wrong, before anyone discloses a figure"
-$FOIKIT facts check | head -12
+$FOIKIT facts check
 echo
 echo "== foikit deadline: received Saturday 5 June 2021 (day one is Monday 7 June)"
 $FOIKIT deadline 2021-06-05 --json
