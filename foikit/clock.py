@@ -547,6 +547,13 @@ class _Events:
     odd: NDArray[np.bool_]  # a value of a type the fast path does not take
 
 
+def _reason_code(reason: object) -> int:
+    try:
+        return _REASON.get(reason, _OTHER_REASON)  # type: ignore[call-overload]
+    except TypeError:  # unhashable: request_deadline says what it makes of it
+        return _OTHER_REASON
+
+
 def _event_columns(
     kinds: list[str],
     dates: NDArray[np.int64],
@@ -578,10 +585,10 @@ def _event_columns(
             no_days[at] = [d is None for d in days]
             odd[at] = [d is not None and type(d) is not int for d in days]
             day_count[at] = [d if type(d) is int and abs(d) < 10**9 else 0 for d in days]
-        reason[at] = [
-            _REASON.get(r, _OTHER_REASON) if isinstance(r, str | None) else _OTHER_REASON
-            for r in reasons
-        ]
+        try:
+            reason[at] = list(map(_REASON.get, reasons, repeat(_OTHER_REASON)))
+        except TypeError:  # an unhashable reason
+            reason[at] = list(map(_reason_code, reasons))
     return _Events(kind, date, missing, day_count, no_days, reason, odd)
 
 
@@ -704,7 +711,7 @@ def _apply_events(
         pi_days[pr] = extra
         cr, ce = r[~public], e[~public]
         to = periods.complex[base[cr]]
-        ok[cr] &= (to >= 0)
+        ok[cr] &= (to >= 0) & no_days[ce]
         period[cr] = np.where(to >= 0, to, period[cr])
         # request_deadline works out the date then in force (to say when the extension came
         # after it): beyond the calendar it refuses, so the fast path must not answer either
@@ -856,7 +863,7 @@ def due_dates_columns(
     code = _regime_codes(regimes)
     position = np.fromiter(map(_first, events), np.int64, len(events))
     if len(position) and (position.min() < 0 or position.max() >= n):
-        raise IndexError("a clock event's request position is outside the requests given")
+        raise ClockEventError("a clock event names a request position outside those given")
     if len(position) > 1 and (position[1:] < position[:-1]).any():
         events = [events[i] for i in np.argsort(position, kind="stable").tolist()]
         position = np.fromiter(map(_first, events), np.int64, len(events))

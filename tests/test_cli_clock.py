@@ -163,7 +163,16 @@ def test_holidays_need_an_initialised_register(invoke, db_path):
     assert result.exit_code == 1 and "foikit init" in result.stderr
 
 
-HEAVY = ("datasette", "docxtpl", "docx", "matplotlib", "jinja2", "sqlite_utils", "holidays")
+HEAVY = (
+    "numpy",
+    "datasette",
+    "docxtpl",
+    "docx",
+    "matplotlib",
+    "jinja2",
+    "sqlite_utils",
+    "holidays",
+)
 
 PROBE = """
 import sys

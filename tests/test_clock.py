@@ -7,6 +7,9 @@ Northern Ireland together), as s.10(6) requires.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -556,7 +559,7 @@ def clock_events(draw, received):
         kind = draw(st.sampled_from([*EVENT_KINDS, *EVENT_KINDS, "bogus"]))
         day = day + dt.timedelta(days=draw(st.integers(min_value=-3, max_value=45)))
         date = None if kind == "extend" and draw(st.booleans()) else day
-        days = draw(st.one_of(st.none(), st.integers(min_value=-1, max_value=30)))
+        days = draw(st.one_of(st.none(), st.none(), st.integers(min_value=-1, max_value=30)))
         reason = draw(st.sampled_from([None, "", "public-interest", "complex", "other"]))
         if kind != "extend":
             days = reason = None
@@ -733,6 +736,8 @@ REFUSED_STORIES = [
     ("2021-06-07", "eir", [ev("extend", "2021-06-09", 5, "complex")], "complex takes no days"),
     ("2021-06-07", "sar", [ev("extend", "2021-06-09", 5)], "public interest: FOI only"),
     ("2021-06-07", "foi", [ev("extend", "2021-06-09", 0)], "no working day of extension"),
+    ("2021-06-07", "eir", [ev("extend", "2021-06-09", reason="other")], "no such reason"),
+    ("2021-06-07", "foi", [ev("extend", "2021-06-09", 10**6)], "an extension of 4,000 years"),
     ("2021-06-07", "foi", [ev("clarify")], "a clarification with no date"),
     ("2021-06-07", "foi", [ev("reopen", "2021-06-06")], "before receipt"),
 ]
@@ -750,3 +755,27 @@ def test_bulk_clock_refuses_the_stories_request_deadline_refuses(
     with pytest.raises(type(single.value)) as bulk:
         due_dates(rows, cal)
     assert str(bulk.value) == str(single.value), why
+
+
+NUMPY_PROBE = """
+import sys
+from foikit.cli import cli
+cli(["deadline", "2024-01-01"], prog_name="foikit", standalone_mode=False)
+print("numpy" in sys.modules)
+"""
+
+
+def test_foikit_deadline_does_not_import_numpy(register, db_path):
+    # numpy is for the bulk clock only: imported inside it, never on `foikit deadline`'s path.
+    env = {**os.environ, "FOIKIT_DB": str(db_path)}
+    out = subprocess.run(
+        [sys.executable, "-c", NUMPY_PROBE], capture_output=True, text=True, env=env, check=True
+    ).stdout.splitlines()
+    assert out == ["2024-01-30", "False"]
+
+
+def test_bulk_clock_refuses_an_event_of_no_request_given(cal):
+    rows = [(1, "clarify", "2021-06-08", None, None)]  # position 1: there is only request 0
+    with pytest.raises(ClockEventError, match="position outside"):
+        due_dates_columns(["2021-06-07"], ["foi"], rows, cal)
+    assert due_dates_columns([], [], [], cal).tolist() == []
