@@ -8,14 +8,26 @@ be added without an upgrade) and the clock is passed a `Calendar` built from tho
 Counting is arithmetic, not a walk: weekdays up to a date follow from its ordinal, and the
 holidays that fall on weekdays are a sorted list searched with `bisect`. So a deadline costs a
 few bisects whatever its length, and no year range is frozen at import.
+
+Importing `holidays` costs about 100 ms (its package imports every one of its ~250 country
+modules, and reads its own version through importlib.metadata), which is most of
+`foikit deadline`'s start-up when there is no register. So the days worked out from the package
+may be kept in a cache file (`uk_holidays_cached`), keyed on the installed `holidays` package
+(version, place, install time) and on the code that merges the nations: it is never stale.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
+import os
+import types
+import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from foikit.errors import FoikitError, HolidayError
@@ -31,6 +43,8 @@ NATIONS = ("ENG", "WLS", "SCT", "NIR")
 DEFAULT_YEARS = range(2010, 2036)
 WEEKEND_NAMES = {5: "Saturday", 6: "Sunday"}
 MAX_TABLE_YEARS = 200  # wider calendars use the bisect arithmetic alone
+CACHE_FILE = "uk-holidays.json"
+CACHE_SPANS = 32  # year spans kept in the cache file; the oldest go first
 
 
 class CalendarOutOfRange(FoikitError):
@@ -66,6 +80,130 @@ def uk_holidays(years: Iterable[int] = DEFAULT_YEARS) -> list[Holiday]:
         )
         result.append(Holiday(day, label, nations))
     return result
+
+
+def default_cache_dir() -> Path:
+    """Where `uk_holidays_cached` keeps its file: $FOIKIT_CACHE_DIR, else $XDG_CACHE_HOME/foikit,
+    else ~/.cache/foikit."""
+    chosen = os.environ.get("FOIKIT_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return Path(base) / "foikit" if base else Path.home() / ".cache" / "foikit"
+
+
+def holidays_fingerprint() -> str | None:
+    """The installed `holidays` package, told apart without importing it (that is what costs):
+    its version from the dist-info beside it, where it is, and when that dist-info was written
+    (an upgrade, downgrade or reinstall rewrites it). None when it cannot be told for sure (not
+    installed, no dist-info, or more than one): then nothing is cached."""
+    import importlib.util  # already imported by Python's start-up, so free
+
+    try:
+        spec = importlib.util.find_spec("holidays")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    package = Path(list(spec.submodule_search_locations)[0])
+    try:
+        infos = [
+            Path(e.path)
+            for e in os.scandir(package.parent)
+            if e.name.lower().startswith("holidays-") and e.name.endswith(".dist-info")
+        ]
+        if len(infos) != 1:
+            return None
+        metadata = infos[0] / "METADATA"
+        stamp = metadata.stat().st_mtime_ns
+        head: dict[str, str] = {}
+        with metadata.open(encoding="utf-8") as f:
+            for line in f:  # the headers end at the first blank line; the README follows
+                if not line.strip():
+                    break
+                name, _, value = line.partition(": ")
+                head.setdefault(name, value.strip())
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if head.get("Name", "").lower() != "holidays" or not head.get("Version"):
+        return None
+    return f"{head['Version']}|{package}|{stamp}|{_merge_code_digest()}"
+
+
+def _code_digest(code: types.CodeType) -> int:
+    """A checksum of a function's bytecode and constants, nested code included (a code object's
+    repr holds its address, so it is walked rather than printed)."""
+    digest = zlib.crc32(code.co_code)
+    for const in code.co_consts:
+        part = _code_digest(const) if isinstance(const, types.CodeType) else repr(const)
+        digest = zlib.crc32(str(part).encode(), digest)
+    return zlib.crc32(repr(code.co_names).encode(), digest)
+
+
+def _merge_code_digest() -> str:
+    """The cache holds what `uk_holidays` made: a change to it (or to the nations) must miss."""
+    return f"{_code_digest(uk_holidays.__code__):08x}-{zlib.crc32(repr(NATIONS).encode()):08x}"
+
+
+def _span_key(years: list[int]) -> str:
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"{years[0]}-{years[-1]}"
+    return ",".join(map(str, years))
+
+
+def _read_cache(path: Path, fingerprint: str) -> dict[str, Any]:
+    """The cache's spans when it was written for this `holidays`, else {}."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("holidays") != fingerprint:
+        return {}
+    spans = data.get("spans")
+    return spans if isinstance(spans, dict) else {}
+
+
+def _from_cache(rows: Any) -> list[Holiday] | None:
+    try:
+        days = [Holiday(dt.date.fromisoformat(d), str(n), tuple(ns)) for d, n, ns in rows]
+    except (TypeError, ValueError):
+        return None
+    if any(not h.nations or not set(h.nations) <= set(NATIONS) for h in days):
+        return None
+    return days
+
+
+def uk_holidays_cached(years: Iterable[int], cache_dir: Path) -> list[Holiday]:
+    """`uk_holidays(years)`, kept in `cache_dir` so that later calls need not import `holidays`.
+
+    The file is trusted only when written for the same `holidays_fingerprint()`; a cache that
+    cannot be read or written is simply not used (the package answers as before).
+    """
+    wanted = sorted(set(years))
+    fingerprint = holidays_fingerprint()
+    if fingerprint is None or not wanted:
+        return uk_holidays(wanted)
+    key, path = _span_key(wanted), cache_dir / CACHE_FILE
+    spans = _read_cache(path, fingerprint)
+    if key in spans:
+        cached = _from_cache(spans[key])
+        if cached is not None:
+            return cached
+    days = uk_holidays(wanted)
+    spans.pop(key, None)
+    spans[key] = [[h.date.isoformat(), h.name, list(h.nations)] for h in days]
+    kept = dict(list(spans.items())[-CACHE_SPANS:])
+    # Written whole to a file of this process's own, then renamed over: a reader never sees half
+    # a file, and two writers at once cost no more than a recomputation.
+    temp = path.with_name(f".{CACHE_FILE}.{os.getpid()}.tmp")
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temp.write_text(json.dumps({"holidays": fingerprint, "spans": kept}), encoding="utf-8")
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+    return days
 
 
 def easter_sunday(year: int) -> dt.date:
@@ -207,10 +345,14 @@ class Calendar:
         return cls(tuple(days), years if years is not None else (dt.MINYEAR, dt.MINYEAR - 1))
 
     @classmethod
-    def from_package(cls, years: Iterable[int] = DEFAULT_YEARS) -> Calendar:
-        """Straight from the `holidays` package (before `foikit init`, or to compare)."""
+    def from_package(
+        cls, years: Iterable[int] = DEFAULT_YEARS, cache_dir: Path | None = None
+    ) -> Calendar:
+        """Straight from the `holidays` package (before `foikit init`, or to compare); through
+        the cache file in `cache_dir` when one is given (see `uk_holidays_cached`)."""
         years = sorted(set(years))
-        return cls(tuple(uk_holidays(years)), (years[0], years[-1]))
+        days = uk_holidays(years) if cache_dir is None else uk_holidays_cached(years, cache_dir)
+        return cls(tuple(days), (years[0], years[-1]))
 
     def only(self, nation: str) -> Calendar:
         """The days of one nation (subject access moves a due date by the authority's own)."""

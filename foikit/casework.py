@@ -108,12 +108,30 @@ def touch(tx: Any, request_id: int, changes: dict[str, Any] | None = None, **kw:
     tx.update("requests", request_id, row, **kw)
 
 
-def check_version(row: dict, expected_version: int | None) -> None:
-    if expected_version is not None and int(row["version"]) != int(expected_version):
-        raise StaleRecord(
-            f"{row['reference']} was changed by someone else since you opened it "
-            f"(version {row['version']}, yours {expected_version}): reload and try again"
-        )
+def last_change(reg: Any, request_id: int) -> str:
+    """` by NAME at 10:42 UTC on 2021-07-01`: the latest audit row for the request (or "")."""
+    last = reg.one(
+        "SELECT actor, at FROM audit WHERE request_id = ? ORDER BY id DESC LIMIT 1", (request_id,)
+    )
+    if last is None:
+        return ""
+    return f" by {last['actor']} at {last['at'][11:16]} UTC on {last['at'][:10]}"
+
+
+def check_version(reg: Any, row: dict, expected_version: int | None) -> None:
+    """StaleRecord when the request is no longer at `expected_version` (None: no check).
+
+    Call inside the transaction that writes, straight after reading the row: the register
+    opens BEGIN IMMEDIATE, so no other connection can change the request between this check
+    and the write it guards.
+    """
+    if expected_version is None or int(row["version"]) == int(expected_version):
+        return
+    raise StaleRecord(
+        f"{row['reference']} was changed{last_change(reg, row['id'])} after you opened it "
+        f"(it is at version {row['version']}, yours was {expected_version}), so your change "
+        "was not saved: check the request as it is now and try again"
+    )
 
 
 _HOLIDAYS_TEXT = (

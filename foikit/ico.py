@@ -1,7 +1,8 @@
 """Complaints to the Information Commissioner (FOIA s.50) and the ICO's decisions.
 
 Recorded against the request, so that `request show` and `request history` tell the whole
-story: response, internal review, ICO complaint, decision notice.
+story: response, internal review, ICO complaint, decision notice. Like the lifecycle
+functions, each takes `expected_version` (a stale form is refused, not written).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from foikit.casework import (
     as_date,
     check_not_future,
     check_text,
+    check_version,
     get_request_row,
     resolve_today,
     touch,
@@ -57,6 +59,7 @@ def open_complaint(
     notified: dt.date | str | None = None,
     notes: str | None = None,
     today: dt.date | str | None = None,
+    expected_version: int | None = None,
 ) -> dict:
     """Record a complaint to the ICO; returns the case with `warnings` (a list).
 
@@ -80,6 +83,7 @@ def open_complaint(
     case_ref = case_reference.strip()
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
+        check_version(reg, row, expected_version)
         if complained_.isoformat() < row["received"]:
             raise InvalidDate(
                 f"the complaint ({complained_.isoformat()}) is before the request was received "
@@ -136,6 +140,7 @@ def decide(
     case_reference: str | None = None,
     notes: str | None = None,
     today: dt.date | str | None = None,
+    expected_version: int | None = None,
 ) -> dict:
     """Record the ICO's decision (and its decision notice reference, e.g. IC-123456-A1B2) on the
     request's undecided case (or the one named by `case_reference`)."""
@@ -146,6 +151,7 @@ def decide(
     check_not_future(decided_, today_, "date of the ICO decision")
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
+        check_version(reg, row, expected_version)
         if case_reference:
             case = reg.one(
                 "SELECT * FROM ico_cases WHERE request_id = ? AND case_reference = ?"

@@ -1,9 +1,12 @@
 """The request lifecycle: log, answer, stop and extend the clock, close.
 
 Each function validates everything it can before it writes, then makes its change in one
-`reg.transaction(actor)`, so the change and its audit rows commit together. Due dates come from
-the statutory clock (`foikit.duedates.recompute`), never from here. Reading a request back
-(`show_request`, `list_requests`, `history`) lives in foikit.casefile and is re-exported here.
+`reg.transaction(actor)`, so the change and its audit rows commit together. Each change to an
+existing request takes an optional `expected_version`: one made from an older copy of the
+request (a stale form) is refused with StaleRecord, checked inside that same transaction.
+Due dates come from the statutory clock (`foikit.duedates.recompute`), never from here.
+Reading a request back (`show_request`, `list_requests`, `history`) lives in foikit.casefile
+and is re-exported here.
 """
 
 from __future__ import annotations
@@ -221,13 +224,19 @@ def add_request(
     return ref
 
 
-def add_question(reg: Any, actor: str, reference: str, text: str) -> int:
-    """Add a question to an open request (one the officer split out later); returns its number."""
+def add_question(
+    reg: Any, actor: str, reference: str, text: str, *, expected_version: int | None = None
+) -> int:
+    """Add a question to an open request (one the officer split out later); returns its number.
+
+    `expected_version` (here and in every lifecycle function): refuse with StaleRecord, writing
+    nothing, unless the request is still at that version (a form made from an older copy)."""
     check_text("question", text)
     if not isinstance(text, str) or not text.strip():
         raise InvalidRequest("the question is empty")
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
+        check_version(reg, row, expected_version)
         require_open(row, "add a question")
         number = tx.execute(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM questions WHERE request_id = ?",
@@ -276,16 +285,23 @@ def update_request(
         changes["notes"] = notes
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
-        check_version(row, expected_version)
+        check_version(reg, row, expected_version)
         diff = {k: v for k, v in changes.items() if row[k] != v}
         if diff:
             touch(tx, row["id"], diff, action="set")
     return diff
 
 
-def set_publish(reg: Any, actor: str, reference: str, publish: bool) -> None:
+def set_publish(
+    reg: Any,
+    actor: str,
+    reference: str,
+    publish: bool,
+    *,
+    expected_version: int | None = None,
+) -> None:
     """Mark a request for the disclosure log, or not for publication."""
-    update_request(reg, actor, reference, publish=publish)
+    update_request(reg, actor, reference, publish=publish, expected_version=expected_version)
 
 
 # -- answers ----------------------------------------------------------------------------------
@@ -424,6 +440,7 @@ def answer_question(
     not_held: bool = False,
     exemptions: Sequence[tuple[str, str | None, str | None]] = (),
     ncnd: bool = False,
+    expected_version: int | None = None,
 ) -> None:
     """Record (or replace) the answer to question `number`.
 
@@ -436,6 +453,7 @@ def answer_question(
     _check_answer_shape(body, not_held, exemptions, ncnd)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
+        check_version(reg, row, expected_version)
         require_open(row, "answer a question")
         question = _question(reg, row, number)
         rows, status = _prepared(row, not_held, exemptions, ncnd)
@@ -453,6 +471,7 @@ def answer_all(
     exemptions: Sequence[tuple[str, str | None, str | None]] = (),
     ncnd: bool = False,
     only_unanswered: bool = True,
+    expected_version: int | None = None,
 ) -> list[int]:
     """Give every question (by default every unanswered one) the same answer, in one
     transaction: a whole request refused under s.12 or s.14, or not held. Returns the numbers."""
@@ -460,6 +479,7 @@ def answer_all(
     _check_answer_shape(body, not_held, exemptions, ncnd)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
+        check_version(reg, row, expected_version)
         require_open(row, "answer its questions")
         rows, status = _prepared(row, not_held, exemptions, ncnd)
         sql = "SELECT q.* FROM questions q"
@@ -515,6 +535,7 @@ def close_request(
     responded: dt.date | str,
     outcome: str,
     today: dt.date | str | None = None,
+    expected_version: int | None = None,
 ) -> None:
     """Record the response. Every question needs its answer unless the request was withdrawn,
     lapsed or transferred (MissingAnswer lists the ones without)."""
@@ -524,6 +545,7 @@ def close_request(
     check_not_future(responded_, today_, "response date")
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
+        check_version(reg, row, expected_version)
         require_open(row, "close it again")
         if responded_ < dt.date.fromisoformat(row["received"]):
             raise InvalidDate(
@@ -581,6 +603,7 @@ def _clock_event(
     days: int | None = None,
     reason: str | None = None,
     detail: str | None = None,
+    expected_version: int | None = None,
 ) -> None:
     check_text(f"{kind} details", detail, reason)
     if day is not None:
@@ -588,6 +611,7 @@ def _clock_event(
     cal = load_calendar(reg)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
+        check_version(reg, row, expected_version)
         require_open(row, f"record a {kind}")
         if day is not None:
             if day < dt.date.fromisoformat(row["received"]):
@@ -623,10 +647,20 @@ def clarify(
     sent: dt.date | str,
     detail: str | None = None,
     today: dt.date | str | None = None,
+    expected_version: int | None = None,
 ) -> None:
     """s.1(3): clarification asked for; the clock stops until it arrives."""
     day = as_date(sent, "date the clarification was asked for")
-    _clock_event(reg, actor, reference, "clarify", day, today=resolve_today(today), detail=detail)
+    _clock_event(
+        reg,
+        actor,
+        reference,
+        "clarify",
+        day,
+        today=resolve_today(today),
+        detail=detail,
+        expected_version=expected_version,
+    )
 
 
 def clarified(
@@ -637,10 +671,20 @@ def clarified(
     received: dt.date | str,
     detail: str | None = None,
     today: dt.date | str | None = None,
+    expected_version: int | None = None,
 ) -> None:
     """The clarification arrived: a fresh 20 working days from its receipt (s.10(6)(b))."""
     day = as_date(received, "date the clarification was received")
-    _clock_event(reg, actor, reference, "clarified", day, today=resolve_today(today), detail=detail)
+    _clock_event(
+        reg,
+        actor,
+        reference,
+        "clarified",
+        day,
+        today=resolve_today(today),
+        detail=detail,
+        expected_version=expected_version,
+    )
 
 
 def fee(
@@ -652,6 +696,7 @@ def fee(
     amount: Decimal | float | str | None = None,
     detail: str | None = None,
     today: dt.date | str | None = None,
+    expected_version: int | None = None,
 ) -> None:
     """s.9: a fees notice given; the days until the fee arrives are disregarded (s.10(2))."""
     day = as_date(sent, "date the fees notice was given")
@@ -667,7 +712,15 @@ def fee(
             raise InvalidClockEvent(f"the fee {amount!r} has fractions of a penny")
         pounds = float(value)
     _clock_event(
-        reg, actor, reference, "fee", day, today=resolve_today(today), amount=pounds, detail=detail
+        reg,
+        actor,
+        reference,
+        "fee",
+        day,
+        today=resolve_today(today),
+        amount=pounds,
+        detail=detail,
+        expected_version=expected_version,
     )
 
 
@@ -678,10 +731,19 @@ def fee_paid(
     *,
     paid: dt.date | str,
     today: dt.date | str | None = None,
+    expected_version: int | None = None,
 ) -> None:
     """The fee arrived; the clock runs again."""
     day = as_date(paid, "date the fee was received")
-    _clock_event(reg, actor, reference, "fee-paid", day, today=resolve_today(today))
+    _clock_event(
+        reg,
+        actor,
+        reference,
+        "fee-paid",
+        day,
+        today=resolve_today(today),
+        expected_version=expected_version,
+    )
 
 
 def extend(
@@ -694,6 +756,7 @@ def extend(
     detail: str | None = None,
     on: dt.date | str | None = None,
     today: dt.date | str | None = None,
+    expected_version: int | None = None,
 ) -> None:
     """Extend the time for compliance: `public-interest` (FOIA s.10(3), default 20 working days
     past the original due date) or `complex` (EIR reg 7, subject access, review)."""
@@ -717,4 +780,5 @@ def extend(
         days=None if days is None else int(days),
         reason=reason,
         detail=detail,
+        expected_version=expected_version,
     )

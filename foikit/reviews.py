@@ -2,7 +2,8 @@
 
 Independence is read from the audit trail, not from a flag someone could forget to set: the
 reviewer may not be the handler, nor anyone recorded as having changed the request (logging it,
-answering, closing, clock events) before the review was opened.
+answering, closing, clock events) before the review was opened. Like the lifecycle functions,
+each change takes `expected_version` (a stale form is refused, not written).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from foikit.casework import (
     as_date,
     check_not_future,
     check_text,
+    check_version,
     get_request_row,
     load_calendar,
     recompute,
@@ -77,6 +79,7 @@ def open_review(
     received: dt.date | str,
     reviewer: str,
     today: dt.date | str | None = None,
+    expected_version: int | None = None,
 ) -> dict:
     """Record a request for internal review; returns the review with `warnings` (a list).
 
@@ -96,6 +99,7 @@ def open_review(
     cal.check(received_)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
+        check_version(reg, row, expected_version)
         if row["responded"] is None:
             raise InvalidRequest(
                 f"{row['reference']} has had no response yet: an internal review is of a "
@@ -143,7 +147,14 @@ def open_review(
     return result
 
 
-def extend_review(reg: Any, actor: str, reference: str, *, reason: str | None = None) -> dict:
+def extend_review(
+    reg: Any,
+    actor: str,
+    reference: str,
+    *,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> dict:
     """Exceptional cases: 40 working days from receipt, not 20 (s.45 Code of Practice, part 5)."""
     from foikit.clock import review_due
 
@@ -151,6 +162,7 @@ def extend_review(reg: Any, actor: str, reference: str, *, reason: str | None = 
     cal = load_calendar(reg)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
+        check_version(reg, row, expected_version)
         review = _undecided(reg, row)
         due = review_due(dt.date.fromisoformat(review["received"]), cal, extended=True)
         changes = {"extended": 1, "due": due.isoformat()}
@@ -181,6 +193,7 @@ def close_review(
     outcome: str,
     reasons: str | None = None,
     today: dt.date | str | None = None,
+    expected_version: int | None = None,
 ) -> None:
     """Record the review's outcome. `overturned` reopens the request for a fresh response: its
     status goes back to open and a `reopen` clock event, dated the decision, restarts the clock."""
@@ -192,6 +205,7 @@ def close_review(
     cal = load_calendar(reg)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
+        check_version(reg, row, expected_version)
         review = _undecided(reg, row)
         if decided_.isoformat() < review["received"]:
             raise InvalidDate(

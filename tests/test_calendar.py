@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
 from foikit.calendar import (
+    CACHE_FILE,
+    CACHE_SPANS,
     Calendar,
     CalendarOutOfRange,
     easter_sunday,
+    holidays_fingerprint,
     parse_nations,
     uk_holidays,
+    uk_holidays_cached,
 )
 from foikit.errors import HolidayError
 
@@ -123,3 +129,62 @@ def test_parse_nations(text, parsed, why):
 def test_parse_nations_refuses_unknown(bad):
     with pytest.raises(HolidayError):
         parse_nations(bad)
+
+
+# -- the cache file of the package's days (what `foikit deadline` reads without a register) ------
+
+SPANS = [
+    (range(2023, 2026), "the span `foikit deadline 2024-01-01` asks for"),
+    (range(2010, 2036), "the years `foikit init` loads"),
+    ([2026, 2022], "years not in a row, given out of order"),
+]
+
+
+@pytest.mark.parametrize(("years", "why"), SPANS, ids=[c[1] for c in SPANS])
+def test_the_cache_gives_the_packages_days_written_and_read(tmp_path, years, why):
+    expected = uk_holidays(sorted(years))
+    assert uk_holidays_cached(years, tmp_path) == expected, f"{why}: as written"
+    assert uk_holidays_cached(years, tmp_path) == expected, f"{why}: as read back"
+    assert Calendar.from_package(years, tmp_path) == Calendar.from_package(years), why
+
+
+def test_the_cache_is_keyed_on_the_installed_holidays_package():
+    from importlib.metadata import version
+
+    import holidays
+
+    fingerprint = holidays_fingerprint()
+    assert fingerprint is not None
+    installed, where, _stamp, _code = fingerprint.split("|")
+    assert installed == version("holidays")
+    assert where == str(Path(holidays.__file__).parent)
+
+
+def test_a_cache_file_for_this_package_is_read_not_recomputed(tmp_path):
+    # What makes the cache fast is also what must be keyed right: a matching file is trusted.
+    uk_holidays_cached(range(2023, 2026), tmp_path)
+    path = tmp_path / CACHE_FILE
+    data = json.loads(path.read_text())
+    data["spans"]["2023-2025"][0][1] = "Edited in the cache"
+    path.write_text(json.dumps(data))
+    assert uk_holidays_cached(range(2023, 2026), tmp_path)[0].name == "Edited in the cache"
+    data["holidays"] = data["holidays"].replace("|", "|x", 1)  # as after `pip install -U`
+    path.write_text(json.dumps(data))
+    assert uk_holidays_cached(range(2023, 2026), tmp_path)[0].name == "New Year's Day"
+
+
+def test_an_unusable_cache_directory_still_gives_the_packages_days(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    assert uk_holidays_cached(range(2022, 2024), blocked) == uk_holidays(range(2022, 2024))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]
+
+
+def test_the_cache_keeps_the_latest_spans_only(tmp_path):
+    for first in range(1990, 1990 + CACHE_SPANS + 3):
+        uk_holidays_cached([first], tmp_path)
+    spans = json.loads((tmp_path / CACHE_FILE).read_text())["spans"]
+    assert len(spans) == CACHE_SPANS
+    assert (
+        "1990-1990" not in spans and f"{1990 + CACHE_SPANS + 2}-{1990 + CACHE_SPANS + 2}" in spans
+    )

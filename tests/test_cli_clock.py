@@ -10,6 +10,15 @@ import sys
 
 import pytest
 
+
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path, monkeypatch):
+    """The package calendar's cache file goes in tmp_path, never the user's own cache."""
+    path = tmp_path / "cache"
+    monkeypatch.setenv("FOIKIT_CACHE_DIR", str(path))
+    return path
+
+
 DEADLINES = [
     (["2021-06-05"], [], "2021-07-02\n", "Saturday receipt"),
     (["2021-06-05", "2022-11-20"], [], "2021-07-02\n2022-12-19\n", "one line per date, in order"),
@@ -197,3 +206,86 @@ def test_foikit_deadline_imports_nothing_heavy(register, db_path):
     ).stdout
     assert out.splitlines()[0] == "2024-01-30"  # 2 January is a Scottish holiday
     assert out.splitlines()[-1] == "HEAVY:"
+
+
+# Dates whose deadlines span a Scottish or Northern Irish day (or a proclaimed one), so that a
+# package calendar missing a nation, or a cache holding the wrong days, would move them.
+SAME_AS_REGISTER = [
+    ("2022-11-20", "foi", "2022-11-30", "St Andrew's Day 2022 (SCT)"),
+    ("2023-12-20", "foi", "2024-01-02", "2 January 2024 (SCT), across the new year"),
+    ("2021-12-20", "eir-extended", "2022-01-04", "4 January 2022, substitute day (SCT)"),
+    ("2022-03-01", "foi", "2022-03-17", "St Patrick's Day (NIR)"),
+    ("2022-06-20", "eir", "2022-07-12", "Battle of the Boyne (NIR)"),
+    ("2025-06-20", "foi", "2025-07-14", "Battle of the Boyne substitute (NIR)"),
+    ("2022-07-20", "review", "2022-08-01", "first Monday in August (SCT)"),
+    ("2026-05-20", "review-extended", "2026-06-15", "15 June 2026, proclaimed in Scotland"),
+    ("2022-08-31", "foi", "2022-09-19", "the State Funeral, by proclamation"),
+    ("2023-04-20", "foi", "2023-05-08", "the Coronation, by proclamation"),
+    ("2024-02-29", "sar", "2024-04-01", "subject access: Good Friday, then Easter Monday"),
+    ("2022-03-02", "sar-extended", "2022-06-02", "subject access: the Platinum Jubilee days"),
+]
+
+
+@pytest.mark.parametrize(
+    ("day", "regime", "holiday", "why"), SAME_AS_REGISTER, ids=[c[3] for c in SAME_AS_REGISTER]
+)
+def test_without_a_register_the_dates_are_the_registers(
+    register, invoke, tmp_path, cache_dir, day, regime, holiday, why
+):
+    elsewhere = tmp_path / "no-register.db"
+    args = ("deadline", day, "--regime", regime, "--json")
+    from_register = invoke(*args)
+    package = invoke("--db", elsewhere, *args)
+    assert (cache_dir / "uk-holidays.json").is_file()
+    cached = invoke("--db", elsewhere, *args)  # the second time, from the cache file
+    assert from_register.exit_code == package.exit_code == cached.exit_code == 0
+    assert not elsewhere.exists()
+    expected = json.loads(from_register.stdout)
+    assert holiday in [s["date"] for s in expected["skipped"]], why
+    assert json.loads(package.stdout) == expected, why
+    assert json.loads(cached.stdout) == expected, f"{why}, from the cache file"
+
+
+def run_probe(env):
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, ",".join(HEAVY)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    return out.splitlines()
+
+
+def test_without_a_register_the_holidays_package_is_imported_once_then_cached(tmp_path):
+    # The second start reads the cache file: it gives the same date without importing `holidays`.
+    env = {**os.environ, "FOIKIT_DB": str(tmp_path / "none.db")}
+    first, second = run_probe(env), run_probe(env)
+    assert first == ["2024-01-30", "HEAVY:holidays"]
+    assert second == ["2024-01-30", "HEAVY:"]
+
+
+STALE = [
+    ({"holidays": "0.1|elsewhere|0|0", "spans": {"2023-2025": []}}, "another holidays package"),
+    ("{not json", "a file cut short"),
+    ({"holidays": None, "spans": {"2023-2025": [["2024-13-01", "x", ["ENG"]]]}}, "bad rows"),
+    ([1, 2, 3], "not an object"),
+]
+
+
+@pytest.mark.parametrize(("content", "why"), STALE, ids=[c[1] for c in STALE])
+def test_a_cache_file_not_written_for_this_holidays_package_is_not_used(
+    invoke, db_path, cache_dir, content, why
+):
+    from foikit.calendar import holidays_fingerprint
+
+    cache_dir.mkdir()
+    path = cache_dir / "uk-holidays.json"
+    if content and isinstance(content, dict) and content["holidays"] is None:
+        content = {**content, "holidays": holidays_fingerprint()}
+    path.write_text(content if isinstance(content, str) else json.dumps(content))
+    result = invoke("deadline", "2024-01-01")
+    assert result.stdout == "2024-01-30\n", why  # 2 January 2024 (SCT) is not a working day
+    written = json.loads(path.read_text())
+    assert written["holidays"] == holidays_fingerprint(), why
+    assert ["2024-01-02", "New Year Holiday (SCT)", ["SCT"]] in written["spans"]["2023-2025"]

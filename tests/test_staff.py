@@ -539,6 +539,68 @@ async def test_an_unknown_letter_kind_is_refused(app, sessions):
     assert "unknown letter kind 'ransom-note'" in text_of(response)
 
 
+@pytest.mark.parametrize(
+    "failures, then, expected, why",
+    [
+        (["olive"] * 4, "olive", 302, "four wrong passwords: the fifth try still gets in"),
+        (["olive"] * 5, "olive", 429, "five wrong passwords: shut out, even with the right one"),
+        (["Olive"] * 5, "olive", 429, "the name counts however it is capitalised"),
+        (["olive"] * 5, "oscar", 302, "another person at the same computer is not shut out"),
+        (["nobody"] * 5, "olive", 302, "guessing at a made-up name shuts out only that name"),
+        ([f"guess{i}" for i in range(20)], "olive", 429, "twenty failures from one computer"),
+    ],
+)
+async def test_repeated_failed_logins_are_throttled(app, sessions, failures, then, expected, why):
+    session = await sessions()
+    for name in failures:
+        response = await session.login(name, "wrong password!")
+        assert response.status_code == 401, why
+    response = await session.login(then)
+    assert response.status_code == expected, why
+    if expected == 429:
+        assert "too many failed attempts" in text_of(response)
+        assert "try again in 15 minutes" in text_of(response)
+        assert (await session.get("/")).status_code == 302, "no session was set"
+
+
+@pytest.mark.parametrize(
+    "events, name, client, waiting, why",
+    [
+        ([("fail", 0)] * 4, "olive", "10.0.0.1", False, "under the limit"),
+        ([("fail", 0)] * 5, "olive", "10.0.0.1", True, "five in a row"),
+        ([("fail", 0)] * 5, "olive", "10.0.0.2", True, "the name is shut out from anywhere"),
+        ([("fail", 0)] * 5 + [("tick", 15 * 60)], "olive", "10.0.0.1", False, "after 15 min"),
+        ([("fail", 0)] * 5 + [("tick", 14 * 60)], "olive", "10.0.0.1", True, "at 14 minutes"),
+        (
+            [("fail", 0)] * 3 + [("tick", 16 * 60)] + [("fail", 0)] * 2,
+            "olive",
+            "10.0.0.1",
+            False,
+            "old failures fall out of the 15-minute window",
+        ),
+        (
+            [("fail", 0)] * 4 + [("ok", 0), ("fail", 0)],
+            "olive",
+            "10.0.0.1",
+            False,
+            "logging in correctly forgets the name's failures",
+        ),
+    ],
+)
+def test_the_login_throttle(events, name, client, waiting, why):
+    from foikit.staff.auth import LoginThrottle
+
+    now = [1000.0]
+    throttle = LoginThrottle(clock=lambda: now[0])
+    for event, seconds in events:
+        if event == "fail":
+            throttle.failed("olive", "10.0.0.1")
+        elif event == "ok":
+            throttle.succeeded("olive")
+        now[0] += seconds
+    assert (throttle.wait(name, client) > 0) is waiting, why
+
+
 # -- two officers at once ------------------------------------------------------------------
 
 
@@ -571,6 +633,59 @@ async def test_a_form_without_its_version_is_refused(app, sessions, staff_regist
     response = await olive.post(f"/requests/{reference}/answer", {"number": 1, "text": "x"})
     assert response.status_code == 409
     assert staff_register.scalar("SELECT count(*) FROM answers") == 0
+
+
+async def test_a_change_from_the_command_line_also_makes_the_form_stale(
+    app, sessions, staff_register
+):
+    """Another process (here a second connection, as the CLI opens) changes the request after
+    the page was shown: the form is refused by the library's own transaction."""
+    from foikit.requests import answer_question
+
+    olive = await sessions("olive")
+    reference = await log_request(olive)
+    shown = await olive.version(reference)
+    answer_question(staff_register, "cli.user", reference, 1, text="From the command line.")
+
+    response = await olive.post(
+        f"/requests/{reference}/answer", {"version": shown, "number": 1, "text": "Olive's."}
+    )
+    assert response.status_code == 409
+    assert "changed by cli.user" in text_of(response)
+    assert staff_register.scalar("SELECT text FROM answers") == "From the command line."
+    answers_by_olive = staff_register.scalar(
+        "SELECT count(*) FROM audit WHERE actor = 'olive' AND action = 'answer'"
+    )
+    assert answers_by_olive == 0, "nothing of Olive's answer in the audit trail"
+
+
+@pytest.mark.parametrize("action", ["close", "clarify", "review-open"])
+async def test_a_form_without_its_version_is_refused_before_its_fields(
+    app, sessions, staff_register, action
+):
+    olive = await sessions("olive")
+    reference = await log_request(olive)
+    before = staff_register.scalar("SELECT count(*) FROM audit")
+    response = await olive.post(f"/requests/{reference}/{action}", {})
+    assert response.status_code == 409, action
+    assert "which version" in text_of(response)
+    assert staff_register.scalar("SELECT count(*) FROM audit") == before
+
+
+async def test_downloading_a_letter_does_not_make_the_page_stale(app, sessions, staff_register):
+    """A letter changes nothing an officer could overwrite, and the page is not reloaded."""
+    olive = await sessions("olive")
+    reference = await log_request(olive)
+    shown = await olive.version(reference)
+    response = await olive.post(
+        f"/requests/{reference}/letter", {"kind": "acknowledgement", "format": "docx"}
+    )
+    assert response.status_code == 200, text_of(response)
+    response = await olive.post(
+        f"/requests/{reference}/answer", {"version": shown, "number": 1, "text": "Seven."}
+    )
+    assert response.status_code == 302, text_of(response)
+    assert staff_register.scalar("SELECT text FROM answers") == "Seven."
 
 
 # -- internal review -----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 `foikit deadline` must start fast (it is used in bulk from scripts), so this module imports only
 the clock and the calendar: no sqlite-utils, no `holidays` package unless there is no register
-to read the bank holidays from.
+to read the bank holidays from, and then only until its days are in the cache file.
 """
 
 from __future__ import annotations
@@ -57,7 +57,8 @@ def deadline(state: State, dates: tuple[str, ...], regime: str, as_json: bool) -
 
     Working days exclude weekends and a bank holiday in any part of the UK; the day of receipt
     is day zero. Subject access runs in calendar months. Reads the bank holidays from the
-    register when there is one (--db / FOIKIT_DB), else from the `holidays` package.
+    register when there is one (--db / FOIKIT_DB), else from the `holidays` package (kept in a
+    cache file under $FOIKIT_CACHE_DIR, else $XDG_CACHE_HOME/foikit or ~/.cache/foikit).
     `-` reads dates from standard input, one a line.
 
     \b
@@ -67,7 +68,7 @@ def deadline(state: State, dates: tuple[str, ...], regime: str, as_json: bool) -
         cut -d, -f1 received.csv | foikit deadline -
     """
     from foikit import clock
-    from foikit.calendar import Calendar
+    from foikit.calendar import Calendar, default_cache_dir
     from foikit.duedates import calendar_at
     from foikit.regimes import get_regime
 
@@ -79,8 +80,9 @@ def deadline(state: State, dates: tuple[str, ...], regime: str, as_json: bool) -
     if found is not None:
         cal, nation = found
     else:
+        # The package's days through a cache file: importing `holidays` is most of the time.
         years = range(min(received).year - 1, max(received).year + 2)
-        cal, nation = Calendar.from_package(years), "ENG"
+        cal, nation = Calendar.from_package(years, default_cache_dir()), "ENG"
     # Every date is worked out before anything is printed: an error prints nothing half-done.
     dues = [clock.due_date(day, regime, cal, nation=nation) for day in received]
     if not as_json:

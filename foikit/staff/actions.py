@@ -3,6 +3,11 @@
 The same functions the CLI calls (foikit.requests, foikit.reviews, foikit.letters,
 foikit.disclosure), with the logged-in user as the actor. A field the library cannot accept
 raises the library's own FoikitError, so the page shows the same message the CLI prints.
+
+Every form carries the version of the request it was made from, and each action passes it to
+the library as `expected_version`: the check runs inside the transaction that writes, so a
+change made meanwhile by anyone (another officer, the CLI, another server) refuses the form
+(StaleRecord) instead of being overwritten.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from foikit.errors import FoikitError, InvalidRequest, NotAuthorised
+from foikit.errors import FoikitError, InvalidRequest, NotAuthorised, StaleRecord
 from foikit.letter_kinds import LETTER_KINDS
 from foikit.register import Register
 
@@ -44,6 +49,19 @@ def number(form: Form, key: str, what: str) -> int:
         raise InvalidRequest(f"{what} {value!r} is not a whole number") from None
 
 
+def version(form: Form) -> int:
+    """The request version the form was made from (its hidden `version` field)."""
+    token = field(form, "version")
+    # Pages served before the token was the bare version carried `version.audit-id`.
+    head = token.split(".", 1)[0]
+    if not head.isdigit():
+        raise StaleRecord(
+            "the form did not say which version of the request it was made from: "
+            "reload the request and try again"
+        )
+    return int(head)
+
+
 @dataclass(frozen=True)
 class Action:
     capability: str  # see foikit.staff.auth.CAPABILITIES
@@ -53,13 +71,16 @@ class Action:
 def _answer(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
     from foikit.requests import answer_question
 
+    expected = version(form)
     n = number(form, "number", "the question number")
     kind = field(form, "kind") or "text"
     text = optional(form, "text")
     if kind == "text":
-        answer_question(reg, actor, reference, n, text=text)
+        answer_question(reg, actor, reference, n, text=text, expected_version=expected)
     elif kind == "not-held":
-        answer_question(reg, actor, reference, n, text=text, not_held=True)
+        answer_question(
+            reg, actor, reference, n, text=text, not_held=True, expected_version=expected
+        )
     elif kind == "exempt":
         section = required(form, "section", "the exemption (choose it from the list)")
         answer_question(
@@ -70,6 +91,7 @@ def _answer(reg: Register, reference: str, form: Form, actor: str, today: dt.dat
             text=text,
             exemptions=[(section, optional(form, "reason"), optional(form, "public_interest"))],
             ncnd=field(form, "ncnd") == "1",
+            expected_version=expected,
         )
     else:
         raise InvalidRequest(f"unknown kind of answer {kind!r}")
@@ -80,7 +102,15 @@ def _clarify(reg: Register, reference: str, form: Form, actor: str, today: dt.da
     from foikit.requests import clarify
 
     sent = required(form, "sent", "the date clarification was asked for")
-    clarify(reg, actor, reference, sent=sent, detail=optional(form, "detail"), today=today)
+    clarify(
+        reg,
+        actor,
+        reference,
+        sent=sent,
+        detail=optional(form, "detail"),
+        today=today,
+        expected_version=version(form),
+    )
     return "Clarification asked for: the clock has stopped"
 
 
@@ -89,7 +119,13 @@ def _clarified(reg: Register, reference: str, form: Form, actor: str, today: dt.
 
     received = required(form, "received", "the date the clarification arrived")
     clarified(
-        reg, actor, reference, received=received, detail=optional(form, "detail"), today=today
+        reg,
+        actor,
+        reference,
+        received=received,
+        detail=optional(form, "detail"),
+        today=today,
+        expected_version=version(form),
     )
     return "Clarification received: 20 working days run again from its receipt"
 
@@ -106,6 +142,7 @@ def _fee(reg: Register, reference: str, form: Form, actor: str, today: dt.date) 
         amount=optional(form, "amount"),
         detail=optional(form, "detail"),
         today=today,
+        expected_version=version(form),
     )
     return "Fees notice recorded: the clock has stopped until the fee is paid"
 
@@ -114,7 +151,7 @@ def _fee_paid(reg: Register, reference: str, form: Form, actor: str, today: dt.d
     from foikit.requests import fee_paid
 
     paid = required(form, "paid", "the date the fee was received")
-    fee_paid(reg, actor, reference, paid=paid, today=today)
+    fee_paid(reg, actor, reference, paid=paid, today=today, expected_version=version(form))
     return "Fee received: the clock runs again"
 
 
@@ -132,6 +169,7 @@ def _extend(reg: Register, reference: str, form: Form, actor: str, today: dt.dat
         days=int(days) if days else None,
         detail=optional(form, "detail"),
         today=today,
+        expected_version=version(form),
     )
     return "Extension recorded"
 
@@ -146,6 +184,7 @@ def _close(reg: Register, reference: str, form: Form, actor: str, today: dt.date
         responded=required(form, "responded", "the response date"),
         outcome=required(form, "outcome", "the outcome"),
         today=today,
+        expected_version=version(form),
     )
     return "Request closed"
 
@@ -161,6 +200,7 @@ def _review_open(reg: Register, reference: str, form: Form, actor: str, today: d
         received=required(form, "received", "the date the review was asked for"),
         reviewer=reviewer,
         today=today,
+        expected_version=version(form),
     )
     return f"Internal review opened, with {reviewer} as reviewer"
 
@@ -196,6 +236,7 @@ def _review_close(reg: Register, reference: str, form: Form, actor: str, today: 
         outcome=required(form, "outcome", "the review outcome"),
         reasons=optional(form, "reasons"),
         today=today,
+        expected_version=version(form),
     )
     return "Internal review decided"
 
@@ -203,7 +244,13 @@ def _review_close(reg: Register, reference: str, form: Form, actor: str, today: 
 def _review_extend(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
     from foikit.reviews import extend_review
 
-    review = extend_review(reg, actor, reference, reason=optional(form, "reasons"))
+    review = extend_review(
+        reg,
+        actor,
+        reference,
+        reason=optional(form, "reasons"),
+        expected_version=version(form),
+    )
     return f"Internal review extended: now due {review['due']}"
 
 

@@ -10,6 +10,9 @@ has not vouched for. Capabilities are data: one table here.
 from __future__ import annotations
 
 import time
+import weakref
+from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from foikit.errors import NotAuthorised
@@ -82,3 +85,78 @@ def safe_next(value: str | None) -> str:
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
     return "/"
+
+
+class LoginThrottle:
+    """Refuse logins for a while after repeated failures, per user name and per client address.
+
+    Held in memory by the staff server (a restart forgets it, as it forgets sessions). A name is
+    shut out after `per_name` failures within `window` seconds, for `lockout` seconds; a client
+    address after `per_client`, set higher because an office behind one router shares it. While
+    shut out, the password is not even checked, so guessing on gains nothing.
+    """
+
+    def __init__(
+        self,
+        *,
+        per_name: int = 5,
+        per_client: int = 20,
+        window: float = 15 * 60,
+        lockout: float = 15 * 60,
+        clock: Callable[[], float] = time.monotonic,
+    ):
+        self.limits = {"name": per_name, "client": per_client}
+        self.window = window
+        self.lockout = lockout
+        self.clock = clock
+        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._until: dict[tuple[str, str], float] = {}
+
+    @staticmethod
+    def _keys(name: str, client: str | None) -> list[tuple[str, str]]:
+        keys = [("name", name.strip().casefold())]
+        if client:
+            keys.append(("client", client))
+        return keys
+
+    def wait(self, name: str, client: str | None) -> float:
+        """Seconds until this name and client may try again (0: now)."""
+        now = self.clock()
+        return max(
+            (self._until.get(key, now) - now for key in self._keys(name, client)), default=0.0
+        )
+
+    def failed(self, name: str, client: str | None) -> None:
+        now = self.clock()
+        if len(self._failures) > 10_000:
+            self._forget_before(now)
+        for key in self._keys(name, client):
+            times = self._failures.setdefault(key, deque())
+            while times and times[0] <= now - self.window:
+                times.popleft()
+            times.append(now)
+            if len(times) >= self.limits[key[0]]:
+                self._until[key] = now + self.lockout
+                del self._failures[key]
+
+    def succeeded(self, name: str) -> None:
+        """The right password: that name's earlier failures were its owner's typing."""
+        self._failures.pop(("name", name.strip().casefold()), None)
+
+    def _forget_before(self, now: float) -> None:
+        # Bound the memory a stream of made-up names could take.
+        for key in [k for k, t in self._failures.items() if not t or t[-1] <= now - self.window]:
+            del self._failures[key]
+        for key in [k for k, until in self._until.items() if until <= now]:
+            del self._until[key]
+
+
+_THROTTLES: weakref.WeakKeyDictionary[Any, LoginThrottle] = weakref.WeakKeyDictionary()
+
+
+def login_throttle(datasette: Any) -> LoginThrottle:
+    """The throttle of this staff server (one per Datasette, so tests never share one)."""
+    throttle = _THROTTLES.get(datasette)
+    if throttle is None:
+        throttle = _THROTTLES[datasette] = LoginThrottle()
+    return throttle

@@ -1,8 +1,8 @@
 """What the staff pages show, read from the register (no HTTP here, so tests can call it).
 
 The board's tags (overdue, due this week, awaiting clarification or fee, in review) are derived
-from the due dates and `today`, never stored. Each request page carries a freshness token so a
-form filled in on a page that has since changed is refused rather than overwriting someone
+from the due dates and `today`, never stored. Each request page carries the request's version,
+so a form filled in on a page that has since changed is refused rather than overwriting someone
 else's work.
 """
 
@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from foikit.errors import FoikitError, RequestNotFound, StaleRecord
+from foikit.errors import FoikitError, RequestNotFound
 from foikit.register import Register
 
 DUE_SOON_WORKING_DAYS = 5  # "due this week": within a working week
@@ -120,33 +120,14 @@ def request_id(reg: Register, reference: str) -> int:
 
 
 def freshness(reg: Register, reference: str) -> str:
-    """A token that changes whenever the request or anything belonging to it changes.
+    """The version of the request a page shows, carried by its forms (`version`).
 
-    The version column and the last audit row for the request together: every change writes
-    an audit row in its own transaction, so this holds even for a change that forgot the version.
+    Every change to a request or anything belonging to it bumps the version (casework.touch);
+    the library refuses a form whose version is no longer current, inside the transaction that
+    would write (foikit.staff.actions passes it as `expected_version`).
     """
     rid = request_id(reg, reference)
-    version = reg.scalar("SELECT version FROM requests WHERE id = ?", (rid,))
-    last = reg.scalar("SELECT max(id) FROM audit WHERE request_id = ?", (rid,))
-    return f"{version}.{last or 0}"
-
-
-def check_fresh(reg: Register, reference: str, token: str | None) -> None:
-    """Refuse a form made from an older copy of the request (StaleRecord)."""
-    if not token:
-        raise StaleRecord("the form did not say which version of the request it was made from")
-    current = freshness(reg, reference)
-    if token != current:
-        rid = request_id(reg, reference)
-        last = reg.one(
-            "SELECT actor, at, action FROM audit WHERE request_id = ? ORDER BY id DESC LIMIT 1",
-            (rid,),
-        )
-        who = f" by {last['actor']} at {last['at'][11:16]} UTC on {last['at'][:10]}" if last else ""
-        raise StaleRecord(
-            f"{reference} was changed{who} after you opened it, so your change was not saved: "
-            "check the request as it is now and try again"
-        )
+    return str(reg.scalar("SELECT version FROM requests WHERE id = ?", (rid,)))
 
 
 def request_detail(reg: Register, reference: str) -> dict[str, Any]:

@@ -22,11 +22,12 @@ from foikit.errors import FoikitError, NotAuthorised, RequestNotFound, StaleReco
 from foikit.register import Register
 from foikit.staff import PLUGIN_NAME, SESSION_HOURS
 from foikit.staff import actions as staff_actions
-from foikit.staff.auth import can, require, safe_next, session_cookie
-from foikit.staff.board import board, check_fresh, request_detail
+from foikit.staff.auth import can, login_throttle, require, safe_next, session_cookie
+from foikit.staff.board import board, request_detail
 
-# One write at a time from this server, so the freshness check and the write it guards cannot
-# interleave with another officer's (the CLI is also serialised by SQLite's write lock).
+# One write at a time from this server: letters and the disclosure log are files written outside
+# the register's transaction. Stale forms are not this lock's job: the library checks the form's
+# version inside the transaction that writes, which guards against the CLI and other servers too.
 WRITE_LOCK = threading.Lock()
 
 View = Callable[..., Awaitable[Response]]
@@ -115,6 +116,12 @@ def status_for(error: FoikitError) -> int:
 # -- login ---------------------------------------------------------------------------------
 
 
+def client_address(request: Any) -> str | None:
+    """The address the login came from (behind a proxy, the proxy's: still one per office)."""
+    client = request.scope.get("client")
+    return str(client[0]) if client else None
+
+
 async def login(datasette: Any, request: Any) -> Response:
     next_url = safe_next(request.args.get("next"))
     if request.method == "POST":
@@ -124,11 +131,24 @@ async def login(datasette: Any, request: Any) -> Response:
         next_url = safe_next(first(form, "next"))
         from foikit.users import LoginFailed, authenticate
 
+        throttle = login_throttle(datasette)
+        client = client_address(request)
+        wait = throttle.wait(name, client)
+        if wait > 0:
+            minutes = max(1, -(-int(wait) // 60))
+            error = (
+                "too many failed attempts to log in with this name or from this computer: "
+                f"try again in {minutes} minute{'s' if minutes > 1 else ''}"
+            )
+            context = {"title": "Log in", "error": error, "name": name, "next": next_url}
+            return await render(datasette, request, "staff_login.html", context, 429)
         try:
             user = await in_thread(datasette, lambda reg: authenticate(reg, name, password))
         except LoginFailed as e:
+            throttle.failed(name, client)
             context = {"title": "Log in", "error": str(e), "name": name, "next": next_url}
             return await render(datasette, request, "staff_login.html", context, 401)
+        throttle.succeeded(name)
         response = Response.redirect(next_url)
         response.set_cookie(
             "ds_actor",
@@ -223,7 +243,7 @@ async def request_action(datasette: Any, request: Any) -> Response:
 
     def run(reg: Register) -> str:
         actor = require(request.actor, action.capability)
-        check_fresh(reg, reference, first(form, "version"))
+        staff_actions.version(form)  # no version, no write: refused before any other check
         return action.run(reg, reference, form, actor, day)
 
     try:
