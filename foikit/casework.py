@@ -7,7 +7,6 @@ The request lifecycle (foikit.requests), internal review (foikit.reviews), the I
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import TYPE_CHECKING, Any
 
 from foikit.errors import InvalidDate, InvalidRequest, RequestNotFound, StaleRecord
@@ -134,31 +133,12 @@ def check_version(reg: Any, row: dict, expected_version: int | None) -> None:
     )
 
 
-_HOLIDAYS_TEXT = (
-    "SELECT group_concat(date || char(31) || nations || char(31) || name, char(30))"
-    " FROM (SELECT date, nations, name FROM holidays ORDER BY date)"
-)
-
-
-@functools.lru_cache(maxsize=4)
-def calendar_from(text: str) -> Calendar:
-    from foikit.calendar import Calendar
-
-    fields = ("date", "nations", "name")
-    return Calendar.from_rows(
-        dict(zip(fields, part.split("\x1f"), strict=True)) for part in text.split("\x1e")
-    )
-
-
 def load_calendar(reg: Any) -> Calendar:
-    """The register's working-day calendar. Building one takes ~10 ms, so it is memoised on
-    the holidays table's content (read afresh each time: an added holiday is never missed)."""
-    text = reg.scalar(_HOLIDAYS_TEXT)
-    if not text:
-        from foikit.duedates import load_calendar as from_table
+    """The register's working-day calendar: the clock's own loader (memoised on the holidays
+    table's content, so an added holiday is never missed), never a second reading of the table."""
+    from foikit.duedates import load_calendar as from_table
 
-        return from_table(reg)
-    return calendar_from(text)
+    return from_table(reg)
 
 
 def recompute(tx: Any, rid: int, cal: Calendar) -> dict:
