@@ -276,6 +276,12 @@ _ACTIONS = {
     "ico-open": "recorded an ICO complaint",
     "ico-decide": "recorded the ICO decision",
     "ico-update": "updated the ICO case",
+    "letter": "rendered a letter",
+    "anonymise": "anonymised personal data (retention)",
+    "letter-deleted": "recorded the letter file as deleted (retention)",
+    "delete-file": "deleted a letter file (retention)",
+    "delete-file-failed": "could not delete a letter file (retention)",
+    "import": "imported the request",
 }
 
 
@@ -303,6 +309,12 @@ def _summary(action: str, table: str | None, old: Any, new: Any) -> str:
         return f"relied on {exemption_registry.describe(str(new.get('section')))} " + (
             f"[{new.get('section')}]{flag}"
         )
+    if action == "letter" and table == "letters":
+        copy = " (published copy)" if new.get("published") else ""
+        copy += " (draft)" if new.get("draft") else ""
+        return f"rendered the {new.get('kind')} letter{copy}"
+    if action in ("letter-deleted", "delete-file", "delete-file-failed", "anonymise"):
+        return _ACTIONS[action]
     if action == "reopen" and table == "requests":
         return "reopened the request for a fresh response"
     if action == "close":

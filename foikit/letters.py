@@ -61,6 +61,13 @@ REGIME_WORDS: dict[str, dict[str, str]] = {
         "time_limit": "20 working days",
         "clarify_law": "section 1(3) of the Freedom of Information Act 2000",
         "complaint_law": "section 50 of the Freedom of Information Act 2000",
+        "refusal_law": "section 17 of the Freedom of Information Act 2000",
+        # Fees: the power to charge, what the charge is, the paused clock, and when it lapses.
+        "fee_law": "section 9 of the Freedom of Information Act 2000",
+        "fee_basis": "",
+        "fee_time_law": "section 10(2) of the Freedom of Information Act 2000",
+        "fee_lapse": "three months",
+        "fee_lapse_law": "section 9(2) of the Freedom of Information Act 2000",
     },
     "eir": {
         "act": "the Environmental Information Regulations 2004",
@@ -71,6 +78,18 @@ REGIME_WORDS: dict[str, dict[str, str]] = {
             "section 50 of the Freedom of Information Act 2000, as applied by regulation 18 of "
             "the Environmental Information Regulations 2004"
         ),
+        "refusal_law": "regulation 14 of the Environmental Information Regulations 2004",
+        # Regulation 8: a reasonable charge on a published schedule, payable in advance; the
+        # days until payment are disregarded and, unpaid after 60 working days, no duty remains.
+        # Cited as the whole regulation: its paragraphs were not confirmable at the time.
+        "fee_law": "regulation 8 of the Environmental Information Regulations 2004",
+        "fee_basis": (
+            "The charge is a reasonable amount, set in line with our published schedule of "
+            "charges, and is payable in advance."
+        ),
+        "fee_time_law": "regulation 8 of the Environmental Information Regulations 2004",
+        "fee_lapse": "60 working days",
+        "fee_lapse_law": "regulation 8 of the Environmental Information Regulations 2004",
     },
     "sar": {
         "act": "the UK General Data Protection Regulation (Article 15, the right of access)",
@@ -78,6 +97,20 @@ REGIME_WORDS: dict[str, dict[str, str]] = {
         "time_limit": "one calendar month",
         "clarify_law": "Article 12(3) of the UK General Data Protection Regulation",
         "complaint_law": "Article 77 of the UK General Data Protection Regulation",
+        "refusal_law": "Article 12(4) of the UK General Data Protection Regulation",
+        # Subject access is free; a fee only for a manifestly unfounded or excessive request
+        # (Art 12(5)) or further copies (Art 15(3)). The month runs from the fee's receipt.
+        "fee_law": (
+            "Article 12(5) of the UK General Data Protection Regulation (a manifestly unfounded "
+            "or excessive request) or Article 15(3) (further copies)"
+        ),
+        "fee_basis": (
+            "Access to your personal data is normally free of charge; this fee is a reasonable "
+            "one based on the administrative cost of providing the information."
+        ),
+        "fee_time_law": "",
+        "fee_lapse": "",
+        "fee_lapse_law": "",
     },
 }
 
@@ -217,8 +250,35 @@ def _latest(events: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
     return dict(found[-1]) if found else None
 
 
-def _event_for(kind: str, request: Mapping[str, Any]) -> dict[str, Any] | None:
+# EIR reg 8: no duty to supply unless an advance payment arrives within 60 working days of the
+# notice (FOIA s.9(2) gives three months; subject access has no such lapse).
+EIR_FEE_WORKING_DAYS = 60
+
+
+def fee_lapses(regime: str, notified: dt.date, calendar: Any | None = None) -> dt.date | None:
+    """The last day a fee can be paid in time, by regime; None when no such limit applies
+    (subject access) or when an EIR date cannot be counted without the working-day calendar.
+
+    FOIA s.9(2): the three months begin with the day the notice is given, so they end the day
+    before the corresponding date (the clock refuses a payment on that date). EIR reg 8: the
+    60th working day after the notice.
+    """
     from foikit.clock import FEE_MONTHS, add_months
+
+    base = regime.split("-")[0]
+    if base == "sar":
+        return None
+    if base == "eir":
+        if calendar is None:
+            return None
+        count = calendar.working_days_through(notified.toordinal()) + EIR_FEE_WORKING_DAYS
+        return dt.date.fromordinal(calendar.nth_working_day(count))
+    return add_months(notified, FEE_MONTHS) - dt.timedelta(days=1)
+
+
+def _event_for(
+    kind: str, request: Mapping[str, Any], calendar: Any | None = None
+) -> dict[str, Any] | None:
     from foikit.formats import as_date
 
     events = list(request.get("events") or [])
@@ -226,8 +286,12 @@ def _event_for(kind: str, request: Mapping[str, Any]) -> dict[str, Any] | None:
         return _latest(events, "clarify")
     if kind == "fees":
         event = _latest(events, "fee")
-        if event is not None and event.get("date"):
-            event["lapses"] = add_months(as_date(event["date"]), FEE_MONTHS).isoformat()
+        if event is not None:
+            lapses = None
+            if event.get("date"):
+                regime = str(request.get("regime") or "foi")
+                lapses = fee_lapses(regime, as_date(event["date"]), calendar)
+            event["lapses"] = _iso(lapses)
         return event
     if kind == "extension":
         return _latest(events, "extend")
@@ -305,11 +369,13 @@ def make_context(
     kind: str,
     published: bool = False,
     draft: bool = False,
+    calendar: Any | None = None,
 ) -> dict[str, Any]:
     """The letter context (CONTRACT.md "Letter template context") from plain values.
 
     Answers are evaluated, exemptions described for s.17, and the letter checked against what
-    the law needs for its kind. `requester` is dropped for a published copy.
+    the law needs for its kind. `requester` is dropped for a published copy. `calendar` (the
+    working-day Calendar) dates an EIR fee's 60 working days; without it that date is left out.
     """
     get_kind(kind)
     req = {**request, "questions": [dict(q) for q in request.get("questions") or []]}
@@ -335,7 +401,7 @@ def make_context(
         "draft": draft,
         "published": published,
         "regime": regime_words(regime),
-        "event": _event_for(kind, req),
+        "event": _event_for(kind, req, calendar),
         "review": review,
         "exemptions": [],
     }
@@ -360,6 +426,7 @@ def build_context(
     today: dt.date | str | None = None,
 ) -> dict[str, Any]:
     """The letter context for one request, read from the register."""
+    from foikit.duedates import load_calendar
     from foikit.reference import csps_context, figure, figures_context
     from foikit.requests import requester_of, show_request
     from foikit.settings import get_setting, ico_context, office_context
@@ -381,6 +448,7 @@ def build_context(
         kind=kind,
         published=published,
         draft=draft,
+        calendar=load_calendar(reg) if kind == "fees" else None,
     )
 
 

@@ -11,6 +11,13 @@ to that requester's own texts (subject, questions, answers, internal notes) firs
 their name, email, address and phone with `[redacted]` exactly as the log would. The log built
 after retention is therefore the log built before.
 
+Their letters are personal data too: every letter file recorded for their requests that is not
+a `--published` copy (those are anonymised) is deleted, with a same-named .pdf beside a .docx.
+The files are chosen inside the transaction, which marks each letters row (`deleted_at`; the
+row stays, so the history still shows the letter was sent) and writes a `delete-file` audit row
+naming each file's path, never its content; the files are deleted only once that has committed,
+so a failure before then leaves both register and files as they were.
+
 Each change is written with its audit row, in one transaction with a summarising `retention`
 row. The audit trail itself holds the old values of every change; when the register offers
 `Tx.anonymise` (an update that records which columns changed but not their old values, and
@@ -20,7 +27,9 @@ clears them from earlier audit rows of the same record) it is used, so the trail
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,7 +76,11 @@ class RetentionReport:
     cutoff: str
     dry_run: bool
     cases: list[RetentionCase] = field(default_factory=list)
-    letters: list[str] = field(default_factory=list)  # letter files that still name them
+    letters: list[str] = field(default_factory=list)  # their recorded letters (not published)
+    files: list[str] = field(default_factory=list)  # chosen for deletion (dry run: would be)
+    deleted: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # recorded, but already gone
+    failed: list[dict[str, str]] = field(default_factory=list)  # {"path", "error"}
     audit_scrubbed: bool = False  # the audit trail keeps no copy of what was blanked
 
     def as_dict(self) -> dict[str, Any]:
@@ -79,6 +92,10 @@ class RetentionReport:
             "requests": sum(len(c.references) for c in self.cases),
             "cases": [c.__dict__ for c in self.cases],
             "letters": self.letters,
+            "files": self.files,
+            "deleted": self.deleted,
+            "missing": self.missing,
+            "failed": self.failed,
             "audit_scrubbed": self.audit_scrubbed,
         }
 
@@ -188,6 +205,51 @@ def _texts(tx: Any, request_ids: list[int]) -> list[tuple[str, int, str, str | N
     return out
 
 
+def _letters_sql(request_ids: Iterable[int]) -> str:
+    return (
+        "SELECT id, request_id, path FROM letters WHERE published = 0 AND deleted_at IS NULL"
+        f" AND request_id IN ({', '.join(str(int(i)) for i in request_ids)}) ORDER BY path, id"
+    )
+
+
+def _choose_files(
+    rows: Iterable[Mapping[str, Any]],
+) -> tuple[dict[str, tuple[int, int]], list[str]]:
+    """The files to delete, each with its (letter id, request id), and the letters already gone.
+
+    A relative path is taken from the working directory, as `foikit letter` wrote it.
+    """
+    files: dict[str, tuple[int, int]] = {}
+    missing: list[str] = []
+    for row in rows:
+        path = row["path"]
+        if not path:
+            continue
+        candidates = [path]
+        if path.lower().endswith(".docx"):
+            candidates.append(path[: -len(".docx")] + ".pdf")  # `foikit letter --pdf` beside it
+        for candidate in candidates:
+            if candidate in files or candidate in missing:
+                continue  # rendered again to the same file: one deletion
+            if os.path.lexists(candidate):
+                files[candidate] = (row["id"], row["request_id"])
+            elif candidate == path:
+                missing.append(path)
+    return files, missing
+
+
+def _delete_files(report: RetentionReport) -> None:
+    for path in report.files:
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            report.missing.append(path)  # gone since it was chosen: nothing left to delete
+        except OSError as e:
+            report.failed.append({"path": path, "error": e.strerror or str(e)})
+        else:
+            report.deleted.append(path)
+
+
 def apply_retention(
     reg: Any, actor: str, *, older_than: str, today: dt.date, dry_run: bool = False
 ) -> RetentionReport:
@@ -204,14 +266,11 @@ def apply_retention(
             f" ({', '.join(str(c.requester_id) for c in report.cases)})"
         )
     }
-    report.letters = [
-        r["path"]
-        for r in reg.query(
-            "SELECT path FROM letters WHERE published = 0 AND request_id IN"
-            f" ({', '.join(str(i) for i in ids_by_ref.values())}) ORDER BY path"
-        )
-    ]
     if dry_run:
+        rows = reg.query(_letters_sql(ids_by_ref.values()))
+        report.letters = [r["path"] for r in rows]
+        chosen, report.missing = _choose_files(rows)
+        report.files = list(chosen)
         return report
     from foikit.requests import touch
 
@@ -240,6 +299,27 @@ def apply_retention(
                 {**blanks, "anonymised_at": tx.at},
                 request_ids[0],
             )
+        # Chosen here, inside the transaction, so the files deleted are those it records.
+        rows = [dict(r) for r in tx.execute(_letters_sql(ids_by_ref.values()))]
+        report.letters = [r["path"] for r in rows]
+        chosen, report.missing = _choose_files(rows)
+        report.files = list(chosen)
+        for row in rows:
+            tx.update(
+                "letters",
+                row["id"],
+                {"deleted_at": tx.at},
+                request_id=row["request_id"],
+                action="letter-deleted",
+            )
+        for path, (letter_id, request_id) in chosen.items():
+            tx.audit(
+                "delete-file",
+                table="letters",
+                row_id=letter_id,
+                request_id=request_id,
+                old={"path": path},
+            )
         tx.audit(
             "retention",
             new={
@@ -247,7 +327,24 @@ def apply_retention(
                 "cutoff": cutoff.isoformat(),
                 "requesters": len(report.cases),
                 "requests": sum(len(c.references) for c in report.cases),
+                "letter_files": len(report.files),
             },
         )
     report.audit_scrubbed = scrubbed
+    # Only now, with the register committed: a failure above deleted nothing. A file that cannot
+    # be deleted does not undo the anonymisation: rolling the register back would keep every
+    # detail of the requester for the sake of one file, and could not bring back the files
+    # already deleted. It is reported (and audited) so that it is deleted by hand.
+    _delete_files(report)
+    if report.failed:
+        with reg.transaction(actor) as tx:
+            for failure in report.failed:
+                letter_id, request_id = chosen[failure["path"]]
+                tx.audit(
+                    "delete-file-failed",
+                    table="letters",
+                    row_id=letter_id,
+                    request_id=request_id,
+                    new=failure,
+                )
     return report

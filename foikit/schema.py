@@ -225,3 +225,10 @@ def m001_register(db: Database) -> None:
 def m002_audit_row_index(db: Database) -> None:
     # Retention scrubs every audit row of an anonymised record: find them without a full scan.
     db.execute("CREATE INDEX IF NOT EXISTS audit_row ON audit (table_name, row_id)")
+
+
+@migrations()
+def m003_letter_file_deleted(db: Database) -> None:
+    # Retention deletes the letter files that name a requester; the row stays, so the history
+    # still shows which letter was sent and when, and says when its file went.
+    db.execute("ALTER TABLE letters ADD COLUMN deleted_at TEXT")

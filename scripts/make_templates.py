@@ -179,19 +179,26 @@ CLARIFICATION: list[Item] = [
 ]
 
 FEES: list[Item] = [
-    "Thank you for your request for information, which we received on "
+    "Thank you for your request under {{ regime.act }}, which we received on "
     "{{ request.received|uk_date }} (our reference {{ request.reference }}).",
-    "This letter is a fees notice under section 9 of the Freedom of Information Act 2000. "
-    "A fee of {{ event.amount|money if event.amount else '(amount to be confirmed)' }} is "
-    "payable before we provide the information.",
+    "This letter is a fees notice under {{ regime.fee_law }}. A fee of "
+    "{{ event.amount|money if event.amount else '(amount to be confirmed)' }} is payable before "
+    "we provide the information.{% if regime.fee_basis %} {{ regime.fee_basis }}{% endif %}",
     ("bold", "How to pay"),
     "{{ event.detail or 'Please contact us at ' ~ office.email ~ ' or on ' ~ office.phone ~ "
     "' to arrange payment, quoting your reference.' }}",
-    "The working days from the date of this notice, {{ event.date|uk_date }}, until the day we "
-    "receive your payment do not count towards the time we have to respond (section 10(2)).",
-    "If the fee is not paid within three months of the date of this notice, that is by "
-    "{{ event.lapses|uk_date }}, we are not obliged to provide the information (section 9(2)) "
-    "and we will close your request.",
+    "{% if regime.fee_time_law %}The working days from the date of this notice"
+    "{% if event.date %}, {{ event.date|uk_date }},{% endif %} until the day we receive your "
+    "payment do not count towards the time we have to respond ({{ regime.fee_time_law }})."
+    "{% else %}The {{ regime.time_limit }} we have to respond runs from the day we receive your "
+    "payment.{% endif %}",
+    "{%p if regime.fee_lapse %}",
+    "If the fee is not paid within {{ regime.fee_lapse }} of the date of this notice"
+    "{% if event.lapses %}, that is by {{ event.lapses|uk_date }}{% endif %}, we are not obliged "
+    "to provide the information ({{ regime.fee_lapse_law }}) and we will close your request.",
+    "{%p else %}",
+    "We are not obliged to respond to your request until the fee is paid.",
+    "{%p endif %}",
     *RIGHT_OF_APPEAL,
 ]
 
@@ -251,7 +258,7 @@ REFUSAL: list[Item] = [
     "Thank you for your request for information under {{ regime.act }}, received in this office "
     "on {{ request.received|uk_date }}, in which you asked:",
     *QUESTIONS,
-    "This letter is our refusal notice under section 17 of {{ regime.act }}. It sets out each "
+    "This letter is our refusal notice under {{ regime.refusal_law }}. It sets out each "
     "ground on which we are refusing your request and why it applies.",
     "{%p for e in exemptions %}",
     ("bold", "{{ e.label|capitalize }}: {{ e.name }}"),

@@ -57,7 +57,7 @@ LAW = [
     (
         "fees",
         ["fees notice under section 9", "£25.50", "Pay by cheque.", "within three months",
-         "by 9 September 2021", "section 10(2)"],
+         "by 8 September 2021", "section 10(2)"],
         "s.9: amount, how to pay, three months",
     ),
     (
@@ -451,7 +451,7 @@ def test_a_bad_answer_names_the_question_and_writes_nothing(register, tmp_path):
 KIND_FROM_REGISTER = [
     ("acknowledgement", ["received on 5 June 2021", "by 2 July 2021", "WS1 1AA"]),
     ("clarification", ["Which years?", "stopped on 8 June 2021"]),
-    ("fees", ["£12.50", "By card.", "by 9 September 2021"]),
+    ("fees", ["£12.50", "By card.", "by 8 September 2021"]),
     # 2 August 2021 was a Scottish bank holiday, so 20 working days past 2 July end on 3 August.
     ("extension", ["section 31(1)(a)", "section 17(2)", "by 3 August 2021"]),
     ("response", ["All the figures, please.", "Here they are & more."]),
@@ -517,3 +517,124 @@ def test_a_table_row_loop_the_docxtpl_way(tmp_path):
         "Dudley",
         "withheld: Personal data (FOIA s.40(2))",
     ]
+
+
+# -- the law by regime: each letter cites the regime the request was made under ------------------
+
+
+def _regime_request(reg, regime: str, kind: str) -> str:
+    """A request under `regime` in the state a fees or clarification letter is written for."""
+    from foikit import requests
+
+    ref = requests.add_request(
+        reg,
+        OFFICER,
+        received="2021-06-05",
+        subject="Air quality monitoring",
+        regime=regime,
+        requester_name="A. Requester",
+        requester_address=["1 High Street", "Walsall", "WS1 1AA"],
+        handler=OFFICER,
+        questions=["All the readings, please."],
+        today="2021-06-07",
+    )
+    if kind == "fees":
+        requests.fee(
+            reg,
+            OFFICER,
+            ref,
+            sent="2021-06-09",
+            amount="12.50",
+            detail="By card.",
+            today="2021-06-09",
+        )
+    else:
+        requests.clarify(
+            reg, OFFICER, ref, sent="2021-06-08", detail="Which years?", today="2021-06-08"
+        )
+    return ref
+
+
+REGIME_LETTERS = [
+    (
+        "foi", "fees",
+        ["fees notice under section 9 of the Freedom of Information Act 2000", "£12.50",
+         "(section 10(2) of the Freedom of Information Act 2000)", "within three months",
+         "by 8 September 2021", "(section 9(2) of the Freedom of Information Act 2000)"],
+        ["regulation 8", "Environmental Information", "Article 12(5)"],
+        "FOIA s.9 fees notice; s.10(2) disregards the days until payment; s.9(2) three months",
+    ),
+    (
+        "eir", "fees",
+        ["fees notice under regulation 8 of the Environmental Information Regulations 2004",
+         "£12.50", "reasonable amount", "published schedule of charges", "payable in advance",
+         "(regulation 8 of the Environmental Information Regulations 2004)",
+         # 60 working days from 9 June 2021, past 12 July (NI), 2 August (Scotland), 30 August.
+         "within 60 working days of the date of this notice, that is by 6 September 2021"],
+        ["section 9", "section 10", "three months", "Article 12(5)"],
+        "EIR reg 8: a reasonable charge in advance; 60 working days to pay, never FOIA s.9",
+    ),
+    (
+        "sar", "fees",
+        ["Article 12(5) of the UK General Data Protection Regulation", "Article 15(3)",
+         "normally free of charge", "administrative cost",
+         "The one calendar month we have to respond runs from the day we receive your payment.",
+         "not obliged to respond to your request until the fee is paid"],
+        ["section 9", "section 10", "regulation 8", "three months", "working days from the date"],
+        "subject access: a fee only for a manifestly unfounded or excessive request or copies",
+    ),
+    (
+        "foi", "clarification",
+        ["Under section 1(3) of the Freedom of Information Act 2000", "Which years?",
+         "new period of 20 working days"],
+        ["regulation 9", "Environmental Information"],
+        "FOIA s.1(3): no duty until the clarification arrives",
+    ),
+    (
+        "eir", "clarification",
+        ["Under regulation 9(2) of the Environmental Information Regulations 2004",
+         "Which years?", "new period of 20 working days"],
+        ["section 1(3)", "section 9"],
+        "EIR reg 9: asking for particulars, never FOIA s.1(3)",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "regime, kind, present, absent, why",
+    REGIME_LETTERS,
+    ids=[f"{r}-{k}" for r, k, *_ in REGIME_LETTERS],
+)
+def test_letters_cite_the_law_of_the_requests_regime(register, regime, kind, present, absent, why):
+    ref = _regime_request(register, regime, kind)
+    path = render_letter(register, ref, kind, today="2021-06-10")
+    text = letter_text(path)  # the .docx read back
+    assert ref.startswith(regime.upper()), "a request logged under the regime"
+    for phrase in present:
+        assert phrase in text, f"{regime} {kind}: {why}: {phrase!r} missing"
+    for phrase in absent:
+        assert phrase not in text, f"{regime} {kind}: {why}: {phrase!r} is the wrong law"
+
+
+def test_every_regime_words_every_key():
+    """A template may use any key for any regime: a key missing for one would fail its letters."""
+    keys = {regime: set(words) for regime, words in letters.REGIME_WORDS.items()}
+    assert keys["eir"] == keys["foi"] == keys["sar"]
+    assert {"fee_law", "fee_basis", "fee_time_law", "fee_lapse", "fee_lapse_law"} <= keys["foi"]
+
+
+@pytest.mark.parametrize(
+    "regime, calendar, expected, why",
+    [
+        ("foi", False, dt.date(2021, 9, 8), "s.9(2): three months beginning with the notice day"),
+        ("eir", True, dt.date(2021, 9, 6), "reg 8: 60 working days, UK-wide bank holidays"),
+        ("eir-extended", True, dt.date(2021, 9, 6), "an extended EIR request: still reg 8"),
+        ("eir", False, None, "no calendar: the date is left out rather than guessed"),
+        ("sar", True, None, "subject access: no statutory lapse"),
+    ],
+)
+def test_when_an_unpaid_fee_lapses(register, regime, calendar, expected, why):
+    from foikit.duedates import load_calendar
+
+    cal = load_calendar(register) if calendar else None
+    assert letters.fee_lapses(regime, dt.date(2021, 6, 9), cal) == expected, why

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -225,20 +227,133 @@ def test_cli(register, cases, invoke):
     assert result.output.startswith("Error: the retention period 'soon' is not like 2y")
 
 
-def test_letters_that_name_them_are_listed_for_deletion(register, cases):
-    rid = register.scalar("SELECT id FROM requests WHERE reference = ?", (cases["old"],))
-    with register.transaction("test.setup") as tx:
-        for path, published in (("responses/old-response.docx", 0), ("responses/old-pub.docx", 1)):
-            tx.insert(
-                "letters",
-                {
-                    "request_id": rid,
-                    "kind": "response",
-                    "path": path,
-                    "published": published,
-                    "rendered_at": "2021-03-20T10:00:00+00:00",
-                },
-                request_id=rid,
-            )
+# -- letter files ---------------------------------------------------------------------------------
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+# key: (case, kind, published, deleted by retention with 2y?, why)
+LETTERS = {
+    "old-ack": ("old", "acknowledgement", False, True, "names the requester of an old case"),
+    "old-response": ("old", "response", False, True, "names the requester of an old case"),
+    "old-pdf": ("old", "response", False, True, "the same-named .pdf beside the .docx"),
+    "old-published": ("old", "response", True, False, "the published copy names nobody"),
+    "recent-response": ("recent", "response", False, False, "the case is too recent"),
+}
+
+
+@pytest.fixture
+def lettered(register, cases):
+    """Real letters rendered for the old and recent cases; key -> the file's path."""
+    from foikit.letters import render_letter
+
+    files = {}
+    for key, (case, kind, published, _, _) in LETTERS.items():
+        if key.endswith("-pdf"):
+            continue
+        files[key] = render_letter(
+            register,
+            cases[case],
+            kind,
+            template_dir=TEMPLATES,
+            published=published,
+            today=CASES[case][1],
+            actor=ACTOR,
+        )
+    # `foikit letter --pdf` writes the PDF beside the .docx; LibreOffice is not needed to test
+    # that retention finds it, only a file of that name.
+    files["old-pdf"] = files["old-response"].with_suffix(".pdf")
+    files["old-pdf"].write_bytes(b"%PDF-1.4 letter to Jane Olddoe")
+    assert all(path.exists() for path in files.values())
+    return {key: str(path) for key, path in files.items()}
+
+
+def deleted_at(reg, path):
+    return reg.scalar("SELECT deleted_at FROM letters WHERE path = ?", (path,))
+
+
+@pytest.mark.parametrize("key", list(LETTERS), ids=[c[4] for c in LETTERS.values()])
+def test_the_letters_of_anonymised_requesters_are_deleted(register, lettered, key):
+    report = apply_retention(register, ACTOR, older_than="2y", today=TODAY)
+    path, expected = lettered[key], LETTERS[key][3]
+    assert os.path.exists(path) != expected, LETTERS[key][4]
+    assert (path in report.deleted) == expected
+    if not key.endswith("-pdf"):
+        assert (deleted_at(register, path) is not None) == expected, "the row is marked"
+
+
+def test_the_letters_rows_stay_and_the_audit_names_each_file(register, lettered):
+    letters_before = register.scalar("SELECT COUNT(*) FROM letters")
+    before = register.scalar("SELECT MAX(id) FROM audit")
+    report = apply_retention(register, ACTOR, older_than="2y", today=TODAY)
+    expected = sorted(lettered[k] for k, c in LETTERS.items() if c[3])
+    assert sorted(report.deleted) == expected
+    assert register.scalar("SELECT COUNT(*) FROM letters") == letters_before, "history kept"
+    rows = register.query(
+        "SELECT * FROM audit WHERE id > ? AND action = 'delete-file' ORDER BY id", (before,)
+    )
+    assert sorted(json.loads(r["old"])["path"] for r in rows) == expected
+    assert {r["actor"] for r in rows} == {ACTOR}
+    assert "Olddoe" not in repr(rows), "the path, never the content"
+    summary = register.one("SELECT new FROM audit WHERE id > ? AND action = 'retention'", (before,))
+    assert json.loads(summary["new"])["letter_files"] == 3
+    again = apply_retention(register, ACTOR, older_than="6w", today=TODAY)
+    assert lettered["old-response"] not in again.files, "a deleted letter is not chosen again"
+    assert again.deleted == [lettered["recent-response"]]
+
+
+def test_dry_run_lists_the_files_and_deletes_nothing(register, lettered):
     report = apply_retention(register, ACTOR, older_than="2y", today=TODAY, dry_run=True)
-    assert report.letters == ["responses/old-response.docx"], "the published copy names nobody"
+    assert sorted(report.files) == sorted(lettered[k] for k, c in LETTERS.items() if c[3])
+    assert report.deleted == []
+    assert all(os.path.exists(path) for path in lettered.values())
+    assert register.scalar("SELECT COUNT(*) FROM letters WHERE deleted_at IS NOT NULL") == 0
+
+
+def test_a_file_already_gone_is_reported_not_fatal(register, cases, lettered):
+    os.remove(lettered["old-ack"])
+    report = apply_retention(register, ACTOR, older_than="2y", today=TODAY)
+    assert report.missing == [lettered["old-ack"]]
+    assert report.failed == []
+    assert not os.path.exists(lettered["old-response"]), "the others are still deleted"
+    assert deleted_at(register, lettered["old-ack"]) is not None
+    assert requester(register, cases["old"])["name"] is None
+
+
+def test_a_file_that_cannot_be_deleted_is_an_error_and_the_anonymisation_stands(
+    register, cases, lettered, invoke
+):
+    # A directory where the letter should be: unlink fails for any user, root included.
+    os.remove(lettered["old-response"])
+    os.mkdir(lettered["old-response"])
+    result = invoke("retention", "--older-than", "2y", "--today", "2024-05-01")
+    assert result.exit_code == 1
+    assert f"Error: could not delete {lettered['old-response']}" in result.stderr
+    assert f"  {lettered['old-ack']}" in result.stdout, "the rest are deleted and reported"
+    assert not os.path.exists(lettered["old-ack"])
+    assert requester(register, cases["old"])["name"] is None, "the register change stays"
+    failed = register.one("SELECT * FROM audit WHERE action = 'delete-file-failed'")
+    assert json.loads(failed["new"])["path"] == lettered["old-response"]
+
+
+def test_cli_reports_the_files(register, cases, lettered, invoke):
+    args = ("retention", "--older-than", "2y", "--today", "2024-05-01")
+    result = invoke(*args, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Would delete 3 letter files:" in result.stdout
+    assert all(os.path.exists(path) for path in lettered.values())
+    result = invoke(*args, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert sorted(data["deleted"]) == sorted(lettered[k] for k, c in LETTERS.items() if c[3])
+    assert (data["missing"], data["failed"]) == ([], [])
+
+
+def test_the_request_history_tells_the_retention_story(register, cases, lettered):
+    from foikit.requests import history
+
+    apply_retention(register, ACTOR, older_than="2y", today=TODAY)
+    summaries = [row["summary"] for row in history(register, cases["old"])]
+    assert "rendered the acknowledgement letter" in summaries
+    assert "rendered the response letter (published copy)" in summaries
+    assert "deleted a letter file (retention)" in summaries
+    assert "anonymised personal data (retention)" in summaries

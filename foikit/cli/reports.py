@@ -294,7 +294,11 @@ def export(reg: Any, as_csv: bool, out: str | None) -> None:
     metavar="PERIOD",
     help="Anonymise when the last request closed longer ago than this: 2y, 18m, 6w, 400d.",
 )
-@click.option("--dry-run", is_flag=True, help="List who would be anonymised; change nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="List who would be anonymised and the files that would be deleted; change nothing.",
+)
 @_today_option(help="Count the retention period back from this date (default: today).")
 @by_option
 @json_option
@@ -314,6 +318,12 @@ def retention(
     in the request's own texts with [redacted], as the disclosure log does. Statistics and
     the published log are unchanged. One transaction, with an audit row for every change.
 
+    Their letter files are deleted too: every letter recorded for their requests except the
+    anonymised --published copies, and a .pdf of the same name beside a .docx. The files are
+    deleted once the register has committed; the letters stay in the register, marked deleted,
+    with an audit row naming each file. A file already gone is reported; one that cannot be
+    deleted is an error (exit status 1) to put right by hand, and the anonymisation stands.
+
     \b
     Example:
         foikit retention --older-than 2y --dry-run
@@ -331,6 +341,7 @@ def retention(
     )
     if as_json:
         emit_json(report.as_dict())
+        _file_errors(report.failed)
         return
     verb = "Would anonymise" if dry_run else "Anonymised"
     requests = sum(len(c.references) for c in report.cases)
@@ -340,17 +351,29 @@ def retention(
     )
     for case in report.cases:
         click.echo(f"  {' '.join(case.references)}  closed {case.closed_on}")
-    if report.letters:
-        click.echo(
-            f"{len(report.letters)} letter file{'s' if len(report.letters) != 1 else ''}"
-            " still name them; delete them under the retention schedule:",
-            err=True,
-        )
-        for path in report.letters:
-            click.echo(f"  {path}", err=True)
+    files = report.files if dry_run else report.deleted
+    if files:
+        verb = "Would delete" if dry_run else "Deleted"
+        click.echo(f"{verb} {len(files)} letter file{'s' if len(files) != 1 else ''}:")
+        for path in files:
+            click.echo(f"  {path}")
+    for path in report.missing:
+        click.echo(f"Already gone: {path}")
     if report.cases and not dry_run and not report.audit_scrubbed:
         click.echo(
             "warning: the audit trail still holds the old values (the register has no"
             " Tx.anonymise yet)",
             err=True,
         )
+    _file_errors(report.failed)
+
+
+def _file_errors(failed: list[dict[str, str]]) -> None:
+    """One `Error:` line per letter file that could not be deleted, then exit status 1."""
+    for failure in failed:
+        click.echo(
+            f"Error: could not delete {failure['path']} ({failure['error']}): delete it by hand",
+            err=True,
+        )
+    if failed:
+        raise click.exceptions.Exit(1)

@@ -162,7 +162,7 @@ def request_detail(reg: Register, reference: str) -> dict[str, Any]:
     events = reg.query("SELECT * FROM clock_events WHERE request_id = ? ORDER BY date, id", (rid,))
     reviews = reg.query("SELECT * FROM reviews WHERE request_id = ? ORDER BY id", (rid,))
     letters = reg.query(
-        "SELECT kind, path, published, rendered_at FROM letters WHERE request_id = ?"
+        "SELECT kind, path, published, rendered_at, deleted_at FROM letters WHERE request_id = ?"
         " ORDER BY rendered_at DESC, id DESC",
         (rid,),
     )
