@@ -34,6 +34,8 @@ PUBLIC_INTEREST_DAYS = 20
 COMPLEX_EXTENSION = {"eir": "eir-extended", "sar": "sar-extended", "review": "review-extended"}
 # s.9(2): no duty to comply unless the fee is paid within three months of the notice.
 FEE_MONTHS = 3
+# EIR reg 8(5): an advance charge must be paid no later than 60 working days after the notice.
+EIR_FEE_WORKING_DAYS = 60
 # s.45 Code of Practice: a review should be asked for within 40 working days of the response.
 REVIEW_REQUEST_WITHIN = 40
 
@@ -114,6 +116,21 @@ def add_months(start: dt.date, months: int) -> dt.date:
     raise AssertionError("every month has 28 days")
 
 
+def last_day_to_pay(regime: str, notified: dt.date, cal: Calendar) -> dt.date | None:
+    """The last day a fee can be paid in time; None where no such limit applies.
+
+    FOIA s.9(2): three months *beginning with* the day the notice is given, so they end the day
+    before the corresponding date. EIR reg 8(5): no later than the 60th working day after the
+    notice. Subject access: no time limit for a fee.
+    """
+    family = get_regime(regime).prefix
+    if family == "SAR":
+        return None
+    if family == "EIR":
+        return add_working_days(notified, EIR_FEE_WORKING_DAYS, cal)
+    return add_months(notified, FEE_MONTHS) - dt.timedelta(days=1)
+
+
 def _period_due(start: dt.date, regime: Regime, cal: Calendar, nation: str) -> dt.date:
     if regime.unit == "working_days":
         return add_working_days(start, regime.amount, cal)
@@ -187,6 +204,10 @@ def _describe_period(
     if holidays:
         text += "; skipping " + ", ".join(f"{h.date.isoformat()} ({h.name})" for h in holidays)
     return text
+
+
+def _fee_law(regime: Regime) -> str:
+    return "EIR reg 8(5)" if regime.prefix == "EIR" else "s.9(2)"
 
 
 def request_deadline(
@@ -274,21 +295,27 @@ def request_deadline(
             if stopped is not None:
                 raise ClockEventError(f"the clock is already stopped for {stopped}")
             stopped, stopped_on = "fee", day
-            fee_lapses = add_months(day, FEE_MONTHS)
+            last_day = last_day_to_pay(base.key, day, cal)
+            fee_lapses = None if last_day is None else last_day + dt.timedelta(days=1)
             steps.append(
-                f"fees notice given on {day.isoformat()}: the clock stops; unpaid, the request "
-                f"lapses on {fee_lapses.isoformat()} (three months, s.9(2))"
+                f"fees notice given on {day.isoformat()}: the clock stops"
+                + (
+                    ""
+                    if last_day is None
+                    else f"; unpaid by {last_day.isoformat()}, the request lapses "
+                    f"({_fee_law(base)})"
+                )
             )
 
         elif event.kind == "fee-paid":
             if stopped != "fee" or stopped_on is None:
                 raise ClockEventError("fee received, but no fees notice was given")
-            assert day is not None and fee_lapses is not None
-            if day >= fee_lapses:
+            assert day is not None
+            if fee_lapses is not None and day >= fee_lapses:
                 steps.append(
-                    f"fee received on {day.isoformat()}, after the three months ended "
-                    f"({(fee_lapses - dt.timedelta(days=1)).isoformat()}): s.9(2) no longer "
-                    "obliges a response"
+                    f"fee received on {day.isoformat()}, after the time to pay ended "
+                    f"({(fee_lapses - dt.timedelta(days=1)).isoformat()}): {_fee_law(base)} no "
+                    "longer obliges a response"
                 )
             if period.unit == "months":
                 start, disregarded = day, 0

@@ -252,28 +252,18 @@ def _latest(events: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
 
 # EIR reg 8: no duty to supply unless an advance payment arrives within 60 working days of the
 # notice (FOIA s.9(2) gives three months; subject access has no such lapse).
-EIR_FEE_WORKING_DAYS = 60
-
-
 def fee_lapses(regime: str, notified: dt.date, calendar: Any | None = None) -> dt.date | None:
-    """The last day a fee can be paid in time, by regime; None when no such limit applies
-    (subject access) or when an EIR date cannot be counted without the working-day calendar.
+    """The last day a fee can be paid in time (the clock's rule, foikit.clock.last_day_to_pay);
+    None when no limit applies (subject access) or without the calendar an EIR date needs."""
+    from foikit.clock import last_day_to_pay
 
-    FOIA s.9(2): the three months begin with the day the notice is given, so they end the day
-    before the corresponding date (the clock refuses a payment on that date). EIR reg 8: the
-    60th working day after the notice.
-    """
-    from foikit.clock import FEE_MONTHS, add_months
-
-    base = regime.split("-")[0]
-    if base == "sar":
-        return None
-    if base == "eir":
-        if calendar is None:
+    if calendar is None:
+        if regime.split("-")[0] == "eir":
             return None
-        count = calendar.working_days_through(notified.toordinal()) + EIR_FEE_WORKING_DAYS
-        return dt.date.fromordinal(calendar.nth_working_day(count))
-    return add_months(notified, FEE_MONTHS) - dt.timedelta(days=1)
+        from foikit.calendar import Calendar
+
+        calendar = Calendar.from_rows([])
+    return last_day_to_pay(regime, notified, calendar)
 
 
 def _event_for(

@@ -370,12 +370,45 @@ def test_steps_explain_a_weekend_receipt(cal):
 def test_an_unpaid_fee_lapses_three_months_after_the_notice(cal):
     deadline = request_deadline(D("2021-06-07"), "foi", [ev("fee", "2021-06-10")], cal)
     assert deadline.fee_lapses == D("2021-09-10")
-    assert any("lapses on 2021-09-10" in step for step in deadline.steps)
+    assert any("unpaid by 2021-09-09, the request lapses" in step for step in deadline.steps)
     late = request_deadline(
         D("2021-06-07"), "foi", [ev("fee", "2021-06-10"), ev("fee-paid", "2021-09-10")], cal
     )
     assert late.fee_lapses is None
-    assert any("after the three months ended (2021-09-09)" in step for step in late.steps)
+    assert any("after the time to pay ended (2021-09-09)" in step for step in late.steps)
+
+
+@pytest.mark.parametrize(
+    "regime, notice, last_day, why",
+    [
+        ("foi", "2021-06-10", "2021-09-09", "s.9(2): three months beginning with the notice"),
+        ("foi", "2021-11-30", "2022-02-27", "no 30 February: the month's last day, less one"),
+        (
+            "eir",
+            "2021-06-10",
+            "2021-09-07",
+            "EIR reg 8(5): the 60th working day, skipping 12 July (NI), 2 August (SCT), 30 August",
+        ),
+        ("eir-extended", "2021-06-10", "2021-09-07", "an extended EIR request pays the same way"),
+        ("sar", "2021-06-10", None, "subject access: no time limit for a fee"),
+    ],
+)
+def test_the_last_day_to_pay_a_fee(cal, regime, notice, last_day, why):
+    from foikit.clock import last_day_to_pay
+
+    expected = None if last_day is None else D(last_day)
+    assert last_day_to_pay(regime, D(notice), cal) == expected, why
+
+
+def test_an_eir_fee_paid_after_60_working_days_is_late_but_on_the_60th_is_not(cal):
+    on_time = request_deadline(
+        D("2021-06-07"), "eir", [ev("fee", "2021-06-10"), ev("fee-paid", "2021-09-07")], cal
+    )
+    late = request_deadline(
+        D("2021-06-07"), "eir", [ev("fee", "2021-06-10"), ev("fee-paid", "2021-09-08")], cal
+    )
+    assert not any("EIR reg 8(5) no longer obliges" in step for step in on_time.steps)
+    assert any("EIR reg 8(5) no longer obliges" in step for step in late.steps)
 
 
 BAD_EVENTS = [
