@@ -231,7 +231,10 @@ def load_template(path: str | os.PathLike[str]) -> CompiledTemplate:
     try:
         st = p.stat()
     except FileNotFoundError:
-        raise TemplateError(f"no template at {str(p)!r}") from None
+        raise TemplateError(
+            f"no template at {str(p)!r}: run foikit where its templates/ folder is, "
+            "or name the folder with --templates or FOIKIT_TEMPLATES"
+        ) from None
     key = str(p.resolve())
     stamp = (st.st_mtime_ns, st.st_size)
     hit = _CACHE.get(key)
