@@ -446,6 +446,41 @@ def letter_maker(today: dt.date) -> Any:
     return make
 
 
+class AnswerWorker:
+    """Works out each request's answers for the log exactly as its letter does
+    (foikit.letters.render_answer), over the reference data read once."""
+
+    def __init__(self, reg: Any, today: dt.date) -> None:
+        from foikit import letters
+        from foikit.reference import csps_context, figures_context
+        from foikit.settings import ico_context, office_context
+
+        self._letters = letters
+        self._base = letters.answer_context(
+            office=office_context(reg),
+            ico=ico_context(reg),
+            request={},
+            today=today,
+            csps=csps_context(reg),
+            figures=figures_context(reg),
+        )
+
+    def work_out(self, request: dict[str, Any]) -> str | None:
+        """Replace each answer with its worked-out text, in place; the reason to hold the
+        request back when an answer cannot be worked out."""
+        from foikit.sandbox import plain
+
+        facts = {k: request.get(k) for k in self._letters.ANSWER_REQUEST_FIELDS}
+        context = {**self._base, "request": plain(facts)}
+        try:
+            worked = self._letters.render_answers(request.get("questions") or (), context)
+        except FoikitError as e:
+            return f"an answer could not be worked out ({e})"
+        for q in request.get("questions") or ():
+            q["answer"] = worked[int(q["number"])]
+        return None
+
+
 def _staff_names(request: Mapping[str, Any]) -> list[str]:
     names = {request.get("handler")}
     names.update(q.get("answered_by") for q in request.get("questions") or ())
@@ -534,10 +569,15 @@ def publish(reg: Any, out: Path, *, today: dt.date | None = None) -> PublishRepo
     make_letter = letter_maker(today)
     if make_letter is None:
         warnings.append("no response letter template: the log has no letter text")
+    worker = AnswerWorker(reg, today)
 
     def records(folder: Path) -> Iterator[PublicRecord]:
         for reference in publishable_references(reg):
             request = show_request(reg, reference, today=today)
+            problem = worker.work_out(request)
+            if problem is not None:
+                held.append(HeldBack(reference, problem))
+                continue
             text = ""
             if make_letter is not None:
                 try:
@@ -560,7 +600,10 @@ def publish(reg: Any, out: Path, *, today: dt.date | None = None) -> PublishRepo
         "office_website": get_setting(reg, "office.website"),
         "log_url": get_setting(reg, "office.disclosure_log_url"),
     }
-    with tempfile.TemporaryDirectory(prefix="foikit-publish-") as folder:
+    with (
+        reg.read_only(),
+        tempfile.TemporaryDirectory(prefix="foikit-publish-") as folder,
+    ):
         report = build_public_db(records(Path(folder)), out, published_on=today, about=about)
     report.redactions = redactions
     report.held_back = held

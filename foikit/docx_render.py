@@ -62,21 +62,42 @@ def _filter(func: Callable[[Any], str]) -> Callable[[Any], str]:
 
 @functools.cache
 def environment(*, autoescape: bool = True) -> Environment:
-    """The sandbox every letter and every answer text is rendered in.
+    """The sandbox every letter is rendered in (foikit.sandbox: immutable, bounded, no globals
+    but a capped `range`).
 
-    `autoescape=True` for the docx XML; answer texts are rendered with `autoescape=False` to
-    plain text, which the letter then escapes as a value.
+    `autoescape=True` for the docx XML; `autoescape=False` renders plain text.
     """
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(
+    from foikit.sandbox import bounded_environment_class
+
+    env: Environment = bounded_environment_class()(
         autoescape=autoescape,
         undefined=StrictUndefined,
         finalize=xml_safe,
         keep_trailing_newline=True,
     )
     env.filters.update({name: _filter(f) for name, f in FILTERS.items()})
+    return env
+
+
+@functools.cache
+def answer_environment() -> Environment:
+    """The smaller sandbox an officer's answer text is rendered in: plain text out, keys of
+    plain data only, the answer filters only (foikit.sandbox.ANSWER_FILTERS)."""
+    from jinja2 import StrictUndefined
+
+    from foikit.sandbox import ANSWER_FILTERS, answer_environment_class, answer_finalize
+
+    env: Environment = answer_environment_class()(
+        autoescape=False,
+        undefined=StrictUndefined,
+        finalize=lambda value: xml_safe(answer_finalize(value)),
+        keep_trailing_newline=True,
+    )
+    env.filters.update({name: _filter(f) for name, f in FILTERS.items()})
+    for name in set(env.filters) - ANSWER_FILTERS:
+        del env.filters[name]
     return env
 
 
@@ -102,6 +123,7 @@ RENDER_ERRORS: tuple[type[BaseException], ...] = (
     ValueError,
     AttributeError,
     ArithmeticError,
+    RecursionError,
 )
 
 
@@ -252,8 +274,11 @@ _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 def _render_part(
     compiled: CompiledTemplate, part: CompiledPart, context: Mapping[str, Any]
 ) -> bytes:
-    with template_errors(compiled.path.name):
-        xml = part.template.render(context)
+    from foikit.sandbox import LETTER_SECONDS, MAX_LETTER_OUTPUT, budget, render_bounded
+
+    name = compiled.path.name
+    with template_errors(name), budget(f"the letter {name}", LETTER_SECONDS, MAX_LETTER_OUTPUT):
+        xml = render_bounded(part.template, context)
     from lxml import etree
 
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from typing import Any
 from foikit.conversion import convert_letters, convert_to_pdf
 from foikit.docx_render import (
     TAG,
-    environment,
+    answer_environment,
     letter_text,
     load_template,
     render_docx,
@@ -30,6 +30,15 @@ from foikit.docx_render import (
 )
 from foikit.errors import FoikitError, MissingAnswer
 from foikit.letter_kinds import LETTER_KINDS, LetterKind
+from foikit.reference import figure_function
+from foikit.sandbox import (
+    ANSWER_SECONDS,
+    MAX_ANSWER_OUTPUT,
+    budget,
+    check_answer_syntax,
+    plain,
+    render_bounded,
+)
 
 # Re-exported: the disclosure log reads letters with letters.letter_text.
 __all__ = [
@@ -226,23 +235,96 @@ def _unique_exemptions(questions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @functools.lru_cache(maxsize=1024)
 def _answer_template(text: str) -> Any:
-    # Compiling is the dear part of an answer; the same answer text is rendered in the letter,
-    # its published copy and every redraft.
-    return environment(autoescape=False).from_string(text)
+    """An answer text checked against the answer language and compiled once (the same text is
+    rendered in the letter, its published copy, the log and every redraft)."""
+    env = answer_environment()
+    check_answer_syntax(text, env)
+    return env.from_string(text)
+
+
+# The request facts an answer may use: never the requester, the questions or another request.
+ANSWER_REQUEST_FIELDS = ("reference", "regime", "received", "due", "responded")
+
+
+def answer_context(
+    *,
+    office: Mapping[str, Any],
+    ico: Mapping[str, Any],
+    request: Mapping[str, Any],
+    today: dt.date | str | None,
+    csps: list[dict[str, Any]],
+    figures: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """What an officer's answer is rendered with: plain data and `figure()`, nothing else."""
+    figures = plain(figures, "figures")
+    return {
+        "office": plain(office, "office"),
+        "ico": plain(ico, "ico"),
+        "request": plain({k: request.get(k) for k in ANSWER_REQUEST_FIELDS}, "request"),
+        "today": _iso(today),
+        "csps": plain(csps, "csps"),
+        "figures": figures,
+        "figure": figure_function(figures),
+    }
+
+
+def render_answer(text: str | None, context: Mapping[str, Any], where: str) -> str | None:
+    """One answer worked out: the only rendering of an answer, used by letters, the disclosure
+    log and the check made when an answer is saved. Plain text in, plain text out."""
+    if not text or not TAG.search(text):
+        return text
+    with (
+        template_errors(f"{where} could not be worked out", where),
+        budget(where, ANSWER_SECONDS, MAX_ANSWER_OUTPUT),
+    ):
+        return render_bounded(_answer_template(text), context)
+
+
+def answer_context_for(reg: Any, reference: str, today: dt.date | str | None = None) -> dict:
+    """The answer context of one request, read from the register (read-only)."""
+    from foikit.reference import csps_context, figures_context
+    from foikit.requests import get_request_row
+    from foikit.settings import ico_context, office_context
+
+    with reg.read_only():
+        return answer_context(
+            office=office_context(reg),
+            ico=ico_context(reg),
+            request=get_request_row(reg, reference),
+            today=today if today is not None else dt.date.today(),
+            csps=csps_context(reg),
+            figures=figures_context(reg),
+        )
+
+
+def check_answer(reg: Any, reference: str, text: str | None, where: str) -> None:
+    """Work an answer out against the request's own context before it is saved, so a broken
+    or hostile answer is refused at entry rather than found when the letter is due."""
+    if text and TAG.search(text):
+        render_answer(text, answer_context_for(reg, reference), where)
+
+
+def render_answers(
+    questions: Iterable[Mapping[str, Any]], context: Mapping[str, Any]
+) -> dict[int, str | None]:
+    """Each question's answer worked out, by question number."""
+    return {
+        int(q["number"]): render_answer(
+            q.get("answer"), context, f"the answer to question {q['number']}"
+        )
+        for q in questions
+    }
 
 
 def evaluate_answers(context: dict[str, Any]) -> None:
-    """Evaluate each officer-written answer in the sandbox, in place, as plain text.
+    """Evaluate each officer-written answer in the answer sandbox, in place, as plain text.
 
     Only answer texts are evaluated; the requester's questions and the subject are values.
     """
-    for q in context["request"]["questions"]:
-        text = q.get("answer")
-        if not text or not TAG.search(text):
-            continue
-        where = f"the answer to question {q['number']}"
-        with template_errors(f"{where} could not be worked out", where):
-            q["answer"] = _answer_template(text).render(context)
+    questions = context["request"]["questions"]
+    worked = render_answers(questions, context["answer_context"])
+    for q in questions:
+        q["answer"] = worked[int(q["number"])]
 
 
 def _latest(events: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
@@ -355,7 +437,6 @@ def make_context(
     today: dt.date | str,
     csps: list[dict[str, Any]],
     figures: list[dict[str, Any]],
-    figure: Callable[..., int | float],
     kind: str,
     published: bool = False,
     draft: bool = False,
@@ -366,8 +447,12 @@ def make_context(
     Answers are evaluated, exemptions described for s.17, and the letter checked against what
     the law needs for its kind. `requester` is dropped for a published copy. `calendar` (the
     working-day Calendar) dates an EIR fee's 60 working days; without it that date is left out.
+
+    Everything in the context is plain data (foikit.sandbox.plain); `figure` is a closure over
+    the plain list of figures, so nothing a template can reach leads back to the register.
     """
     get_kind(kind)
+    request = plain(request, "request")
     req = {**request, "questions": [dict(q) for q in request.get("questions") or []]}
     regime = str(req.get("regime") or "foi")
     for q in req["questions"]:
@@ -378,15 +463,16 @@ def make_context(
 
         review = {**review, "outcome_label": REVIEW_OUTCOMES.get(str(review.get("outcome")), None)}
         req["review"] = review
+    plain_figures = plain(figures, "figures")
     context: dict[str, Any] = {
-        "office": dict(office),
-        "ico": dict(ico),
+        "office": plain(office, "office"),
+        "ico": plain(ico, "ico"),
         "request": req,
-        "requester": None if published or requester is None else dict(requester),
+        "requester": None if published or requester is None else plain(requester, "requester"),
         "today": _iso(today),
-        "csps": csps,
-        "figures": figures,
-        "figure": figure,
+        "csps": plain(csps, "csps"),
+        "figures": plain_figures,
+        "figure": figure_function(plain_figures),
         "kind": kind,
         "draft": draft,
         "published": published,
@@ -395,7 +481,11 @@ def make_context(
         "review": review,
         "exemptions": [],
     }
+    context["answer_context"] = answer_context(
+        office=office, ico=ico, request=req, today=today, csps=csps, figures=figures
+    )
     evaluate_answers(context)
+    del context["answer_context"]
     context["exemptions"] = _unique_exemptions(req["questions"])
     event = context["event"]
     if kind == "extension" and event is not None:
@@ -415,9 +505,23 @@ def build_context(
     draft: bool = False,
     today: dt.date | str | None = None,
 ) -> dict[str, Any]:
-    """The letter context for one request, read from the register."""
+    """The letter context for one request, read from the register through a read-only view
+    (whatever reaches SQL while a letter is worked out cannot write)."""
+    with reg.read_only():
+        return _build_context(reg, reference, kind, published=published, draft=draft, today=today)
+
+
+def _build_context(
+    reg: Any,
+    reference: str,
+    kind: str,
+    *,
+    published: bool,
+    draft: bool,
+    today: dt.date | str | None,
+) -> dict[str, Any]:
     from foikit.duedates import load_calendar
-    from foikit.reference import csps_context, figure, figures_context
+    from foikit.reference import csps_context, figures_context
     from foikit.requests import requester_of, show_request
     from foikit.settings import get_setting, ico_context, office_context
 
@@ -434,7 +538,6 @@ def build_context(
         today=day,
         csps=csps_context(reg),
         figures=figures_context(reg),
-        figure=functools.partial(figure, reg),
         kind=kind,
         published=published,
         draft=draft,
@@ -475,7 +578,8 @@ def render_letter(
         else responses_dir()
         / letter_filename(row["reference"], kind, published=published, draft=draft)
     )
-    written = render_docx(compiled, context, target)
+    with reg.read_only():
+        written = render_docx(compiled, context, target)
     with reg.transaction(current_actor(actor)) as tx:
         tx.insert(
             "letters",

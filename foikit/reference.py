@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -236,23 +237,37 @@ def find_figures(
     period: str | None = None,
     source: str | None = None,
 ) -> list[dict[str, Any]]:
-    where = ["f.topic = ?", "f.measure = ?"]
-    params: list[Any] = [topic, measure]
+    return match_figures(figures_context(reg), topic, measure, area, period, source)
+
+
+def match_figures(
+    figures: list[dict[str, Any]],
+    topic: str,
+    measure: str,
+    area: str | None = None,
+    period: str | None = None,
+    source: str | None = None,
+) -> list[dict[str, Any]]:
+    """The figures that fit, in the register's order: area case-insensitive (with its aliases),
+    a period written 2019/20 read as 2019-20, a source by its id."""
     if area is not None:
-        where.append("lower(f.area) = lower(?)")
-        params.append(AREA_ALIASES.get(area.lower(), area))
+        area = str(AREA_ALIASES.get(str(area).lower(), area)).lower()
     if period is not None:
-        where.append("f.period = ?")
-        params.append(period.replace("/", "-"))
-    if source is not None:
-        where.append("f.source_id = ?")
-        params.append(source)
-    rows = reg.query(_FIGURE_SQL + " WHERE " + " AND ".join(where) + " ORDER BY f.id", params)
-    return [_figure_dict(r) for r in rows]
+        period = str(period).replace("/", "-")
+    found = [
+        f
+        for f in figures
+        if f["topic"] == topic
+        and f["measure"] == measure
+        and (area is None or (f["area"] or "").lower() == area)
+        and (period is None or f["period"] == period)
+        and (source is None or f["source_id"] == source)
+    ]
+    return sorted(found, key=lambda f: f.get("id") or 0)
 
 
-def figure(
-    reg: Any,
+def pick_figure(
+    figures: list[dict[str, Any]],
     topic: str,
     measure: str,
     area: str | None = None,
@@ -260,7 +275,7 @@ def figure(
     source: str | None = None,
 ) -> int | float:
     """One figure as a number; an error naming what was asked for when none or several fit."""
-    found = find_figures(reg, topic, measure, area, period, source)
+    found = match_figures(figures, topic, measure, area, period, source)
     asked = _describe(topic, measure, area, period)
     if not found:
         raise FigureNotFound(f"the register holds no figure for {asked}")
@@ -272,7 +287,39 @@ def figure(
         raise AmbiguousFigure(
             f"{len(found)} figures fit {asked}: {options}{more}; give area, period or source"
         )
-    return found[0]["value"]
+    value: int | float = found[0]["value"]
+    return value
+
+
+def figure(
+    reg: Any,
+    topic: str,
+    measure: str,
+    area: str | None = None,
+    period: str | None = None,
+    source: str | None = None,
+) -> int | float:
+    """One figure from the register (see pick_figure)."""
+    return pick_figure(figures_context(reg), topic, measure, area, period, source)
+
+
+def figure_function(figures: list[dict[str, Any]]) -> Callable[..., int | float]:
+    """`figure(topic, measure, area=, period=, source=)` for templates: a closure over a plain
+    copy of the figures, built before rendering, that cannot reach the register."""
+    from foikit.sandbox import answer_callable, plain
+
+    table: list[dict[str, Any]] = plain(figures, "figures")
+
+    def figure(
+        topic: str,
+        measure: str,
+        area: str | None = None,
+        period: str | None = None,
+        source: str | None = None,
+    ) -> int | float:
+        return pick_figure(table, topic, measure, area, period, source)
+
+    return answer_callable(figure)
 
 
 def facts(reg: Any) -> dict[str, Any]:

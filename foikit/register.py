@@ -71,6 +71,34 @@ def _json(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+# What a read-only view refuses: every statement that changes the database or its schema, and
+# attaching another file. Reads, transactions control and functions are allowed.
+_WRITE_ACTIONS = frozenset(
+    getattr(sqlite3, name)
+    for name in dir(sqlite3)
+    if name.startswith(("SQLITE_CREATE_", "SQLITE_DROP_"))
+    or name
+    in (
+        "SQLITE_INSERT",
+        "SQLITE_UPDATE",
+        "SQLITE_DELETE",
+        "SQLITE_ALTER_TABLE",
+        "SQLITE_ATTACH",
+        "SQLITE_DETACH",
+        "SQLITE_REINDEX",
+        "SQLITE_ANALYZE",
+    )
+)
+
+
+def _deny_writes(action: int, arg1: str | None, arg2: str | None, *_: object) -> int:
+    if action in _WRITE_ACTIONS:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA and arg2 is not None:
+        return sqlite3.SQLITE_DENY  # `PRAGMA x = value` sets; `PRAGMA x` only reads
+    return sqlite3.SQLITE_OK
+
+
 class Register:
     """An open register. Use as a context manager, or call `close()`."""
 
@@ -96,6 +124,7 @@ class Register:
             raise RegisterPathError(f"cannot open {str(self.path)!r} as a register: {e}") from None
         self.conn = conn
         self.db = Database(conn, execute_plugins=False)
+        self._read_only_depth = 0
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -140,6 +169,21 @@ class Register:
     def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row is not None else None
+
+    @contextmanager
+    def read_only(self) -> Iterator[Register]:
+        """A read-only view of the register for the duration: SQLite's authorizer denies every
+        statement that could write (letters and answers are worked out under it, so a future
+        mistake in a template's context cannot become a write). Re-entrant."""
+        if self._read_only_depth == 0:
+            self.conn.set_authorizer(_deny_writes)
+        self._read_only_depth += 1
+        try:
+            yield self
+        finally:
+            self._read_only_depth -= 1
+            if self._read_only_depth == 0:
+                self.conn.set_authorizer(None)
 
     # -- writes ----------------------------------------------------------------------------
 

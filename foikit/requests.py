@@ -37,7 +37,13 @@ from foikit.casework import (
     resolve_today,
     touch,
 )
-from foikit.errors import InvalidDate, InvalidRequest, MissingAnswer, QuestionNotFound
+from foikit.errors import (
+    InvalidDate,
+    InvalidRequest,
+    MissingAnswer,
+    QuestionNotFound,
+    TemplateError,
+)
 from foikit.outcomes import get_outcome
 from foikit.regimes import get_request_regime
 from foikit.requesters import make_requester
@@ -430,6 +436,17 @@ def _prepared(
     return rows, _answer_status(rows, not_held)
 
 
+def _check_answer_template(reg: Any, reference: str, body: str | None, where: str) -> None:
+    """An answer that uses the register's figures is worked out now, in the answer sandbox,
+    against this request's own context: a broken or hostile one is refused at entry."""
+    from foikit.letters import check_answer
+
+    try:
+        check_answer(reg, reference, body, where)
+    except TemplateError as e:
+        raise InvalidAnswer(f"{e}; the answer was not saved") from None
+
+
 def answer_question(
     reg: Any,
     actor: str,
@@ -451,6 +468,7 @@ def answer_question(
     """
     body = text if text is not None and text.strip() else None
     _check_answer_shape(body, not_held, exemptions, ncnd)
+    _check_answer_template(reg, reference, body, f"the answer to question {number}")
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
         check_version(reg, row, expected_version)
@@ -477,6 +495,7 @@ def answer_all(
     transaction: a whole request refused under s.12 or s.14, or not held. Returns the numbers."""
     body = text if text is not None and text.strip() else None
     _check_answer_shape(body, not_held, exemptions, ncnd)
+    _check_answer_template(reg, reference, body, "the answer")
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
         check_version(reg, row, expected_version)

@@ -195,7 +195,6 @@ def sample_inputs() -> dict[str, Any]:
         "today": "2021-06-10",
         "csps": csps,
         "figures": figures,
-        "figure": lambda *a, **k: 1,
     }
 
 
