@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from foikit.disclosure import (  # noqa: E402
+from foikit.publishing.build import (  # noqa: E402
     PublicExemption,
     PublicQuestion,
     PublicRecord,
@@ -189,7 +189,7 @@ async def measure(
 ) -> None:
     from datasette.app import Datasette
 
-    from foikit.serve import make_datasette
+    from foikit.publishing.serve import make_datasette
 
     ours = make_datasette(public)
     await ours.invoke_startup()

@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from foikit import letters  # noqa: E402
-from foikit.docx_render import environment  # noqa: E402
-from foikit.template_check import sample_context  # noqa: E402
+from foikit.letters.check import sample_context  # noqa: E402
+from foikit.letters.docx import environment  # noqa: E402
 
 TEMPLATE = ROOT / "templates" / "response.docx"
 TARGET = 1.5
@@ -59,7 +59,7 @@ def register_letters(n: int, tmp: Path) -> float:
     import os
 
     from foikit.register import Register
-    from foikit.setup import init_register
+    from foikit.register.init import init_register
 
     sys.path.insert(0, str(ROOT / "tests"))
     from letters_support import june_2021

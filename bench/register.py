@@ -25,10 +25,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from foikit.importer import import_csv
+from foikit.records.importer import import_csv
+from foikit.records.stats import register_stats
 from foikit.register import Register
-from foikit.setup import init_register
-from foikit.stats import register_stats
+from foikit.register.init import init_register
 
 TODAY = dt.date(2025, 1, 31)
 SECTIONS = ["40(2)", "12", "14(1)", "21", "43(2)", "31(1)(a)"]
@@ -105,8 +105,8 @@ def fresh_register(path: Path) -> Path:
 
 def lifecycle_per_row(folder: Path, rows: list[dict[str, str]]) -> float:
     """Seconds per request through the lifecycle, one transaction per step."""
-    from foikit.importer import clean_email, parse_uk_date
-    from foikit.requests import add_request, answer_question, close_request
+    from foikit.casework.lifecycle import add_request, answer_question, close_request
+    from foikit.records.importer import clean_email, parse_uk_date
 
     path = fresh_register(folder / "lifecycle.db")
     with Register(path) as reg:

@@ -21,10 +21,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from foikit.casework import load_calendar
+from foikit.casework.common import load_calendar
+from foikit.casework.lifecycle import add_request, list_requests, show_request
 from foikit.register import Register
-from foikit.requests import add_request, list_requests, show_request
-from foikit.setup import init_register
+from foikit.register.init import init_register
 
 TODAY = dt.date(2024, 11, 29)
 HANDLERS = ["alex", "bea", "chris", "dee", "eli"]
@@ -32,7 +32,7 @@ HANDLERS = ["alex", "bea", "chris", "dee", "eli"]
 
 def build(path: Path, n: int) -> None:
     """n requests received 2012-2024; about 3% still open, a few of those overdue."""
-    from foikit.clock import add_working_days
+    from foikit.clock.rules import add_working_days
 
     init_register(path, load_reference=True, actor="bench")
     rng = random.Random(4)
@@ -92,7 +92,7 @@ def python_filter(reg: Register, keep: Callable[[dict], bool]) -> list[str]:
 
 
 def main(n: int) -> None:
-    from foikit.clock import add_working_days
+    from foikit.clock.rules import add_working_days
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "register.db"

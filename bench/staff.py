@@ -2,7 +2,8 @@
 
 Measured in the same run, on the same register:
 1. the board's data (`foikit.staff.board.board`) against the CLI's `request list --open`
-   (`foikit.requests.list_requests(open_only=True, full=False)`), the baseline it should match;
+   (`foikit.casework.lifecycle.list_requests(open_only=True, full=False)`), the baseline it
+   should match;
 2. the whole board page through Datasette (login cookie, query, status, render) against (1);
 3. a request page against `show_request` (the CLI's `request show`);
 4. one login (scrypt password check) and one answer form post, end to end.
@@ -28,11 +29,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from request_list import TODAY, build  # noqa: E402
 
+from foikit.casework.lifecycle import list_requests, show_request  # noqa: E402
 from foikit.register import Register  # noqa: E402
-from foikit.requests import list_requests, show_request  # noqa: E402
+from foikit.register.users import add_user  # noqa: E402
 from foikit.staff import make_staff_datasette  # noqa: E402
 from foikit.staff.board import board  # noqa: E402
-from foikit.users import add_user  # noqa: E402
 
 PASSWORD = "benchmark password"
 

@@ -20,7 +20,7 @@ def db_path(tmp_path, monkeypatch):
 @pytest.fixture
 def empty_register(db_path):
     """An initialised register without reference data."""
-    from foikit.setup import init_register
+    from foikit.register.init import init_register
 
     init_register(db_path, load_reference=False, actor="test.setup")
     with Register(db_path) as reg:
@@ -30,7 +30,7 @@ def empty_register(db_path):
 @pytest.fixture
 def register(db_path):
     """An initialised register with the West Midlands reference data and UK bank holidays."""
-    from foikit.setup import init_register
+    from foikit.register.init import init_register
 
     init_register(db_path, load_reference=True, actor="test.setup")
     with Register(db_path) as reg:

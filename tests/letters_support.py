@@ -9,7 +9,7 @@ OFFICER = "disclosure.officer"
 
 def june_2021(reg: Register, *, close: bool = True) -> str:
     """The June 2021 OPCC request, answered from the register as `make demo` does."""
-    from foikit.requests import add_request, answer_question, close_request
+    from foikit.casework.lifecycle import add_request, answer_question, close_request
 
     ref = add_request(
         reg,
@@ -66,7 +66,8 @@ def june_2021(reg: Register, *, close: bool = True) -> str:
 
 def lifecycle(reg: Register) -> dict[str, str]:
     """One request per letter kind, each in the state its letter is for."""
-    from foikit import requests, reviews
+    from foikit.casework import lifecycle as requests
+    from foikit.casework import reviews
 
     def new(subject: str) -> str:
         return requests.add_request(

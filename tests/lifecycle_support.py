@@ -27,7 +27,7 @@ REQUESTER = {
 
 @functools.cache
 def _template() -> Path:
-    from foikit.setup import init_register
+    from foikit.register.init import init_register
 
     folder = tempfile.mkdtemp(prefix="foikit-lifecycle-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
@@ -44,7 +44,7 @@ def fresh_register(db_path: Path) -> Register:
 
 def add(reg: Any, **kw: Any) -> str:
     """A valid request received on 3 June 2024 (a Monday), with two questions."""
-    from foikit.requests import add_request
+    from foikit.casework.lifecycle import add_request
 
     actor = kw.pop("actor", OFFICER)
     args: dict[str, Any] = {
@@ -61,7 +61,7 @@ def add(reg: Any, **kw: Any) -> str:
 
 def answered_and_closed(reg: Any, responded: dt.date = dt.date(2024, 6, 20), **kw: Any) -> str:
     """A request answered in full and closed (granted in full)."""
-    from foikit.requests import answer_question, close_request
+    from foikit.casework.lifecycle import answer_question, close_request
 
     ref = add(reg, **kw)
     answer_question(reg, OFFICER, ref, 1, text="Seven.")

@@ -1,7 +1,7 @@
 """The hand-counted casebook behind the statistics and report tests.
 
 Ten requests received from January to April 2024, each chosen for one counting rule, made
-through the real lifecycle (foikit.requests, reviews, ico). The expected figures in
+through the real lifecycle (foikit.casework.lifecycle, reviews, ico). The expected figures in
 test_stats.py were counted by hand from this table, not computed by foikit.
 Responses are placed relative to the due date the clock gives (well before it, on it, or after
 it), so the cases stay right whatever the bank holidays of 2024 do to the due dates.
@@ -126,7 +126,7 @@ def _respond_on(case: Case, due: dt.date, received: dt.date, original_due: dt.da
 
 
 def _answer(reg, reference: str, number: int, answer: tuple) -> None:
-    from foikit.requests import answer_question
+    from foikit.casework.lifecycle import answer_question
 
     if answer[0] == "text":
         answer_question(reg, ACTOR, reference, number, text=answer[1])
@@ -150,9 +150,9 @@ def _answer(reg, reference: str, number: int, answer: tuple) -> None:
 
 def build_casebook(reg) -> dict[str, str]:
     """Log, answer, extend, close, review and complain, as officers would; returns the refs."""
-    from foikit.ico import open_complaint
-    from foikit.requests import add_request, close_request, extend
-    from foikit.reviews import close_review, open_review
+    from foikit.casework.ico import open_complaint
+    from foikit.casework.lifecycle import add_request, close_request, extend
+    from foikit.casework.reviews import close_review, open_review
 
     refs: dict[str, str] = {}
     for case in CASES:
@@ -209,7 +209,7 @@ def build_casebook(reg) -> dict[str, str]:
 def make_casebook_db(path) -> None:
     """A register file holding the casebook (built once per test module: it only gets read)."""
     from foikit.register import Register
-    from foikit.setup import init_register
+    from foikit.register.init import init_register
 
     init_register(path, load_reference=True, actor="test.setup")
     with Register(path) as reg:

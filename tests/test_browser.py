@@ -23,7 +23,7 @@ pytestmark = [
 @pytest.fixture
 def server(seeded, register, tmp_path):  # noqa: F811
     """`foikit serve` on a log published from the seeded register, in a subprocess."""
-    from foikit.disclosure import publish
+    from foikit.publishing.build import publish
 
     log = tmp_path / "disclosure.db"
     publish(register, log)

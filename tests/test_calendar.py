@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from foikit.calendar import (
+from foikit.clock.workdays import (
     CACHE_FILE,
     CACHE_SPANS,
     Calendar,

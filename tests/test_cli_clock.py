@@ -104,8 +104,8 @@ def test_holidays_list(register, invoke):
 
 
 def insert_open_request(register, reference, received):
-    from foikit.clock import due_date
-    from foikit.duedates import load_calendar
+    from foikit.clock.duedates import load_calendar
+    from foikit.clock.rules import due_date
 
     due = due_date(dt.date.fromisoformat(received), "foi", load_calendar(register)).isoformat()
     with register.transaction("test") as tx:
@@ -277,7 +277,7 @@ STALE = [
 def test_a_cache_file_not_written_for_this_holidays_package_is_not_used(
     invoke, db_path, cache_dir, content, why
 ):
-    from foikit.calendar import holidays_fingerprint
+    from foikit.clock.workdays import holidays_fingerprint
 
     cache_dir.mkdir()
     path = cache_dir / "uk-holidays.json"

@@ -95,7 +95,7 @@ def test_letter_errors_are_one_line(invoke, worked, args, message, why):
 
 def test_an_unanswered_response_is_refused_unless_draft(invoke, register):
     ref = june_2021(register, close=False)
-    from foikit.requests import add_question
+    from foikit.casework.lifecycle import add_question
 
     add_question(register, OFFICER, ref, "Six?")
     add_question(register, OFFICER, ref, "Seven?")
@@ -151,7 +151,6 @@ def test_batch_renders_every_request_that_needs_the_letter(invoke, register, tmp
 
 
 def test_batch_reports_a_failure_and_goes_on(invoke, register):
-    from foikit.requests import answer_question
 
     refs = lifecycle(register)
     plant_answer(register, refs["response"], 1, "{{ nonesuch }}")

@@ -59,7 +59,7 @@ def test_add_takes_a_postal_address_one_line_an_option(reg, ok):
         "--requester-name", "A Person", "--requester-address", "1 High Street",
         "--requester-address", "Birmingham B1 1AA", "--today", TODAY,
     ).strip()  # fmt: skip
-    from foikit.requests import requester_of
+    from foikit.casework.lifecycle import requester_of
 
     assert requester_of(reg, ref)["address"] == ["1 High Street", "Birmingham B1 1AA"]
 

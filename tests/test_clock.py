@@ -15,8 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from foikit.calendar import Calendar, CalendarOutOfRange, Holiday
-from foikit.clock import (
+from foikit.clock.rules import (
     EVENT_KINDS,
     ClockEvent,
     ClockEventError,
@@ -34,6 +33,7 @@ from foikit.clock import (
     status,
     working_days_between,
 )
+from foikit.clock.workdays import Calendar, CalendarOutOfRange, Holiday
 from foikit.errors import FoikitError, UnknownRegime
 
 D = dt.date.fromisoformat
@@ -394,7 +394,7 @@ def test_an_unpaid_fee_lapses_three_months_after_the_notice(cal):
     ],
 )
 def test_the_last_day_to_pay_a_fee(cal, regime, notice, last_day, why):
-    from foikit.clock import last_day_to_pay
+    from foikit.clock.rules import last_day_to_pay
 
     expected = None if last_day is None else D(last_day)
     assert last_day_to_pay(regime, D(notice), cal) == expected, why
@@ -487,7 +487,7 @@ work_regimes = st.sampled_from(["foi", "eir", "eir-extended", "review", "review-
 @settings(max_examples=300, deadline=None)
 @given(received=dates, regime=work_regimes)
 def test_property_due_is_a_working_day_with_exactly_n_after_day_zero(cal, received, regime):
-    from foikit.regimes import get_regime
+    from foikit.law.regimes import get_regime
 
     n = get_regime(regime).amount
     due = due_date(received, regime, cal)
@@ -708,7 +708,7 @@ def test_property_bulk_clock_on_the_uk_calendar(cal, received, regime, story, na
 def test_bulk_clock_takes_the_fast_path_for_possible_stories(cal, monkeypatch):
     # The equality above would hold even if every request went through request_deadline: show
     # that ordinary requests, with and without events, are answered by the numpy path alone.
-    import foikit.clock as clock
+    import foikit.clock.rules as clock
 
     rows = [(D("2021-06-07"), regime, events) for regime, events, *_ in EVENTS]
     rows += [(D("2021-01-31"), "sar", []), (D("2022-11-20"), "sar-extended", [])]
@@ -746,7 +746,7 @@ def test_bulk_clock_refuses_what_one_request_would(cal, received, error, why):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.dates(min_value=dt.date(1, 1, 1)), min_size=1, max_size=30))
 def test_property_iso_dates_parse_as_fromisoformat_does(days):
-    from foikit.clock import _iso_ordinals
+    from foikit.clock.rules import _iso_ordinals
 
     texts = [d.isoformat() for d in days]
     assert _iso_ordinals(texts).tolist() == [d.toordinal() for d in days]

@@ -18,8 +18,8 @@ EACH = 50
 
 
 def _worker(path: str, n: int, start: mp.synchronize.Event, out: mp.Queue) -> None:
+    from foikit.casework.lifecycle import add_request
     from foikit.register import Register
-    from foikit.requests import add_request
 
     refs: list[str] = []
     errors: list[str] = []

@@ -7,14 +7,14 @@ import sqlite3
 
 import pytest
 
-from foikit.disclosure import (
+from foikit.errors import PublishError
+from foikit.publishing.build import (
     PublicExemption,
     PublicQuestion,
     PublicRecord,
     build_public_db,
     publish,
 )
-from foikit.errors import PublishError
 
 # -- layer 1: the file from plain records ---------------------------------------------------------
 
@@ -238,7 +238,7 @@ PERSONAL = [
 @pytest.fixture
 def seeded(register):
     """Closed requests whose questions repeat the requester's details, and some never published."""
-    from foikit.requests import add_request, answer_question, close_request, set_publish
+    from foikit.casework.lifecycle import add_request, answer_question, close_request, set_publish
 
     refs = []
     for name, email, address, question in REQUESTERS:
@@ -410,8 +410,8 @@ def shown(subject="Funding", questions=None, **changes):
     ],
 )
 def test_when_a_request_is_held_back(request_, held, reason):
-    from foikit.disclosure import public_record
-    from foikit.redact import PublishedContacts
+    from foikit.publishing.build import public_record
+    from foikit.publishing.redact import PublishedContacts
 
     requester = {"name": "Ann Example", "email": "ann@example.org", "address": []}
     record_, _, why = public_record(request_, requester, PublishedContacts.of([], []))
@@ -422,8 +422,8 @@ def test_when_a_request_is_held_back(request_, held, reason):
 
 
 def test_staff_names_are_redacted_and_never_a_column():
-    from foikit.disclosure import public_record
-    from foikit.redact import PublishedContacts
+    from foikit.publishing.build import public_record
+    from foikit.publishing.redact import PublishedContacts
 
     request_ = shown(
         questions=[

@@ -10,9 +10,7 @@ import datetime as dt
 
 import pytest
 
-from foikit.calendar import Calendar
-from foikit.clock import ClockEventError
-from foikit.duedates import (
+from foikit.clock.duedates import (
     add_holiday,
     deadline_for,
     load_calendar,
@@ -21,6 +19,8 @@ from foikit.duedates import (
     recompute_open,
     remove_holiday,
 )
+from foikit.clock.rules import ClockEventError
+from foikit.clock.workdays import Calendar
 from foikit.errors import HolidayError, RequestNotFound
 
 D = dt.date.fromisoformat
@@ -63,7 +63,7 @@ def add_request(reg, reference, received, regime="foi", status="open", events=()
 
 
 def add_review(reg, request_id, received, decided=None):
-    from foikit.clock import review_due
+    from foikit.clock.rules import review_due
 
     with reg.transaction(ACTOR) as tx:
         return tx.insert(

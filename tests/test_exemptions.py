@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from foikit.errors import UnknownExemption
-from foikit.exemptions import (
+from foikit.law.exemptions import (
     EXEMPTIONS,
     cost_limit_hours,
     exceeds_cost_limit,

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from lifecycle_support import OFFICER, TODAY, add, answered_and_closed, fresh_register, snapshot
 
-from foikit import requests as R
+from foikit.casework import lifecycle as R
+from foikit.casework.ico import IcoCaseNotFound, decide, open_complaint
+from foikit.casework.reviews import close_review, open_review
 from foikit.errors import InvalidDate, InvalidRequest
-from foikit.ico import IcoCaseNotFound, decide, open_complaint
-from foikit.reviews import close_review, open_review
 
 D = dt.date
 

@@ -10,7 +10,7 @@ import json
 import pytest
 from reports_casebook import TODAY, make_casebook_db
 
-from foikit.importer import (
+from foikit.records.importer import (
     RowsRejected,
     clean_email,
     export_csv,
@@ -18,9 +18,9 @@ from foikit.importer import (
     parse_mapping,
     parse_uk_date,
 )
+from foikit.records.stats import register_stats
 from foikit.register import Register
-from foikit.setup import init_register
-from foikit.stats import register_stats
+from foikit.register.init import init_register
 
 UK_DATES = [
     ("2021-06-05", dt.date(2021, 6, 5), "ISO"),
@@ -346,8 +346,8 @@ SAME_AS_REQUEST_ADD = [
 
 @pytest.mark.parametrize("text, why", SAME_AS_REQUEST_ADD, ids=[c[1] for c in SAME_AS_REQUEST_ADD])
 def test_the_fast_email_check_is_request_adds_own(text, why):
-    from foikit.importer import normalise_email_fast
-    from foikit.requesters import normalise_email
+    from foikit.casework.requesters import normalise_email
+    from foikit.records.importer import normalise_email_fast
 
     def outcome(check):
         try:

@@ -17,9 +17,8 @@ from letters_support import OFFICER, june_2021, lifecycle
 from lifecycle_support import plant_answer
 
 from foikit import letters
-from foikit.docx_render import compile_template, load_template
+from foikit.casework.lifecycle import InvalidAnswer
 from foikit.errors import MissingAnswer, TemplateError
-from foikit.requests import InvalidAnswer
 from foikit.letters import (
     LETTER_KINDS,
     LetterNotApplicable,
@@ -28,7 +27,8 @@ from foikit.letters import (
     render_docx,
     render_letter,
 )
-from foikit.template_check import sample_context, sample_inputs
+from foikit.letters.check import sample_context, sample_inputs
+from foikit.letters.docx import compile_template, load_template
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -426,7 +426,7 @@ def test_the_published_copy_from_the_register(register):
 
 def test_an_unanswered_request_renders_only_as_a_draft(register):
     ref = june_2021(register, close=False)
-    from foikit.requests import add_question
+    from foikit.casework.lifecycle import add_question
 
     add_question(register, OFFICER, ref, "And one more?")
     with pytest.raises(MissingAnswer, match="question 6 has no answer"):
@@ -438,7 +438,7 @@ def test_an_unanswered_request_renders_only_as_a_draft(register):
 
 
 def test_a_bad_answer_names_the_question_and_writes_nothing(register, tmp_path):
-    from foikit.requests import answer_question
+    from foikit.casework.lifecycle import answer_question
 
     ref = june_2021(register, close=False)
     with pytest.raises(InvalidAnswer, match="question 1 .*area='Mars'.*not saved"):
@@ -528,7 +528,7 @@ def test_a_table_row_loop_the_docxtpl_way(tmp_path):
 
 def _regime_request(reg, regime: str, kind: str) -> str:
     """A request under `regime` in the state a fees or clarification letter is written for."""
-    from foikit import requests
+    from foikit.casework import lifecycle as requests
 
     ref = requests.add_request(
         reg,
@@ -638,7 +638,7 @@ def test_every_regime_words_every_key():
     ],
 )
 def test_when_an_unpaid_fee_lapses(register, regime, calendar, expected, why):
-    from foikit.duedates import load_calendar
+    from foikit.clock.duedates import load_calendar
 
     cal = load_calendar(register) if calendar else None
     assert letters.fee_lapses(regime, dt.date(2021, 6, 9), cal) == expected, why

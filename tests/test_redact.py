@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from foikit.redact import (
+from foikit.publishing.redact import (
     REDACTED,
     PublishedContacts,
     Requester,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from foikit.errors import AmbiguousFigure, FigureNotFound
-from foikit.reference import check, csps_context, facts, figure, read_files
+from foikit.register.facts import check, csps_context, facts, figure, read_files
 
 CSPS = ["Birmingham", "Coventry", "Dudley", "Sandwell", "Solihull", "Walsall", "Wolverhampton"]
 

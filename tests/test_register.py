@@ -75,7 +75,7 @@ def test_foreign_keys_are_enforced(empty_register):
 
 
 def test_password_hashes_never_reach_the_audit_trail(empty_register):
-    from foikit.users import add_user, set_password
+    from foikit.register.users import add_user, set_password
 
     add_user(empty_register, "ann.admin", "administrator", "correct horse battery", actor="t")
     set_password(empty_register, "ann.admin", "another good passphrase", actor="t")
@@ -88,7 +88,7 @@ def test_password_hashes_never_reach_the_audit_trail(empty_register):
 
 
 def test_requester_details_stay_out_of_the_audit_trail(register):
-    from foikit.requests import add_request
+    from foikit.casework.lifecycle import add_request
 
     add_request(
         register,

@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 from reports_casebook import TODAY, make_casebook_db
 
-from foikit.register import Register
-from foikit.report import (
+from foikit.records.report import (
     build_report,
     chart_outcomes,
     chart_reviews,
@@ -17,7 +16,8 @@ from foikit.report import (
     open_workload,
     report_grouping,
 )
-from foikit.stats import register_stats
+from foikit.records.stats import register_stats
+from foikit.register import Register
 
 
 @pytest.fixture(scope="module")

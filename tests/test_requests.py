@@ -9,7 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lifecycle_support import OFFICER, TODAY, add, answered_and_closed, fresh_register, snapshot
 
-from foikit import requests as R
+from foikit.casework import lifecycle as R
+from foikit.casework.lifecycle import MissingPublicInterest
+from foikit.casework.requesters import InvalidRequester
 from foikit.errors import (
     FoikitError,
     InvalidDate,
@@ -22,8 +24,6 @@ from foikit.errors import (
     UnknownOutcome,
     UnknownRegime,
 )
-from foikit.requesters import InvalidRequester
-from foikit.requests import MissingPublicInterest
 
 D = dt.date
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from foikit.errors import FoikitError
-from foikit.retention import apply_retention, cutoff_date
-from foikit.stats import register_stats
+from foikit.records.retention import apply_retention, cutoff_date
+from foikit.records.stats import register_stats
 
 TODAY = dt.date(2024, 5, 1)
 ACTOR = "retention.officer"
@@ -54,9 +54,9 @@ CASES = {
 
 
 def build(reg):
-    from foikit.ico import open_complaint
-    from foikit.requests import add_request, answer_question, close_request
-    from foikit.reviews import close_review, open_review
+    from foikit.casework.ico import open_complaint
+    from foikit.casework.lifecycle import add_request, answer_question, close_request
+    from foikit.casework.reviews import close_review, open_review
 
     refs = {}
     for key, (received, responded, review_decided, ico, _, _) in CASES.items():
@@ -193,7 +193,7 @@ def _public(path):
 
 
 def test_the_published_log_is_unchanged(register, cases, tmp_path):
-    from foikit.disclosure import publish
+    from foikit.publishing.build import publish
 
     publish(register, tmp_path / "before.db", today=TODAY)
     apply_retention(register, ACTOR, older_than="6w", today=TODAY)
@@ -349,7 +349,7 @@ def test_cli_reports_the_files(register, cases, lettered, invoke):
 
 
 def test_the_request_history_tells_the_retention_story(register, cases, lettered):
-    from foikit.requests import history
+    from foikit.casework.lifecycle import history
 
     apply_retention(register, ACTOR, older_than="2y", today=TODAY)
     summaries = [row["summary"] for row in history(register, cases["old"])]

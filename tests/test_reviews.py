@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from lifecycle_support import OFFICER, TODAY, add, answered_and_closed, fresh_register, snapshot
 
-from foikit import requests as R
+from foikit.casework import lifecycle as R
+from foikit.casework.reviews import close_review, extend_review, open_review
 from foikit.errors import (
     InvalidDate,
     InvalidRequest,
@@ -15,7 +16,6 @@ from foikit.errors import (
     ReviewNotFound,
     UnknownOutcome,
 )
-from foikit.reviews import close_review, extend_review, open_review
 
 D = dt.date
 
@@ -72,7 +72,7 @@ def test_a_former_handler_is_still_involved(reg):
 
 
 def test_an_administrator_adding_a_bank_holiday_has_not_taken_part(reg):
-    from foikit.duedates import add_holiday
+    from foikit.clock.duedates import add_holiday
 
     ref = add(reg)
     add_holiday(reg, D(2024, 6, 14), "A proclaimed day", "the.admin")  # moves the due date

@@ -9,13 +9,13 @@ import sqlite3
 import types
 
 import pytest
-from letters_support import OFFICER, june_2021
+from letters_support import june_2021
 from lifecycle_support import plant_answer
 
-from foikit.letters import build_context, render_answer
-from foikit.reference import figure, figures_context
 from foikit.errors import FoikitError, TemplateError
-from foikit.sandbox import is_plain, plain
+from foikit.letters import build_context, render_answer
+from foikit.letters.sandbox import is_plain, plain
+from foikit.register.facts import figure, figures_context
 
 
 def _walk(value, where="context"):
@@ -167,7 +167,7 @@ def test_a_hostile_answer_is_refused_at_entry_with_one_error_line(register, invo
 
 
 def test_the_log_shows_answers_worked_out_as_the_letter_does(register, tmp_path):
-    from foikit.disclosure import publish
+    from foikit.publishing.build import publish
 
     ref = june_2021(register)
     out = tmp_path / "disclosure.db"
@@ -181,7 +181,7 @@ def test_the_log_shows_answers_worked_out_as_the_letter_does(register, tmp_path)
 
 
 def test_a_planted_answer_holds_the_request_back_from_the_log(register, tmp_path):
-    from foikit.disclosure import publish
+    from foikit.publishing.build import publish
 
     ref = june_2021(register)
     plant_answer(register, ref, 1, "{{ figure.args[0].query('select * from users') }}")

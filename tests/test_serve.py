@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from test_disclosure import PERSONAL, record, seeded  # noqa: F401  (seeded is a fixture)
 
-from foikit.disclosure import PublicExemption, PublicQuestion, build_public_db, publish
-from foikit.serve import NotADisclosureLog, make_datasette
+from foikit.publishing.build import PublicExemption, PublicQuestion, build_public_db, publish
+from foikit.publishing.serve import NotADisclosureLog, make_datasette
 
 RECORDS = [
     record("FOI-2023-0001", subject="Domestic Homicide Reviews", responded="2023-02-01",

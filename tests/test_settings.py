@@ -7,7 +7,7 @@ import json
 import pytest
 
 from foikit.errors import InvalidSetting, UnknownSetting
-from foikit.settings import get_setting, ico_context, office_context, set_setting
+from foikit.register.settings import get_setting, ico_context, office_context, set_setting
 
 
 def test_the_office_is_seeded_for_the_opcc_west_midlands(empty_register):

@@ -8,8 +8,8 @@ import sqlite3
 from sqlite_utils import Database
 
 from foikit.register import Register
-from foikit.schema import migrations
-from foikit.setup import init_register
+from foikit.register.init import init_register
+from foikit.register.schema import migrations
 
 
 def test_init_creates_the_whole_schema(tmp_path):

@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from foikit.register import Register
+from foikit.register.users import add_user
 from foikit.staff import make_staff_datasette
-from foikit.users import add_user
 
 PASSWORD = "a long enough password"
 TODAY = dt.date(2021, 7, 1)
@@ -83,7 +83,7 @@ class Session:
 @pytest.fixture(scope="module")
 def template_register(tmp_path_factory):
     """Built once (reference data, bank holidays, hashed passwords), copied for each test."""
-    from foikit.setup import init_register
+    from foikit.register.init import init_register
 
     path = tmp_path_factory.mktemp("staff") / "register.db"
     init_register(path, load_reference=True, actor="test.setup")
@@ -257,7 +257,7 @@ async def test_logout_ends_the_session(app, sessions):
 
 
 async def test_a_disabled_user_is_shut_out_at_once(app, sessions, staff_register):
-    from foikit.users import set_active
+    from foikit.register.users import set_active
 
     oscar = await sessions("oscar")
     assert (await oscar.get("/")).status_code == 200
@@ -640,7 +640,7 @@ async def test_a_change_from_the_command_line_also_makes_the_form_stale(
 ):
     """Another process (here a second connection, as the CLI opens) changes the request after
     the page was shown: the form is refused by the library's own transaction."""
-    from foikit.requests import answer_question
+    from foikit.casework.lifecycle import answer_question
 
     olive = await sessions("olive")
     reference = await log_request(olive)

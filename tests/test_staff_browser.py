@@ -43,10 +43,10 @@ def wait_for(port: int, process: subprocess.Popen, seconds: float = 30) -> None:
 @pytest.fixture
 def staff_server(db_path, tmp_path):
     """A register with a few requests already in it, served by `foikit staff` on a free port."""
+    from foikit.casework.lifecycle import add_request, clarify
     from foikit.register import Register
-    from foikit.requests import add_request, clarify
-    from foikit.setup import init_register
-    from foikit.users import add_user
+    from foikit.register.init import init_register
+    from foikit.register.users import add_user
 
     init_register(db_path, load_reference=True, actor="test.setup")
     with Register(db_path) as reg:

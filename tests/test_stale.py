@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from lifecycle_support import OFFICER, TODAY, add, fresh_register
 
-from foikit import ico, reviews
-from foikit import requests as R
+from foikit.casework import ico, reviews
+from foikit.casework import lifecycle as R
 from foikit.errors import StaleRecord
 from foikit.register import Register
+from foikit.register.users import add_user
 from foikit.staff import actions as staff_actions
-from foikit.users import add_user
 
 D = dt.date
 OTHER = "o.other"  # the colleague whose change makes the form stale

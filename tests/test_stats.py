@@ -11,8 +11,8 @@ import pytest
 from reports_casebook import TODAY, make_casebook_db
 
 from foikit.errors import FoikitError
+from foikit.records.stats import period_range, rating, register_stats
 from foikit.register import Register
-from foikit.stats import period_range, rating, register_stats
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from foikit import letters
 from foikit.errors import TemplateError
 from foikit.letters import CONTEXT_NAMES, CONTRACT_NAMES, LETTER_KINDS
-from foikit.template_check import check_templates, sample_context
+from foikit.letters.check import check_templates, sample_context
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"

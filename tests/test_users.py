@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from foikit.users import (
+from foikit.register.users import (
     LoginFailed,
     UnknownRole,
     UserError,

@@ -67,10 +67,10 @@ def deadline(state: State, dates: tuple[str, ...], regime: str, as_json: bool) -
         foikit deadline 2022-11-20 --regime eir --json
         cut -d, -f1 received.csv | foikit deadline -
     """
-    from foikit import clock
-    from foikit.calendar import Calendar, default_cache_dir
-    from foikit.duedates import calendar_at
-    from foikit.regimes import get_regime
+    from foikit.clock import rules as clock
+    from foikit.clock.duedates import calendar_at
+    from foikit.clock.workdays import Calendar, default_cache_dir
+    from foikit.law.regimes import get_regime
 
     get_regime(regime)  # an unknown regime is refused before anything is read
     received = _read_dates(dates)
@@ -135,7 +135,7 @@ def holidays_list(reg: Any, year: int | None, as_json: bool) -> None:
     Example:
         foikit holidays list --year 2022
     """
-    from foikit.duedates import list_holidays
+    from foikit.clock.duedates import list_holidays
 
     rows = list_holidays(reg, year)
     if as_json:
@@ -183,8 +183,8 @@ def holidays_add(
     Example:
         foikit holidays add 2027-09-20 "Proclaimed bank holiday" --nations SCT --by "J Smith"
     """
-    from foikit.calendar import parse_nations
-    from foikit.duedates import add_holiday
+    from foikit.clock.duedates import add_holiday
+    from foikit.clock.workdays import parse_nations
     from foikit.register import current_actor
 
     moved = add_holiday(reg, day, name, current_actor(by), nations)
@@ -206,7 +206,7 @@ def holidays_remove(reg: Any, day: dt.date, by: str | None, as_json: bool) -> No
     Example:
         foikit holidays remove 2027-09-20 --by "J Smith"
     """
-    from foikit.duedates import remove_holiday
+    from foikit.clock.duedates import remove_holiday
     from foikit.register import current_actor
 
     moved = remove_holiday(reg, day, current_actor(by))

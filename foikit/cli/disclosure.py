@@ -36,7 +36,7 @@ def publish(reg: object, out: Path, as_json: bool) -> None:
         foikit publish --out disclosure.db
         foikit serve disclosure.db
     """
-    from foikit.disclosure import publish as build
+    from foikit.publishing.build import publish as build
 
     report = build(reg, out)
     if as_json:
@@ -71,7 +71,7 @@ def serve(path: Path, host: str, port: int) -> None:
         foikit publish --out disclosure.db
         foikit serve disclosure.db --port 8001
     """
-    from foikit.serve import make_datasette
+    from foikit.publishing.serve import make_datasette
 
     ds = make_datasette(path)
     import uvicorn

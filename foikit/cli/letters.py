@@ -13,7 +13,7 @@ import click
 
 from foikit.cli import cli
 from foikit.cli.common import by_option, emit_json, json_option, parse_date, with_register
-from foikit.letter_kinds import LETTER_KINDS
+from foikit.law.letter_kinds import LETTER_KINDS
 
 
 def _templates_option(func: Any) -> Any:
@@ -235,7 +235,7 @@ def check_command(directory: str | None, as_json: bool) -> None:
         foikit templates check
         foikit templates check ~/our-templates --json
     """
-    from foikit.template_check import check_templates
+    from foikit.letters.check import check_templates
 
     results = check_templates(directory)
     if as_json:

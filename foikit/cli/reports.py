@@ -111,7 +111,7 @@ def stats(
         foikit stats --from 2024-04-01 --to 2025-03-31 --by quarter
         foikit stats --by month --json
     """
-    from foikit.stats import register_stats, stats_table
+    from foikit.records.stats import register_stats, stats_table
 
     result = register_stats(
         reg, today=today or dt.date.today(), start=start, end=end, by=by, regimes=regimes
@@ -161,7 +161,7 @@ def report(
     Example:
         foikit report --out board-2025-q1 --from 2025-01-01 --to 2025-03-31
     """
-    from foikit.report import build_report
+    from foikit.records.report import build_report
 
     result = build_report(reg, out, today=today or dt.date.today(), start=start, end=end)
     if as_json:
@@ -218,7 +218,7 @@ def import_(
         foikit import old-register.csv --map received="Date received" \\
             --map subject=Title --map requester_email="E-mail" --by j.smith
     """
-    from foikit.importer import RowsRejected, import_csv, parse_mapping
+    from foikit.records.importer import RowsRejected, import_csv, parse_mapping
     from foikit.register import current_actor
 
     try:
@@ -271,7 +271,7 @@ def export(reg: Any, as_csv: bool, out: str | None) -> None:
     """
     import json
 
-    from foikit.importer import export_csv, export_records
+    from foikit.records.importer import export_csv, export_records
 
     # atomic: a failed export never leaves half a file behind.
     with click.open_file(out or "-", "w", encoding="utf-8", atomic=bool(out)) as target:
@@ -329,8 +329,8 @@ def retention(
         foikit retention --older-than 2y --dry-run
         foikit retention --older-than 18m --by records.manager
     """
+    from foikit.records.retention import apply_retention
     from foikit.register import current_actor
-    from foikit.retention import apply_retention
 
     report = apply_retention(
         reg,

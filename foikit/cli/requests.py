@@ -1,8 +1,8 @@
 """`foikit request`, `foikit review` and `foikit ico`: the casework commands.
 
-Each command parses its options, calls one function of foikit.requests, foikit.reviews or
-foikit.ico, and prints. Dates are taken as text and parsed by the library, so a bad date is one
-`Error:` line (exit 1) like every other refusal.
+Each command parses its options, calls one function of foikit.casework.lifecycle,
+foikit.casework.reviews or foikit.casework.ico, and prints. Dates are taken as text and parsed by
+the library, so a bad date is one `Error:` line (exit 1) like every other refusal.
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ def request_add(
             --question "How many CSPs are there?" --question "List their websites." \\
             --handler j.smith --channel email
     """
-    from foikit.requests import add_request, show_request
+    from foikit.casework.lifecycle import add_request, show_request
 
     address: list[str] = []
     for value in requester_address:
@@ -227,7 +227,7 @@ def request_show(reg: Any, reference: str, today: str | None, as_json: bool) -> 
         foikit request show FOI-2021-0001
         foikit request show FOI-2021-0001 --json
     """
-    from foikit.requests import requester_of, show_request
+    from foikit.casework.lifecycle import requester_of, show_request
 
     shown = show_request(reg, reference, today=_date(today, "date for today"))
     if as_json:
@@ -268,7 +268,7 @@ def request_list(
         foikit request list --open
         foikit request list --due-within 5 --handler j.smith --json
     """
-    from foikit.requests import list_requests
+    from foikit.casework.lifecycle import list_requests
 
     rows = list_requests(
         reg,
@@ -358,7 +358,7 @@ def request_answer(
             --public-interest "For: openness. Against: ... On balance: withhold."
         foikit request answer FOI-2021-0002 all --exempt 12 --reason "About 40 hours."
     """
-    from foikit.requests import answer_all, answer_question, show_request
+    from foikit.casework.lifecycle import answer_all, answer_question, show_request
 
     n = len(sections)
     exemptions = list(
@@ -424,7 +424,7 @@ def request_close(
     Example:
         foikit request close FOI-2021-0001 --responded 2021-06-10 --outcome partially-withheld
     """
-    from foikit.requests import close_request, show_request
+    from foikit.casework.lifecycle import close_request, show_request
 
     close_request(
         reg,
@@ -443,7 +443,7 @@ def request_close(
 
 
 def _after_event(reg: Any, reference: str, today: str | None, as_json: bool) -> None:
-    from foikit.requests import show_request
+    from foikit.casework.lifecycle import show_request
 
     shown = show_request(reg, reference, today=_date(today, "date for today"))
     if as_json:
@@ -481,7 +481,7 @@ def request_clarify(
     Example:
         foikit request clarify FOI-2021-0001 --sent 2021-06-08 --detail "Which years?"
     """
-    from foikit.requests import clarify
+    from foikit.casework.lifecycle import clarify
 
     clarify(
         reg,
@@ -517,7 +517,7 @@ def request_clarified(
     Example:
         foikit request clarified FOI-2021-0001 --received 2021-06-14
     """
-    from foikit.requests import clarified
+    from foikit.casework.lifecycle import clarified
 
     clarified(
         reg,
@@ -555,7 +555,7 @@ def request_fee(
     Example:
         foikit request fee FOI-2021-0001 --sent 2021-06-09 --amount 12.50
     """
-    from foikit.requests import fee
+    from foikit.casework.lifecycle import fee
 
     fee(
         reg,
@@ -585,7 +585,7 @@ def request_fee_paid(
     Example:
         foikit request fee-paid FOI-2021-0001 --paid 2021-06-16
     """
-    from foikit.requests import fee_paid
+    from foikit.casework.lifecycle import fee_paid
 
     fee_paid(
         reg,
@@ -635,7 +635,7 @@ def request_extend(
         foikit request extend FOI-2021-0001 --reason public-interest --detail "s.31(1)(a)"
         foikit request extend EIR-2021-0003 --reason complex
     """
-    from foikit.requests import extend
+    from foikit.casework.lifecycle import extend
 
     extend(
         reg,
@@ -661,7 +661,7 @@ def request_history(reg: Any, reference: str, as_json: bool) -> None:
     Example:
         foikit request history FOI-2021-0001
     """
-    from foikit.requests import history
+    from foikit.casework.lifecycle import history
 
     rows = history(reg, reference)
     if as_json:
@@ -705,7 +705,7 @@ def request_set(
         foikit request set FOI-2021-0001 --no-publish
         foikit request set FOI-2021-0001 --handler j.smith
     """
-    from foikit.requests import show_request, update_request
+    from foikit.casework.lifecycle import show_request, update_request
 
     changes: dict[str, Any] = {}
     if publish is not None:
@@ -741,7 +741,7 @@ def request_question(reg: Any, reference: str, text: str, by: str | None) -> Non
     Example:
         foikit request question FOI-2021-0001 --text "And for 2020?"
     """
-    from foikit.requests import add_question
+    from foikit.casework.lifecycle import add_question
 
     click.echo(str(add_question(reg, _actor(by), reference, text)))
 
@@ -785,7 +785,7 @@ def review_open(
     Example:
         foikit review open FOI-2021-0001 --received 2021-06-20 --reviewer a.senior
     """
-    from foikit.reviews import open_review
+    from foikit.casework.reviews import open_review
 
     result = open_review(
         reg,
@@ -828,8 +828,8 @@ def review_close(
         foikit review close FOI-2021-0001 --decided 2021-07-05 --outcome overturned \\
             --reasons "s.31 was not engaged"
     """
-    from foikit.requests import show_request
-    from foikit.reviews import close_review
+    from foikit.casework.lifecycle import show_request
+    from foikit.casework.reviews import close_review
 
     close_review(
         reg,
@@ -866,7 +866,7 @@ def review_extend(
     Example:
         foikit review extend FOI-2021-0001 --reason "voluminous material to reconsider"
     """
-    from foikit.reviews import extend_review
+    from foikit.casework.reviews import extend_review
 
     result = extend_review(reg, _actor(by), reference, reason=reason)
     if as_json:
@@ -918,7 +918,7 @@ def ico_open(
     Example:
         foikit ico open FOI-2021-0001 --case-reference IC-123456-A1B2 --complained 2021-08-01
     """
-    from foikit.ico import open_complaint
+    from foikit.casework.ico import open_complaint
 
     result = open_complaint(
         reg,
@@ -972,7 +972,7 @@ def ico_decide(
         foikit ico decide FOI-2021-0001 --decided 2021-12-01 --decision not-upheld \\
             --notice IC-123456-A1B2
     """
-    from foikit.ico import decide
+    from foikit.casework.ico import decide
 
     result = decide(
         reg,

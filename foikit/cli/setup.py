@@ -29,7 +29,7 @@ def init(state: State, empty: bool, by: str | None, as_json: bool) -> None:
         foikit --db /srv/foi/register.db init
     """
     from foikit.register import current_actor, default_path
-    from foikit.setup import init_register
+    from foikit.register.init import init_register
 
     report = init_register(
         state.db or default_path(), load_reference=not empty, actor=current_actor(by)
@@ -70,7 +70,7 @@ def settings_list(reg: object, as_json: bool) -> None:
     Example:
         foikit settings list --json
     """
-    from foikit.settings import SETTINGS, all_settings
+    from foikit.register.settings import SETTINGS, all_settings
 
     values = all_settings(reg)
     if as_json:
@@ -96,7 +96,7 @@ def settings_set(reg: object, key: str, value: str, by: str | None) -> None:
         foikit settings set office.address "Lloyd House|Colmore Circus Queensway|Birmingham|B4 6NQ"
     """
     from foikit.register import current_actor
-    from foikit.settings import set_setting
+    from foikit.register.settings import set_setting
 
     stored = set_setting(reg, key, value, current_actor(by))
     click.echo(f"{key} = {stored.replace(chr(10), ' | ')}")
@@ -124,7 +124,7 @@ def facts(ctx: click.Context, as_json: bool) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from foikit.reference import facts as all_facts
+    from foikit.register.facts import facts as all_facts
 
     state = ctx.find_object(State) or State(None)
     with state.register() as reg:
@@ -161,7 +161,7 @@ def facts_check(reg: object, as_json: bool) -> None:
     Example:
         foikit facts check
     """
-    from foikit.reference import check
+    from foikit.register.facts import check
 
     findings, checks = check(reg)
     if as_json:

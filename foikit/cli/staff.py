@@ -16,7 +16,7 @@ from foikit.cli.common import (
     pass_state,
     with_register,
 )
-from foikit.roles import ROLES
+from foikit.register.roles import ROLES
 
 
 @cli.command()
@@ -40,8 +40,8 @@ def staff(state: State, host: str, port: int, today: dt.date | None) -> None:
         foikit staff --port 8002
     """
     from foikit.register import default_path
+    from foikit.register.users import list_users
     from foikit.staff import make_staff_datasette, serve
-    from foikit.users import list_users
 
     with state.register() as reg:  # refuses, with a clear error, an uninitialised register
         if not any(u.active for u in list_users(reg)):
@@ -97,7 +97,7 @@ def users_add(
         foikit users add jane.smith --role officer
     """
     from foikit.register import current_actor
-    from foikit.users import add_user
+    from foikit.register.users import add_user
 
     user = add_user(reg, name, role, password, actor=current_actor(by))  # type: ignore[arg-type]
     if as_json:
@@ -116,7 +116,7 @@ def users_list(reg: object, as_json: bool) -> None:
     Example:
         foikit users list --json
     """
-    from foikit.users import list_users
+    from foikit.register.users import list_users
 
     people = list_users(reg)  # type: ignore[arg-type]
     if as_json:
@@ -142,7 +142,7 @@ def users_role(reg: object, name: str, role: str, by: str | None) -> None:
         foikit users role jane.smith reviewer
     """
     from foikit.register import current_actor
-    from foikit.users import set_role
+    from foikit.register.users import set_role
 
     user = set_role(reg, name, role, actor=current_actor(by))  # type: ignore[arg-type]
     click.echo(f"{user.name} is now {user.role}")
@@ -160,7 +160,7 @@ def users_disable(reg: object, name: str, by: str | None) -> None:
         foikit users disable jane.smith
     """
     from foikit.register import current_actor
-    from foikit.users import set_active
+    from foikit.register.users import set_active
 
     set_active(reg, name, False, actor=current_actor(by))  # type: ignore[arg-type]
     click.echo(f"{name} can no longer log in")
@@ -178,7 +178,7 @@ def users_enable(reg: object, name: str, by: str | None) -> None:
         foikit users enable jane.smith
     """
     from foikit.register import current_actor
-    from foikit.users import set_active
+    from foikit.register.users import set_active
 
     set_active(reg, name, True, actor=current_actor(by))  # type: ignore[arg-type]
     click.echo(f"{name} can log in again")
@@ -204,7 +204,7 @@ def users_password(reg: object, name: str, password: str, by: str | None) -> Non
         foikit users password jane.smith
     """
     from foikit.register import current_actor
-    from foikit.users import set_password
+    from foikit.register.users import set_password
 
     set_password(reg, name, password, actor=current_actor(by))  # type: ignore[arg-type]
     click.echo(f"Password changed for {name}")

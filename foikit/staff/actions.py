@@ -1,8 +1,9 @@
 """Each staff form as one call to the library: parse the form fields, call, say what was done.
 
-The same functions the CLI calls (foikit.requests, foikit.reviews, foikit.letters,
-foikit.disclosure), with the logged-in user as the actor. A field the library cannot accept
-raises the library's own FoikitError, so the page shows the same message the CLI prints.
+The same functions the CLI calls (foikit.casework.lifecycle, foikit.casework.reviews,
+foikit.letters, foikit.publishing.build), with the logged-in user as the actor. A field the
+library cannot accept raises the library's own FoikitError, so the page shows the same message
+the CLI prints.
 
 Every form carries the version of the request it was made from, and each action passes it to
 the library as `expected_version`: the check runs inside the transaction that writes, so a
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from foikit.errors import FoikitError, InvalidRequest, NotAuthorised, StaleRecord
-from foikit.letter_kinds import LETTER_KINDS
+from foikit.law.letter_kinds import LETTER_KINDS
 from foikit.register import Register
 
 Form = dict[str, list[str]]
@@ -69,7 +70,7 @@ class Action:
 
 
 def _answer(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
-    from foikit.requests import answer_question
+    from foikit.casework.lifecycle import answer_question
 
     expected = version(form)
     n = number(form, "number", "the question number")
@@ -99,7 +100,7 @@ def _answer(reg: Register, reference: str, form: Form, actor: str, today: dt.dat
 
 
 def _clarify(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
-    from foikit.requests import clarify
+    from foikit.casework.lifecycle import clarify
 
     sent = required(form, "sent", "the date clarification was asked for")
     clarify(
@@ -115,7 +116,7 @@ def _clarify(reg: Register, reference: str, form: Form, actor: str, today: dt.da
 
 
 def _clarified(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
-    from foikit.requests import clarified
+    from foikit.casework.lifecycle import clarified
 
     received = required(form, "received", "the date the clarification arrived")
     clarified(
@@ -131,7 +132,7 @@ def _clarified(reg: Register, reference: str, form: Form, actor: str, today: dt.
 
 
 def _fee(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
-    from foikit.requests import fee
+    from foikit.casework.lifecycle import fee
 
     sent = required(form, "sent", "the date the fees notice was given")
     fee(
@@ -148,7 +149,7 @@ def _fee(reg: Register, reference: str, form: Form, actor: str, today: dt.date) 
 
 
 def _fee_paid(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
-    from foikit.requests import fee_paid
+    from foikit.casework.lifecycle import fee_paid
 
     paid = required(form, "paid", "the date the fee was received")
     fee_paid(reg, actor, reference, paid=paid, today=today, expected_version=version(form))
@@ -156,7 +157,7 @@ def _fee_paid(reg: Register, reference: str, form: Form, actor: str, today: dt.d
 
 
 def _extend(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
-    from foikit.requests import extend
+    from foikit.casework.lifecycle import extend
 
     days = optional(form, "days")
     if days is not None and not days.isdigit():
@@ -175,7 +176,7 @@ def _extend(reg: Register, reference: str, form: Form, actor: str, today: dt.dat
 
 
 def _close(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
-    from foikit.requests import close_request
+    from foikit.casework.lifecycle import close_request
 
     close_request(
         reg,
@@ -190,7 +191,7 @@ def _close(reg: Register, reference: str, form: Form, actor: str, today: dt.date
 
 
 def _review_open(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
-    from foikit.reviews import open_review
+    from foikit.casework.reviews import open_review
 
     reviewer = required(form, "reviewer", "the reviewer")
     open_review(
@@ -206,14 +207,14 @@ def _review_open(reg: Register, reference: str, form: Form, actor: str, today: d
 
 
 def request_id(reg: Register, reference: str) -> int:
-    from foikit.requests import request_id as lookup
+    from foikit.casework.lifecycle import request_id as lookup
 
     return lookup(reg, reference)
 
 
 def _review_close(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
-    from foikit.reviews import close_review, current_review
-    from foikit.users import find_user
+    from foikit.casework.reviews import close_review, current_review
+    from foikit.register.users import find_user
 
     # Logged in, the decider is known for certain: only the named reviewer (or an
     # administrator recording it for them) may decide, so independence holds at the decision too.
@@ -242,7 +243,7 @@ def _review_close(reg: Register, reference: str, form: Form, actor: str, today: 
 
 
 def _review_extend(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
-    from foikit.reviews import extend_review
+    from foikit.casework.reviews import extend_review
 
     review = extend_review(
         reg,
@@ -270,7 +271,7 @@ ACTIONS: dict[str, Action] = {
 
 def add(reg: Register, form: Form, actor: str, today: dt.date) -> str:
     """Log a new request from the form; returns its reference."""
-    from foikit.requests import add_request
+    from foikit.casework.lifecycle import add_request
 
     questions = [q.strip() for q in field(form, "questions").splitlines() if q.strip()]
     if not questions:
@@ -313,7 +314,7 @@ def letter(
         raise LetterFailed(f"unknown letter kind {kind!r}: use one of {', '.join(LETTER_KINDS)}")
     if fmt not in ("docx", "pdf"):
         raise LetterFailed(f"unknown letter format {fmt!r}: use docx or pdf")
-    from foikit.requests import normalise_reference
+    from foikit.casework.lifecycle import normalise_reference
 
     out = letters.responses_dir(config.get("responses")) / letters.letter_filename(
         normalise_reference(reference), kind, published=published, draft=False
@@ -342,18 +343,18 @@ def disclosure_path(config: dict[str, Any]) -> Path:
 
 def publish(reg: Register, *, config: dict[str, Any], today: dt.date) -> Any:
     """Build the public log (nothing is written to the register, so no actor is recorded)."""
-    from foikit.disclosure import publish as publish_log
+    from foikit.publishing.build import publish as publish_log
 
     return publish_log(reg, disclosure_path(config), today=today)
 
 
 def choices() -> dict[str, Any]:
     """The pickers on the forms, from the registries the law is defined in."""
-    from foikit.clock import EXTENSION_REASONS
-    from foikit.exemptions import EXEMPTIONS
-    from foikit.outcomes import OUTCOMES, REVIEW_OUTCOMES
-    from foikit.regimes import REGIMES, REQUEST_REGIMES
-    from foikit.requests import CHANNELS
+    from foikit.casework.lifecycle import CHANNELS
+    from foikit.clock.rules import EXTENSION_REASONS
+    from foikit.law.exemptions import EXEMPTIONS
+    from foikit.law.outcomes import OUTCOMES, REVIEW_OUTCOMES
+    from foikit.law.regimes import REGIMES, REQUEST_REGIMES
 
     return {
         "exemptions": list(EXEMPTIONS.values()),

@@ -59,8 +59,8 @@ def _tags(status: Any, clock_stopped: str | None, in_review: bool) -> list[Tag]:
 
 def board(reg: Register, today: dt.date) -> list[BoardRow]:
     """Open requests and open reviews, the most urgent first (working days left, then due)."""
-    from foikit import clock
-    from foikit.duedates import load_calendar
+    from foikit.clock import rules as clock
+    from foikit.clock.duedates import load_calendar
 
     cal = load_calendar(reg)
     # Open requests through their (status, due) index, plus undecided reviews: never a scan
@@ -166,11 +166,11 @@ def request_detail(reg: Register, reference: str) -> dict[str, Any]:
         " ORDER BY rendered_at DESC, id DESC",
         (rid,),
     )
-    from foikit.requests import history as request_history
+    from foikit.casework.lifecycle import history as request_history
 
     # The lifecycle's own plain-English history (it leaves out bookkeeping rows), newest first.
     history = list(reversed(request_history(reg, reference)))
-    from foikit.duedates import deadline_for, load_calendar
+    from foikit.clock.duedates import deadline_for, load_calendar
 
     deadline, deadline_error = None, None
     try:

@@ -129,7 +129,7 @@ async def login(datasette: Any, request: Any) -> Response:
         name = first(form, "name")
         password = form.get("password", [""])[0]
         next_url = safe_next(first(form, "next"))
-        from foikit.users import LoginFailed, authenticate
+        from foikit.register.users import LoginFailed, authenticate
 
         throttle = login_throttle(datasette)
         client = client_address(request)
@@ -359,8 +359,8 @@ async def publish_page(datasette: Any, request: Any) -> Response:
 async def users_page(datasette: Any, request: Any) -> Response:
     if not request.actor:
         return login_redirect(request)
-    from foikit.roles import ROLES
-    from foikit.users import add_user, list_users, set_active, set_role
+    from foikit.register.roles import ROLES
+    from foikit.register.users import add_user, list_users, set_active, set_role
 
     context: dict[str, Any] = {"title": "Users", "roles": ROLES}
     status = 200

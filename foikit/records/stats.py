@@ -6,7 +6,7 @@ The counting rules, in one place:
   statistics use); `received`, `resolved`, `in_time`, the outcomes and the exemptions all count
   requests received in the period.
 - `resolved`: closed requests (any outcome); `resolvable`: closed with one of the resolvable
-  outcomes of the official statistics (foikit.outcomes); `open`: not yet processed.
+  outcomes of the official statistics (foikit.law.outcomes); `open`: not yet processed.
 - `in_time`: responded on or before the due date in force (requests.due, which the clock keeps
   after every clarification, fee and extension, so a permitted extension counts as in time).
   The percentage is taken over requests whose timeliness is known: closed ones that had a
@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from foikit.errors import FoikitError
-from foikit.outcomes import OUTCOMES, REVIEW_OUTCOMES
-from foikit.regimes import get_regime
+from foikit.law.outcomes import OUTCOMES, REVIEW_OUTCOMES
+from foikit.law.regimes import get_regime
 
 PERIODS = ("month", "quarter", "year")
 ICO_DECISIONS = ("upheld", "partly-upheld", "not-upheld", "informal-resolution", "withdrawn")

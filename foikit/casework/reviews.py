@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from foikit.casefile import review_dict
-from foikit.casework import (
+from foikit.casework.casefile import review_dict
+from foikit.casework.common import (
     as_date,
     check_not_future,
     check_text,
@@ -24,10 +24,10 @@ from foikit.casework import (
     touch,
 )
 from foikit.errors import InvalidDate, InvalidRequest, ReviewerNotIndependent, ReviewNotFound
-from foikit.outcomes import check_review_outcome
+from foikit.law.outcomes import check_review_outcome
 
 # Audit actions that are not taking part: the clock moving because an administrator added a
-# bank holiday (foikit.duedates.recompute_open) touches every open request.
+# bank holiday (foikit.clock.duedates.recompute_open) touches every open request.
 NOT_INVOLVEMENT = ("clock",)
 
 
@@ -87,7 +87,7 @@ def open_review(
     is not independent. A request asked for more than 40 working days after the response is
     recorded with a warning (the Code says "should", so it is never refused for that).
     """
-    from foikit.clock import review_due, review_request_is_late
+    from foikit.clock.rules import review_due, review_request_is_late
 
     today_ = resolve_today(today)
     received_ = as_date(received, "date the review was asked for")
@@ -156,7 +156,7 @@ def extend_review(
     expected_version: int | None = None,
 ) -> dict:
     """Exceptional cases: 40 working days from receipt, not 20 (s.45 Code of Practice, part 5)."""
-    from foikit.clock import review_due
+    from foikit.clock.rules import review_due
 
     check_text("reason", reason)
     cal = load_calendar(reg)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from foikit.errors import FoikitError
 from foikit.register import Register, now_utc
-from foikit.roles import ROLES
+from foikit.register.roles import ROLES
 
 MIN_PASSWORD_LENGTH = 10
 # scrypt at n=2**14, r=8 takes ~16 MB and tens of milliseconds: slow for a guesser, quick at login.

@@ -1,4 +1,5 @@
-"""Datasette hooks for the public disclosure log (registered by `foikit.serve.make_datasette`).
+"""Datasette hooks for the public disclosure log (registered by
+`foikit.publishing.serve.make_datasette`).
 
 Each hook checks that the Datasette asking is a log built by `make_datasette` (`foikit_log`), so a
 plain Datasette in the same process behaves as Datasette always does.
@@ -20,7 +21,7 @@ from datasette.filters import FilterArguments
 from datasette.utils import path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import NotFound
 
-from foikit.serve import BLOCKED_PAGES, DATABASE, TABLE, exemption_filter_sql
+from foikit.publishing.serve import BLOCKED_PAGES, DATABASE, TABLE, exemption_filter_sql
 
 MMAP_BYTES = 4 * 1024**3
 CACHE_KIB = 64 * 1024

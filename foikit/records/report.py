@@ -11,7 +11,8 @@
 - `index.html` and `summary.md`: the headline figures, the ICO rating and a table by period, with
   the charts.
 
-Every figure comes from `foikit.stats.register_stats`, so the report and `foikit stats` agree.
+Every figure comes from `foikit.records.stats.register_stats`, so the report and `foikit stats`
+agree.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from foikit.errors import FoikitError
-from foikit.outcomes import OUTCOMES, REVIEW_OUTCOMES
-from foikit.stats import ADEQUATE_PCT, GOOD_PCT, register_stats
+from foikit.law.outcomes import OUTCOMES, REVIEW_OUTCOMES
+from foikit.records.stats import ADEQUATE_PCT, GOOD_PCT, register_stats
 
 # Colour-blind-safe (ColorBrewer PuOr/RdYlBu family), dark enough to read on white paper.
 COLOURS = {
@@ -69,9 +70,9 @@ def _label(period: str, by: str) -> str:
 def open_workload(reg: Any, today: dt.date) -> list[dict[str, Any]]:
     """Open requests by handler: overdue, due soon (working days, the setting), in hand, and
     with the clock stopped; the busiest handler first."""
-    from foikit.clock import status
-    from foikit.duedates import load_calendar
-    from foikit.settings import get_setting
+    from foikit.clock.duedates import load_calendar
+    from foikit.clock.rules import status
+    from foikit.register.settings import get_setting
 
     cal = load_calendar(reg)
     soon = int(get_setting(reg, "clock.due_soon_days"))

@@ -40,12 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from foikit import clock
-from foikit.calendar import CalendarOutOfRange
+from foikit.casework.lifecycle import CHANNELS, _check_outcome_fits
+from foikit.clock import rules as clock
+from foikit.clock.workdays import CalendarOutOfRange
 from foikit.errors import FoikitError, ImportFailed
-from foikit.outcomes import check_review_outcome, get_outcome
-from foikit.regimes import get_regime, get_request_regime
-from foikit.requests import CHANNELS, _check_outcome_fits
+from foikit.law.outcomes import check_review_outcome, get_outcome
+from foikit.law.regimes import get_regime, get_request_regime
 
 COLUMNS = (
     "reference",
@@ -196,17 +196,17 @@ _PLAIN_LOCAL = re.compile(
 
 @functools.lru_cache(maxsize=4096)
 def _normalised_domain(domain: str) -> str:
-    from foikit.requesters import normalise_email
+    from foikit.casework.requesters import normalise_email
 
     return normalise_email(f"a@{domain}").rpartition("@")[2]
 
 
 def normalise_email_fast(text: str) -> str:
-    """What `request add` stores for an address (foikit.requesters.normalise_email), with the
-    domain checked once per domain: a register of 100,000 rows has a few hundred domains, and
+    """What `request add` stores for an address (foikit.casework.requesters.normalise_email), with
+    the domain checked once per domain: a register of 100,000 rows has a few hundred domains, and
     the domain is most of the validator's time. Anything but a plain ASCII local part, and any
     failure, goes to the validator itself, so the result and the error are always its own."""
-    from foikit.requesters import normalise_email
+    from foikit.casework.requesters import normalise_email
 
     value = text.strip()
     local, at, domain = value.rpartition("@")
@@ -381,7 +381,7 @@ class _Checker:
     """Checks rows against the law and the register, reading what it needs once."""
 
     def __init__(self, reg: Any, today: dt.date):
-        from foikit.duedates import load_calendar, sar_nation
+        from foikit.clock.duedates import load_calendar, sar_nation
 
         self.today = today
         self.cal = load_calendar(reg)
@@ -415,7 +415,7 @@ class _Checker:
     def reference(self, text: str, regime: str, received: dt.date) -> tuple[str, int, int]:
         """The reference as `request add --reference` takes it (FOI-2024-0001); a spreadsheet's
         `FOI/2024/1` becomes FOI-2024-0001. Blank: the next of its year."""
-        from foikit.requests import _parse_reference
+        from foikit.casework.lifecycle import _parse_reference
 
         prefix = get_regime(regime).prefix
         if text:
@@ -432,7 +432,7 @@ class _Checker:
     def reserve(self, rows: Sequence[tuple[int, Mapping[str, str]]]) -> None:
         """Allocate blank references after every number the file itself uses, so a blank row
         early in the file never takes the reference of a later row."""
-        from foikit.requests import _parse_reference
+        from foikit.casework.lifecycle import _parse_reference
 
         for _, cells in rows:
             text = cells.get("reference", "").strip()
@@ -453,7 +453,7 @@ class _Checker:
         self.next_seq[(regime, year)] = max(self.next_seq.get((regime, year), 1), seq + 1)
 
     def check(self, line: int, cells: Mapping[str, str], warn: list[Problem]) -> _Row:
-        from foikit.requesters import Requester, address_lines, make_requester
+        from foikit.casework.requesters import Requester, address_lines, make_requester
 
         if MALFORMED in cells:
             raise BadCell(cells[MALFORMED])
@@ -640,7 +640,7 @@ class _Checker:
     ) -> list[dict[str, Any]]:
         """The exemptions of one answer, checked as `request answer` checks them (public
         interest for a qualified one, NCND only where the Act allows it, EIR exceptions)."""
-        from foikit.requests import _exemption_rows
+        from foikit.casework.lifecycle import _exemption_rows
 
         items = parse_exemptions(cells.get(f"exemptions_{number}", ""))
         if status == "not-held" and regime.startswith("eir") and not items:

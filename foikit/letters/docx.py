@@ -62,14 +62,14 @@ def _filter(func: Callable[[Any], str]) -> Callable[[Any], str]:
 
 @functools.cache
 def environment(*, autoescape: bool = True) -> Environment:
-    """The sandbox every letter is rendered in (foikit.sandbox: immutable, bounded, no globals
-    but a capped `range`).
+    """The sandbox every letter is rendered in (foikit.letters.sandbox: immutable, bounded, no
+    globals but a capped `range`).
 
     `autoescape=True` for the docx XML; `autoescape=False` renders plain text.
     """
     from jinja2 import StrictUndefined
 
-    from foikit.sandbox import bounded_environment_class
+    from foikit.letters.sandbox import bounded_environment_class
 
     env: Environment = bounded_environment_class()(
         autoescape=autoescape,
@@ -84,10 +84,10 @@ def environment(*, autoescape: bool = True) -> Environment:
 @functools.cache
 def answer_environment() -> Environment:
     """The smaller sandbox an officer's answer text is rendered in: plain text out, keys of
-    plain data only, the answer filters only (foikit.sandbox.ANSWER_FILTERS)."""
+    plain data only, the answer filters only (foikit.letters.sandbox.ANSWER_FILTERS)."""
     from jinja2 import StrictUndefined
 
-    from foikit.sandbox import ANSWER_FILTERS, answer_environment_class, answer_finalize
+    from foikit.letters.sandbox import ANSWER_FILTERS, answer_environment_class, answer_finalize
 
     env: Environment = answer_environment_class()(
         autoescape=False,
@@ -274,7 +274,7 @@ _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 def _render_part(
     compiled: CompiledTemplate, part: CompiledPart, context: Mapping[str, Any]
 ) -> bytes:
-    from foikit.sandbox import LETTER_SECONDS, MAX_LETTER_OUTPUT, budget, render_bounded
+    from foikit.letters.sandbox import LETTER_SECONDS, MAX_LETTER_OUTPUT, budget, render_bounded
 
     name = compiled.path.name
     with template_errors(name), budget(f"the letter {name}", LETTER_SECONDS, MAX_LETTER_OUTPUT):

@@ -9,8 +9,9 @@ Two layers, so the public file can be built and tested from plain records:
   turn them into labels and links), no staff names, no notes, no register ids. It is written to
   a temporary file and renamed, so a failed publish leaves the old log in place.
 - `publish(reg, out)` collects the closed FOI and EIR requests an officer has not held back
-  from the register, runs the personal-data scan (`foikit.redact`) over every published text,
-  and builds the file. Its `PublishReport` lists every redaction and every request held back.
+  from the register, runs the personal-data scan (`foikit.publishing.redact`) over every
+  published text, and builds the file. Its `PublishReport` lists every redaction and every
+  request held back.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from foikit.errors import FoikitError, PublishError
-from foikit.outcomes import OUTCOMES, REVIEW_OUTCOMES
+from foikit.law.outcomes import OUTCOMES, REVIEW_OUTCOMES
 
 # The tables and columns the public sees. `seq` numbers the requests in order of response, so
 # "newest first" is `seq` descending, and it is the full-text index's docid: a search, its count
@@ -382,8 +383,8 @@ OWN_DATA_SECTIONS = ("40(1)",)
 def published_contacts(reg: Any) -> Any:
     """The contacts that may appear in the log: the office's email and phone, the ICO helpline,
     and every CSP email address published in the reference data (never a withheld one)."""
-    from foikit.redact import PublishedContacts
-    from foikit.settings import get_setting
+    from foikit.publishing.redact import PublishedContacts
+    from foikit.register.settings import get_setting
 
     emails = [get_setting(reg, "office.email")]
     emails += [
@@ -400,7 +401,7 @@ def published_contacts(reg: Any) -> Any:
 def public_places(reg: Any) -> list[str]:
     """Places the log talks about, left in the text when they are part of an address: each
     Community Safety Partnership's area and the region."""
-    from foikit.redact import DEFAULT_PLACES
+    from foikit.publishing.redact import DEFAULT_PLACES
 
     return [*DEFAULT_PLACES, *(r["name"] for r in reg.query("SELECT name FROM csps"))]
 
@@ -452,8 +453,8 @@ class AnswerWorker:
 
     def __init__(self, reg: Any, today: dt.date) -> None:
         from foikit import letters
-        from foikit.reference import csps_context, figures_context
-        from foikit.settings import ico_context, office_context
+        from foikit.register.facts import csps_context, figures_context
+        from foikit.register.settings import ico_context, office_context
 
         self._letters = letters
         self._base = letters.answer_context(
@@ -468,7 +469,7 @@ class AnswerWorker:
     def work_out(self, request: dict[str, Any]) -> str | None:
         """Replace each answer with its worked-out text, in place; the reason to hold the
         request back when an answer cannot be worked out."""
-        from foikit.sandbox import plain
+        from foikit.letters.sandbox import plain
 
         facts = {k: request.get(k) for k in self._letters.ANSWER_REQUEST_FIELDS}
         context = {**self._base, "request": plain(facts)}
@@ -500,7 +501,7 @@ def public_record(
 ) -> tuple[PublicRecord | None, list[Redaction], str | None]:
     """One request (the `request show --json` shape) made safe to publish: (the record or None
     when it is held back, the redactions made, the reason it is held back)."""
-    from foikit.redact import Requester, Scanner, only_redactions
+    from foikit.publishing.redact import Requester, Scanner, only_redactions
 
     reference = str(request["reference"])
     sections = {
@@ -558,7 +559,7 @@ def public_record(
 def publish(reg: Any, out: Path, *, today: dt.date | None = None) -> PublishReport:
     """Build the public log at `out` from the register: closed FOI and EIR requests marked for
     publication, each scanned for personal data first. Nothing is written to the register."""
-    from foikit.requests import requester_of, show_request
+    from foikit.casework.lifecycle import requester_of, show_request
 
     today = today or dt.date.today()
     allowed = published_contacts(reg)
@@ -593,7 +594,7 @@ def publish(reg: Any, out: Path, *, today: dt.date | None = None) -> PublishRepo
                 continue
             yield record
 
-    from foikit.settings import get_setting
+    from foikit.register.settings import get_setting
 
     about = {
         "office": get_setting(reg, "office.name"),

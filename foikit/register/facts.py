@@ -1,9 +1,9 @@
 """The shared reference register: CSPs, their contacts, and the figures officers are asked for.
 
-The facts live in reviewable CSV files under foikit/data/, each figure with its source document
-and the table or paragraph it came from. `foikit init` loads them; letters read them through
-`csps_context`, `figures_context` and `figure`, so a figure is never retyped. Where the sources
-hold no value (a CSP's website) the field stays empty: nothing is invented.
+The facts live in reviewable CSV files under foikit/register/data/, each figure with its source
+document and the table or paragraph it came from. `foikit init` loads them; letters read them
+through `csps_context`, `figures_context` and `figure`, so a figure is never retyped. Where the
+sources hold no value (a CSP's website) the field stays empty: nothing is invented.
 """
 
 from __future__ import annotations
@@ -306,7 +306,7 @@ def figure(
 def figure_function(figures: list[dict[str, Any]]) -> Callable[..., int | float]:
     """`figure(topic, measure, area=, period=, source=)` for templates: a closure over a plain
     copy of the figures, built before rendering, that cannot reach the register."""
-    from foikit.sandbox import answer_callable, plain
+    from foikit.letters.sandbox import answer_callable, plain
 
     table: list[dict[str, Any]] = plain(figures, "figures")
 

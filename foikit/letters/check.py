@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from foikit.docx_render import compile_template, render_parts
 from foikit.errors import FoikitError, TemplateError
 from foikit.letters import CONTEXT_NAMES, LETTER_KINDS, make_context, templates_dir
+from foikit.letters.docx import compile_template, render_parts
 
 
 def sample_inputs() -> dict[str, Any]:

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from foikit import clock
-from foikit.calendar import (
+from foikit.clock import rules as clock
+from foikit.clock.workdays import (
     DEFAULT_YEARS,
     NATIONS,
     Calendar,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from foikit.casefile import ico_dict
-from foikit.casework import (
+from foikit.casework.casefile import ico_dict
+from foikit.casework.common import (
     as_date,
     check_not_future,
     check_text,
@@ -44,7 +44,7 @@ def check_decision(decision: str) -> str:
 
 
 def _weeks_setting(reg: Any) -> int:
-    from foikit.settings import get_setting
+    from foikit.register.settings import get_setting
 
     return int(get_setting(reg, "ico.complaint_weeks"))
 

@@ -1,7 +1,7 @@
 """The public disclosure log on Datasette: settings, metadata, and the app.
 
 `make_datasette(path)` builds the Datasette object for the public file that
-`foikit.disclosure.build_public_db` writes; the `foikit serve` command only runs it. The file
+`foikit.publishing.build.build_public_db` writes; the `foikit serve` command only runs it. The file
 is served immutable and alone (never the register), with arbitrary SQL, database download,
 CSV streaming and ad-hoc facets turned off, and Datasette's introspection pages that show server
 details (/-/databases gives the file's path on disk, /-/versions, /-/plugins, /-/threads...)
@@ -33,7 +33,7 @@ FTS_TABLES = tuple(
     f"disclosures_fts{suffix}" for suffix in ("", "_data", "_idx", "_docsize", "_config")
 ) + ("sqlite_stat1",)
 PUBLIC_TABLES = (TABLE, "questions", "disclosure_exemptions", "publication", "facet_counts")
-ASSETS = Path(__file__).parent / "serve_assets"
+ASSETS = Path(__file__).parent / "assets"
 OGL_NAME = "Open Government Licence v3.0"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 DEFAULT_OFFICE = "Office of the Police and Crime Commissioner for the West Midlands"
@@ -137,7 +137,7 @@ def metadata(
                         "sort_desc": "seq",
                         "sortable_columns": ["seq", "responded", "received", "reference"],
                         # "log" facets are column facets that read the counts made at
-                        # publish when nothing is filtered (foikit/serve_plugin.py).
+                        # publish when nothing is filtered (foikit/publishing/plugin.py).
                         "facets": [{"log": "year"}, {"log": "outcome"}, {"exemption": "exemption"}],
                         "fts_table": "disclosures_fts",
                         "fts_pk": "seq",
@@ -248,7 +248,7 @@ def _register_plugin() -> None:
         return
     from datasette.plugins import pm
 
-    from foikit import serve_plugin
+    from foikit.publishing import plugin as serve_plugin
 
     if not pm.is_registered(serve_plugin):
         pm.register(serve_plugin, name="foikit-disclosure-log")

@@ -188,11 +188,14 @@ def _power(left: Any, right: Any) -> Any:
 
 def _multiply(left: Any, right: Any) -> Any:
     for seq, times in ((left, right), (right, left)):
-        if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
-            if len(seq) * max(times, 0) > MAX_VALUE:
-                raise RenderLimit(
-                    f"a value of more than {MAX_VALUE:,} items is not allowed in a template"
-                )
+        if (
+            isinstance(seq, (str, list, tuple))
+            and isinstance(times, int)
+            and len(seq) * max(times, 0) > MAX_VALUE
+        ):
+            raise RenderLimit(
+                f"a value of more than {MAX_VALUE:,} items is not allowed in a template"
+            )
     return left * right
 
 
@@ -209,7 +212,7 @@ def _modulo(left: Any, right: Any) -> Any:
 def bounded_environment_class() -> type:
     from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-    class BoundedEnvironment(ImmutableSandboxedEnvironment):  # type: ignore[misc]
+    class BoundedEnvironment(ImmutableSandboxedEnvironment):
         """Jinja's immutable sandbox, with every operation checked against the budget."""
 
         intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})

@@ -139,14 +139,14 @@ class Register:
 
     def migrate(self) -> list[str]:
         """Apply pending migrations; returns the names applied."""
-        from foikit.schema import migrations
+        from foikit.register.schema import migrations
 
         pending = [m.name for m in migrations.pending(self.db)]
         migrations.apply(self.db)
         return pending
 
     def is_initialised(self) -> bool:
-        from foikit.schema import migrations
+        from foikit.register.schema import migrations
 
         return self.db["_sqlite_migrations"].exists() and not migrations.pending(self.db)
 

@@ -6,7 +6,7 @@ register (`{{ figure('dhr', 'claimed', area='Sandwell', period='2019-20') }}`) a
 first, in the same sandbox as the letter, as plain text, then put into the letter as a value.
 Before a letter is written it is checked against what the law needs for its kind (a response
 answers every question; a s.17(2) notice names the exemption; ...); a draft never is.
-Rendering itself lives in foikit.docx_render, PDF conversion in foikit.conversion.
+Rendering itself lives in foikit.letters.docx, PDF conversion in foikit.letters.pdf.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from foikit.conversion import convert_letters, convert_to_pdf
-from foikit.docx_render import (
+from foikit.errors import FoikitError, MissingAnswer
+from foikit.law.letter_kinds import LETTER_KINDS, LetterKind
+from foikit.letters.docx import (
     TAG,
     answer_environment,
     letter_text,
@@ -28,10 +29,8 @@ from foikit.docx_render import (
     render_docx,
     template_errors,
 )
-from foikit.errors import FoikitError, MissingAnswer
-from foikit.letter_kinds import LETTER_KINDS, LetterKind
-from foikit.reference import figure_function
-from foikit.sandbox import (
+from foikit.letters.pdf import convert_letters, convert_to_pdf
+from foikit.letters.sandbox import (
     ANSWER_SECONDS,
     MAX_ANSWER_OUTPUT,
     budget,
@@ -39,6 +38,7 @@ from foikit.sandbox import (
     plain,
     render_bounded,
 )
+from foikit.register.facts import figure_function
 
 # Re-exported: the disclosure log reads letters with letters.letter_text.
 __all__ = [
@@ -61,7 +61,7 @@ class UnknownLetterKind(FoikitError):
     pass
 
 
-# The kinds of letter are defined once, in foikit.letter_kinds (light enough for the CLI).
+# The kinds of letter are defined once, in foikit.law.letter_kinds (light enough for the CLI).
 # How letters name the law a request was made under (request.regime -> words).
 REGIME_WORDS: dict[str, dict[str, str]] = {
     "foi": {
@@ -194,7 +194,7 @@ def regime_words(regime: str) -> dict[str, str]:
 
 def enrich_exemption(exemption: Mapping[str, Any], regime: str | None = None) -> dict[str, Any]:
     """An exemption with what a s.17 notice needs to say: its label, kind and test."""
-    from foikit.exemptions import get_exemption
+    from foikit.law.exemptions import get_exemption
 
     result = dict(exemption)
     try:
@@ -282,9 +282,9 @@ def render_answer(text: str | None, context: Mapping[str, Any], where: str) -> s
 
 def answer_context_for(reg: Any, reference: str, today: dt.date | str | None = None) -> dict:
     """The answer context of one request, read from the register (read-only)."""
-    from foikit.reference import csps_context, figures_context
-    from foikit.requests import get_request_row
-    from foikit.settings import ico_context, office_context
+    from foikit.casework.lifecycle import get_request_row
+    from foikit.register.facts import csps_context, figures_context
+    from foikit.register.settings import ico_context, office_context
 
     with reg.read_only():
         return answer_context(
@@ -337,12 +337,12 @@ def _latest(events: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
 def fee_lapses(regime: str, notified: dt.date, calendar: Any | None = None) -> dt.date | None:
     """The last day a fee can be paid in time (the clock's rule, foikit.clock.last_day_to_pay);
     None when no limit applies (subject access) or without the calendar an EIR date needs."""
-    from foikit.clock import last_day_to_pay
+    from foikit.clock.rules import last_day_to_pay
 
     if calendar is None:
         if regime.split("-")[0] == "eir":
             return None
-        from foikit.calendar import Calendar
+        from foikit.clock.workdays import Calendar
 
         calendar = Calendar.from_rows([])
     return last_day_to_pay(regime, notified, calendar)
@@ -448,8 +448,9 @@ def make_context(
     the law needs for its kind. `requester` is dropped for a published copy. `calendar` (the
     working-day Calendar) dates an EIR fee's 60 working days; without it that date is left out.
 
-    Everything in the context is plain data (foikit.sandbox.plain); `figure` is a closure over
-    the plain list of figures, so nothing a template can reach leads back to the register.
+    Everything in the context is plain data (foikit.letters.sandbox.plain); `figure` is a
+    closure over the plain list of figures, so nothing a template can reach leads back to the
+    register.
     """
     get_kind(kind)
     request = plain(request, "request")
@@ -459,7 +460,7 @@ def make_context(
         q["exemptions"] = [enrich_exemption(e, regime) for e in q.get("exemptions") or []]
     review = req.get("review")
     if review is not None:
-        from foikit.outcomes import REVIEW_OUTCOMES
+        from foikit.law.outcomes import REVIEW_OUTCOMES
 
         review = {**review, "outcome_label": REVIEW_OUTCOMES.get(str(review.get("outcome")), None)}
         req["review"] = review
@@ -520,10 +521,10 @@ def _build_context(
     draft: bool,
     today: dt.date | str | None,
 ) -> dict[str, Any]:
-    from foikit.duedates import load_calendar
-    from foikit.reference import csps_context, figures_context
-    from foikit.requests import requester_of, show_request
-    from foikit.settings import get_setting, ico_context, office_context
+    from foikit.casework.lifecycle import requester_of, show_request
+    from foikit.clock.duedates import load_calendar
+    from foikit.register.facts import csps_context, figures_context
+    from foikit.register.settings import get_setting, ico_context, office_context
 
     get_kind(kind)
     day = today if today is not None else dt.date.today()
@@ -562,8 +563,8 @@ def render_letter(
     actor: str | None = None,
 ) -> Path:
     """Render one letter for a request and record it in the `letters` table; returns its path."""
+    from foikit.casework.lifecycle import get_request_row
     from foikit.register import current_actor
-    from foikit.requests import get_request_row
 
     get_kind(kind)
     row = get_request_row(reg, reference)

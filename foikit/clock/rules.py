@@ -17,9 +17,9 @@ from itertools import chain, repeat
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 
-from foikit.calendar import Calendar
+from foikit.clock.workdays import Calendar
 from foikit.errors import FoikitError
-from foikit.regimes import REGIMES, Regime, get_regime
+from foikit.law.regimes import REGIMES, Regime, get_regime
 
 if TYPE_CHECKING:  # numpy is imported inside the bulk functions only
     import numpy as np

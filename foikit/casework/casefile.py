@@ -11,11 +11,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from foikit import exemptions as exemption_registry
-from foikit.casework import from_iso, get_request_row, load_calendar, resolve_today
+from foikit.casework.common import from_iso, get_request_row, load_calendar, resolve_today
+from foikit.casework.requesters import from_row
 from foikit.errors import InvalidRequest
-from foikit.regimes import REGIMES, get_request_regime
-from foikit.requesters import from_row
+from foikit.law import exemptions as exemption_registry
+from foikit.law.regimes import REGIMES, get_request_regime
 
 # Columns bumped on every change; the history leaves them out of its summaries.
 _BOOKKEEPING = ("updated_at", "version")
@@ -76,7 +76,7 @@ def _assemble(
     reg: Any, rows: list[dict], today: dt.date, cal: Any, soon: int
 ) -> list[dict[str, Any]]:
     """The `request show --json` shape for each row, children fetched in bulk (no N+1)."""
-    from foikit.clock import status as clock_status
+    from foikit.clock.rules import status as clock_status
 
     ids = [r["id"] for r in rows]
     questions = _grouped(
@@ -178,7 +178,7 @@ def _assemble(
 
 
 def _due_soon_days(reg: Any) -> int:
-    from foikit.settings import get_setting
+    from foikit.register.settings import get_setting
 
     return int(get_setting(reg, "clock.due_soon_days"))
 
@@ -186,7 +186,7 @@ def _due_soon_days(reg: Any) -> int:
 def show_request(reg: Any, reference: str, today: dt.date | str | None = None) -> dict:
     """One request as `foikit request show --json` prints it (CONTRACT.md), with `deadline`:
     the clock's plain-English steps to the due date in force."""
-    from foikit.duedates import deadline_for
+    from foikit.clock.duedates import deadline_for
 
     row = get_request_row(reg, reference)
     cal = load_calendar(reg)
@@ -224,7 +224,7 @@ def list_requests(
     if due_within is not None:
         if int(due_within) < 0:
             raise InvalidRequest("--due-within needs a number of working days, 0 or more")
-        from foikit.clock import add_working_days
+        from foikit.clock.rules import add_working_days
 
         cal = load_calendar(reg)
         clauses.append("due <= ?")

@@ -6,8 +6,8 @@ older than the period. Their name, email, address and phone are blanked and `ano
 set. The request itself stays: statistics count requests, not people.
 
 The disclosure log scans each text for the requester's details before publishing it
-(foikit.redact), which it can no longer do once they are blanked; so the same scan is applied
-to that requester's own texts (subject, questions, answers, internal notes) first, replacing
+(foikit.publishing.redact), which it can no longer do once they are blanked; so the same scan is
+applied to that requester's own texts (subject, questions, answers, internal notes) first, replacing
 their name, email, address and phone with `[redacted]` exactly as the log would. The log built
 after retention is therefore the log built before.
 
@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from foikit.clock import add_months
+from foikit.clock.rules import add_months
 from foikit.errors import FoikitError
 
 PERSONAL = ("name", "email", "address", "phone")
@@ -142,7 +142,13 @@ def due_for_anonymising(reg: Any, cutoff: dt.date) -> list[RetentionCase]:
 
 def _own_details_redactor(requester: dict[str, Any]) -> Any:
     """A function text -> text that replaces this requester's own details as the log would."""
-    from foikit.redact import REDACTED, PublishedContacts, Requester, Scanner, normalise_phone
+    from foikit.publishing.redact import (
+        REDACTED,
+        PublishedContacts,
+        Requester,
+        Scanner,
+        normalise_phone,
+    )
 
     who = Requester.from_mapping(requester)
     scanner = Scanner.for_requester(who, PublishedContacts())
@@ -272,7 +278,7 @@ def apply_retention(
         chosen, report.missing = _choose_files(rows)
         report.files = list(chosen)
         return report
-    from foikit.requests import touch
+    from foikit.casework.lifecycle import touch
 
     scrubbed = True
     with reg.transaction(actor) as tx:

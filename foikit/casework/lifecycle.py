@@ -4,9 +4,9 @@ Each function validates everything it can before it writes, then makes its chang
 `reg.transaction(actor)`, so the change and its audit rows commit together. Each change to an
 existing request takes an optional `expected_version`: one made from an older copy of the
 request (a stale form) is refused with StaleRecord, checked inside that same transaction.
-Due dates come from the statutory clock (`foikit.duedates.recompute`), never from here.
-Reading a request back (`show_request`, `list_requests`, `history`) lives in foikit.casefile
-and is re-exported here.
+Due dates come from the statutory clock (`foikit.clock.duedates.recompute`), never from here.
+Reading a request back (`show_request`, `list_requests`, `history`) lives in
+foikit.casework.casefile and is re-exported here.
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from foikit import exemptions as exemption_registry
-from foikit.casefile import history, list_requests, requester_of, show_request
-from foikit.casework import (
+from foikit.casework.casefile import history, list_requests, requester_of, show_request
+from foikit.casework.common import (
     CHANNELS,
     QUESTION_STATUSES,
     RequestClosed,
@@ -37,6 +36,7 @@ from foikit.casework import (
     resolve_today,
     touch,
 )
+from foikit.casework.requesters import make_requester
 from foikit.errors import (
     InvalidDate,
     InvalidRequest,
@@ -44,9 +44,9 @@ from foikit.errors import (
     QuestionNotFound,
     TemplateError,
 )
-from foikit.outcomes import get_outcome
-from foikit.regimes import get_request_regime
-from foikit.requesters import make_requester
+from foikit.law import exemptions as exemption_registry
+from foikit.law.outcomes import get_outcome
+from foikit.law.regimes import get_request_regime
 
 __all__ = [
     "CHANNELS",
@@ -779,7 +779,7 @@ def extend(
 ) -> None:
     """Extend the time for compliance: `public-interest` (FOIA s.10(3), default 20 working days
     past the original due date) or `complex` (EIR reg 7, subject access, review)."""
-    from foikit.clock import EXTENSION_REASONS
+    from foikit.clock.rules import EXTENSION_REASONS
 
     if reason not in EXTENSION_REASONS:
         raise InvalidClockEvent(

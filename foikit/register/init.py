@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from foikit import reference, settings
-from foikit.register import Register
+from foikit.register import Register, settings
+from foikit.register import facts as reference
 
 
 @dataclass
@@ -37,7 +37,7 @@ def init_register(
         with reg.transaction(actor) as tx:
             report.settings_added = settings.seed_defaults(tx)
             if data is not None:
-                from foikit.duedates import load_uk_holidays
+                from foikit.clock.duedates import load_uk_holidays
 
                 report.holidays_added = load_uk_holidays(tx)
                 report.reference_changed = reference.load(tx, data)

@@ -1,7 +1,8 @@
 """What every casework module shares: dates, finding a request, bumping its version, the clock.
 
-The request lifecycle (foikit.requests), internal review (foikit.reviews), the ICO
-(foikit.ico) and the read side (foikit.casefile) build on these; none of them imports click.
+The request lifecycle (foikit.casework.lifecycle), internal review (foikit.casework.reviews),
+the ICO (foikit.casework.ico) and the read side (foikit.casework.casefile) build on these; none
+of them imports click.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from foikit.errors import InvalidDate, InvalidRequest, RequestNotFound, StaleRecord
 
 if TYPE_CHECKING:
-    from foikit.calendar import Calendar
+    from foikit.clock.workdays import Calendar
 
 CHANNELS = ("email", "post", "web", "phone", "in-person", "social-media")
 QUESTION_STATUSES = ("answered", "not-held", "exempt")
@@ -136,14 +137,14 @@ def check_version(reg: Any, row: dict, expected_version: int | None) -> None:
 def load_calendar(reg: Any) -> Calendar:
     """The register's working-day calendar: the clock's own loader (memoised on the holidays
     table's content, so an added holiday is never missed), never a second reading of the table."""
-    from foikit.duedates import load_calendar as from_table
+    from foikit.clock.duedates import load_calendar as from_table
 
     return from_table(reg)
 
 
 def recompute(tx: Any, rid: int, cal: Calendar) -> dict:
     """Write the request's due date, notice date and stopped clock from its events (the clock's
-    rules, foikit.duedates); call inside the transaction that changed them."""
-    from foikit.duedates import recompute as write_due_dates
+    rules, foikit.clock.duedates); call inside the transaction that changed them."""
+    from foikit.clock.duedates import recompute as write_due_dates
 
     return write_due_dates(tx, rid, cal)
