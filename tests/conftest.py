@@ -8,6 +8,14 @@ from click.testing import CliRunner
 from foikit.register import Register
 
 
+@pytest.fixture(autouse=True)
+def _one_write_path(monkeypatch):
+    """Every register connection refuses mutating SQL from outside foikit/register."""
+    from write_guard import guard
+
+    monkeypatch.setattr(Register, "base_authorizer", staticmethod(guard))
+
+
 @pytest.fixture
 def db_path(tmp_path, monkeypatch):
     path = tmp_path / "register.db"

@@ -105,3 +105,34 @@ def test_requester_details_stay_out_of_the_audit_trail(register):
     for personal in ["Priya", "Marchetti", "priya.m@example.org", "Lime Grove", "WS1 1AA"]:
         assert personal not in trail
     assert "[personal data]" in trail
+
+
+# -- one write path ---------------------------------------------------------------------------
+
+
+def test_mutating_sql_from_outside_the_register_package_is_refused(register, tmp_path):
+    """The guard every test runs under (tests/write_guard.py) catches a module that writes to
+    the register behind the audit trail's back, and lets the register's own code through."""
+    import importlib.util
+
+    from write_guard import PACKAGE
+
+    import foikit
+
+    rogue = PACKAGE / "casework" / "_rogue_writer_for_test.py"
+    rogue.write_text(
+        "def write(reg):\n    reg.conn.execute(\"UPDATE users SET role = 'administrator'\")\n"
+    )
+    try:
+        spec = importlib.util.spec_from_file_location("foikit.casework._rogue", rogue)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        with pytest.raises(sqlite3.DatabaseError, match="not authorized"):
+            module.write(register)
+    finally:
+        rogue.unlink()
+    with register.transaction("test.officer") as tx:  # the audited path still writes
+        tx.execute("SELECT 1")
+        tx.update("settings", "office.name", {"value": "Renamed"}, pk="key")
+    assert register.scalar("SELECT value FROM settings WHERE key = 'office.name'") == "Renamed"
+    assert foikit

@@ -12,7 +12,7 @@ import getpass
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -99,8 +99,15 @@ def _deny_writes(action: int, arg1: str | None, arg2: str | None, *_: object) ->
     return sqlite3.SQLITE_OK
 
 
+Authorizer = Callable[[int, "str | None", "str | None", "str | None", "str | None"], int]
+
+
 class Register:
     """An open register. Use as a context manager, or call `close()`."""
+
+    # An SQLite authorizer installed on every register connection (None: none). The test suite
+    # sets one that refuses mutating SQL issued from outside foikit/register (tests/write_guard.py).
+    base_authorizer: Authorizer | None = None
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = False):
         self.path = Path(path if path is not None else default_path())
@@ -125,6 +132,8 @@ class Register:
         self.conn = conn
         self.db = Database(conn, execute_plugins=False)
         self._read_only_depth = 0
+        if self.base_authorizer is not None:
+            conn.set_authorizer(self.base_authorizer)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -183,7 +192,7 @@ class Register:
         finally:
             self._read_only_depth -= 1
             if self._read_only_depth == 0:
-                self.conn.set_authorizer(None)
+                self.conn.set_authorizer(self.base_authorizer)
 
     # -- writes ----------------------------------------------------------------------------
 
