@@ -43,3 +43,4 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) register.db register.db-* disclosure.db disclosure.db-* responses/*.docx responses/*.pdf
+	rm -rf templates

@@ -27,8 +27,9 @@ sys.path.insert(0, str(ROOT))
 from foikit import letters  # noqa: E402
 from foikit.letters.check import sample_context  # noqa: E402
 from foikit.letters.docx import environment  # noqa: E402
+from foikit.letters.folders import PACKAGE_TEMPLATES  # noqa: E402
 
-TEMPLATE = ROOT / "templates" / "response.docx"
+TEMPLATE = PACKAGE_TEMPLATES / "response.docx"
 TARGET = 1.5
 
 

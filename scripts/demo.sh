@@ -49,7 +49,7 @@ fi
 echo
 $FOIKIT request show "$REF"
 echo
-echo "== letters, from the templates in templates/"
+echo "== letters, from templates/ (copied there from foikit/letters/templates by foikit init)"
 $FOIKIT letter "$REF" response --today 2021-06-10
 $FOIKIT letter "$REF" response --published --today 2021-06-10
 echo

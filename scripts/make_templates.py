@@ -1,9 +1,10 @@
-"""Build the default letter templates in templates/ with python-docx.
+"""Build the default letter templates with python-docx, in foikit/letters/templates/ (the set
+shipped in the package) unless DIR is given.
 
     .venv/bin/python scripts/make_templates.py [DIR]
 
-The generated .docx files are committed; officers restyle them in Word (fonts, spacing, a logo)
-without touching code. Rerun this only to change the wording for everyone, then check the
+The generated .docx files are committed; `foikit init` copies them to templates/ beside a new
+register, where officers restyle them in Word (fonts, spacing, a logo) without touching code. Rerun this only to change the wording for everyone, then check the
 result with `foikit templates check`.
 
 Tags follow docxtpl: `{%p ... %}` on a paragraph of its own is replaced by the tag, so loops and
@@ -435,7 +436,7 @@ def build(kind: str, body: list[Item]) -> DocumentObject:
 
 
 def main(argv: list[str]) -> int:
-    out = Path(argv[1]) if len(argv) > 1 else ROOT / "templates"
+    out = Path(argv[1]) if len(argv) > 1 else ROOT / "foikit" / "letters" / "templates"
     out.mkdir(parents=True, exist_ok=True)
     for kind, body in KINDS.items():
         path = out / f"{kind}.docx"

@@ -14,9 +14,10 @@ from letters_support import OFFICER, june_2021, lifecycle
 from lifecycle_support import plant_answer
 
 from foikit.letters import LETTER_KINDS, convert_letters, letter_text, render_letter
+from foikit.letters.folders import PACKAGE_TEMPLATES
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
+TEMPLATES = PACKAGE_TEMPLATES
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +33,7 @@ def worked(register):
 def test_letter_prints_the_path_it_wrote(invoke, worked, tmp_path):
     result = invoke("letter", worked, "response", "--today", "2021-06-10", "--by", OFFICER)
     assert result.exit_code == 0, result.output
-    path = Path(result.output.strip())
+    path = Path(result.stdout.strip())
     assert path == tmp_path / "responses" / "FOI-2021-0001-response.docx"
     assert "Date: 10 June 2021" in letter_text(path)
 
@@ -115,9 +116,11 @@ def test_pdf_without_libreoffice_is_a_clear_error(invoke, worked, monkeypatch, t
 def test_templates_check_on_the_shipped_templates(invoke):
     result = invoke("templates", "check", TEMPLATES)
     assert result.exit_code == 0, result.output
-    assert sorted(result.output.splitlines()) == sorted(f"{k}.docx: ok" for k in LETTER_KINDS)
+    assert sorted(result.stdout.splitlines()) == sorted(f"{k}.docx: ok" for k in LETTER_KINDS)
+    assert result.stderr == f"Templates: {TEMPLATES} (named on the command line)\n"
     default = invoke("templates", "check")  # FOIKIT_TEMPLATES
-    assert default.exit_code == 0 and default.output == result.output
+    assert default.exit_code == 0 and default.stdout == result.stdout
+    assert default.stderr == f"Templates: {TEMPLATES} (from $FOIKIT_TEMPLATES)\n"
 
 
 def test_templates_check_on_a_broken_template(invoke, tmp_path):
@@ -230,7 +233,7 @@ def test_every_kind_converts_to_pdf_with_libreoffice(register, tmp_path):
 def test_letter_pdf_option(invoke, worked):
     result = invoke("letter", worked, "response", "--pdf", "--today", "2021-06-10")
     assert result.exit_code == 0, result.output
-    docx_path, pdf_path = result.output.splitlines()
+    docx_path, pdf_path = result.stdout.splitlines()
     assert Path(pdf_path).suffix == ".pdf" and Path(pdf_path).stat().st_size > 1000
 
 

@@ -29,8 +29,9 @@ from foikit.letters import (
 )
 from foikit.letters.check import sample_context, sample_inputs
 from foikit.letters.docx import compile_template, load_template
+from foikit.letters.folders import PACKAGE_TEMPLATES
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = PACKAGE_TEMPLATES
 
 
 def render(tmp_path: Path, kind: str, inputs: dict | None = None, **flags) -> str:

@@ -6,11 +6,11 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from pathlib import Path
 
 import pytest
 
 from foikit.errors import FoikitError
+from foikit.letters.folders import PACKAGE_TEMPLATES
 from foikit.records.retention import apply_retention, cutoff_date
 from foikit.records.stats import register_stats
 
@@ -229,7 +229,7 @@ def test_cli(register, cases, invoke):
 
 # -- letter files ---------------------------------------------------------------------------------
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = PACKAGE_TEMPLATES
 
 # key: (case, kind, published, deleted by retention with 2y?, why)
 LETTERS = {

@@ -16,13 +16,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from foikit.letters.folders import PACKAGE_TEMPLATES
 from foikit.register import Register
 from foikit.register.users import add_user
 from foikit.staff import make_staff_datasette
 
 PASSWORD = "a long enough password"
 TODAY = dt.date(2021, 7, 1)
-TEMPLATES = Path(__file__).parent.parent / "templates"
+TEMPLATES = PACKAGE_TEMPLATES
 STAFF = {
     "olive": "officer",
     "oscar": "officer",

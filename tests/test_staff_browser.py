@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from browser_support import CHROMIUM, CHROMIUM_ARGS, free_port, needs_chromium
 
+from foikit.letters.folders import PACKAGE_TEMPLATES
+
 ROOT = Path(__file__).parent.parent
 PASSWORD = "a long enough password"
 
@@ -76,7 +78,7 @@ def staff_server(db_path, tmp_path):
         **os.environ,
         "FOIKIT_DB": str(db_path),
         "FOIKIT_RESPONSES": str(tmp_path / "responses"),
-        "FOIKIT_TEMPLATES": str(ROOT / "templates"),
+        "FOIKIT_TEMPLATES": str(PACKAGE_TEMPLATES),
         "FOIKIT_STAFF_SECRET": "browser-test-secret",
     }
     command = [sys.executable, "-m", "foikit", "staff", "--port", str(port), "--today"]

@@ -13,9 +13,10 @@ from foikit import letters
 from foikit.errors import TemplateError
 from foikit.letters import CONTEXT_NAMES, CONTRACT_NAMES, LETTER_KINDS
 from foikit.letters.check import check_templates, sample_context
+from foikit.letters.folders import PACKAGE_TEMPLATES
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
+TEMPLATES = PACKAGE_TEMPLATES
 
 
 def make_templates_module():
@@ -124,7 +125,9 @@ def test_the_script_rebuilds_templates_that_match_the_shipped_ones(tmp_path):
     for kind in LETTER_KINDS:
         fresh = letters.letter_text(tmp_path / f"{kind}.docx")
         shipped = letters.letter_text(TEMPLATES / f"{kind}.docx")
-        assert fresh == shipped, f"templates/{kind}.docx is stale: run scripts/make_templates.py"
+        assert fresh == shipped, (
+            f"foikit/letters/templates/{kind}.docx is stale: run scripts/make_templates.py"
+        )
 
 
 def test_a_restyled_template_keeps_working(tmp_path):

@@ -7,13 +7,26 @@ inside the functions that render, so loading this module costs nothing.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
+from click.core import ParameterSource
 
 from foikit.cli import cli
-from foikit.cli.common import by_option, emit_json, json_option, parse_date, with_register
+from foikit.cli.common import (
+    State,
+    by_option,
+    emit_json,
+    json_option,
+    parse_date,
+    pass_state,
+    with_register,
+)
 from foikit.law.letter_kinds import LETTER_KINDS
+
+if TYPE_CHECKING:
+    from foikit.letters.folders import TemplateFolder
 
 
 def _templates_option(func: Any) -> Any:
@@ -22,8 +35,20 @@ def _templates_option(func: Any) -> Any:
         "template_dir",
         metavar="DIR",
         envvar="FOIKIT_TEMPLATES",
-        help="Folder of letter templates (default ./templates, or $FOIKIT_TEMPLATES).",
+        help=(
+            "Folder of letter templates (or $FOIKIT_TEMPLATES; default templates/ beside the "
+            "register, else the set shipped with foikit)."
+        ),
     )(func)
+
+
+def _template_folder(register_path: Any, template_dir: str | None) -> TemplateFolder:
+    """The folder letters come from, and whether --templates or $FOIKIT_TEMPLATES named it."""
+    from foikit.letters.folders import find_templates
+
+    source = click.get_current_context().get_parameter_source("template_dir")
+    named_by = "environment" if source is ParameterSource.ENVIRONMENT else "option"
+    return find_templates(register_path, template_dir, explicit_source=named_by)
 
 
 def _today_option(func: Any) -> Any:
@@ -74,21 +99,25 @@ def letter_command(
     KIND is one of acknowledgement, clarification, fees, extension, response, refusal,
     review-acknowledgement, review-outcome. Letters go to ./responses (or $FOIKIT_RESPONSES)
     as REF-KIND.docx; --published adds -published, --draft adds -draft. A response is refused
-    while a question has no answer, unless --draft.
+    while a question has no answer, unless --draft. The template comes from --templates, else
+    templates/ beside the register (`foikit init` puts a copy there), else the set shipped
+    with foikit; which one is said on stderr (and in --json).
 
     \b
     Example:
         foikit letter FOI-2021-0001 response --today 2021-06-10
         foikit letter FOI-2021-0001 response --published --pdf
     """
-    from foikit.letters import convert_to_pdf, render_letter
+    from foikit.letters import convert_to_pdf, render_letter, template_path
 
     day = parse_date(today, "--today") if today else None
+    folder = _template_folder(reg.path, template_dir)
+    used = Path(template) if template is not None else template_path(kind, folder.path)
     path = render_letter(
         reg,
         reference,
         kind,
-        template_dir=template_dir,
+        template_dir=folder.path,
         template=template,
         out=out,
         published=published,
@@ -106,12 +135,19 @@ def letter_command(
                 "pdf": str(pdf_path) if pdf_path else None,
                 "published": published,
                 "draft": draft,
+                "template": str(used),
+                "template_from": "file" if template is not None else folder.source,
             }
         )
         return
     click.echo(str(path))
     if pdf_path is not None:
         click.echo(str(pdf_path))
+    # Which templates, on stderr: stdout stays the paths written, for scripts.
+    if template is not None:
+        click.echo(f"Template: {used} (named with --template)", err=True)
+    else:
+        click.echo(folder.describe(), err=True)
 
 
 @cli.group("letters")
@@ -162,6 +198,7 @@ def batch_command(
     from foikit.letters import convert_letters, needing_letter, render_batch
 
     day = parse_date(today, "--today") if today else None
+    folder = _template_folder(reg.path, template_dir)
     references = needing_letter(reg, kind)
     if dry_run:
         if as_json:
@@ -170,10 +207,15 @@ def batch_command(
             for ref in references:
                 click.echo(ref)
         return
+    if not as_json and references:
+        click.echo(
+            f"Template: {template} (named with --template)" if template else folder.describe(),
+            err=True,
+        )
     results = []
     with click.progressbar(
         render_batch(
-            reg, kind, references, template_dir=template_dir, template=template, today=day, actor=by
+            reg, kind, references, template_dir=folder.path, template=template, today=day, actor=by
         ),
         length=len(references),
         label=f"{kind} letters",
@@ -223,12 +265,15 @@ def templates_group() -> None:
 @templates_group.command("check")
 @click.argument("directory", metavar="[DIR]", required=False)
 @json_option
-def check_command(directory: str | None, as_json: bool) -> None:
-    """Check every template in DIR (default ./templates, or $FOIKIT_TEMPLATES).
+@pass_state
+def check_command(cli_state: State, directory: str | None, as_json: bool) -> None:
+    """Check every template in DIR.
 
-    Each name a template uses must exist in the letter context, and each template must render
-    with a full sample context (so a misspelt field is caught too). Exit status 1 when any
-    template has a problem or a letter kind has no template.
+    DIR defaults to the folder `foikit letter` would use: $FOIKIT_TEMPLATES, else templates/
+    beside the register, else the set shipped with foikit. Each name a template uses must exist
+    in the letter context, and each template must render with a full sample context (so a
+    misspelt field is caught too). Exit status 1 when any template has a problem or a letter
+    kind has no template.
 
     \b
     Example:
@@ -236,8 +281,13 @@ def check_command(directory: str | None, as_json: bool) -> None:
         foikit templates check ~/our-templates --json
     """
     from foikit.letters.check import check_templates
+    from foikit.letters.folders import find_templates
+    from foikit.register import default_path
 
-    results = check_templates(directory)
+    folder = find_templates(cli_state.db or default_path(), directory, explicit_source="argument")
+    if not as_json:
+        click.echo(folder.describe(), err=True)
+    results = check_templates(folder.path)
     if as_json:
         emit_json(
             [

@@ -22,20 +22,30 @@ def init(state: State, empty: bool, by: str | None, as_json: bool) -> None:
 
     Loads the West Midlands reference data (CSPs, contacts, DHR, funding and MARAC figures with
     their sources), the office and ICO settings and the UK-wide bank holidays, unless --empty.
+    Copies the letter templates shipped with foikit to templates/ beside the register, for the
+    office to restyle, unless that folder exists already.
 
     \b
     Example:
         foikit init
         foikit --db /srv/foi/register.db init
     """
+    from foikit.letters.folders import beside_register, copy_templates
     from foikit.register import current_actor, default_path
     from foikit.register.init import init_register
 
     report = init_register(
         state.db or default_path(), load_reference=not empty, actor=current_actor(by)
     )
+    copied = copy_templates(report.path)
     if as_json:
-        emit_json(report.as_dict())
+        emit_json(
+            {
+                **report.as_dict(),
+                "templates": str(beside_register(report.path)),
+                "templates_copied": len(copied),
+            }
+        )
         return
     verb = "Created" if report.created else "Checked"
     click.echo(f"{verb} register {report.path}")
@@ -47,6 +57,9 @@ def init(state: State, empty: bool, by: str | None, as_json: bool) -> None:
         click.echo(f"  bank holidays added: {report.holidays_added}")
     for table, n in sorted(report.reference_changed.items()):
         click.echo(f"  reference {table}: {n} changed")
+    if copied:
+        folder = beside_register(report.path)
+        click.echo(f"  letter templates copied to {folder}: {len(copied)}")
 
 
 @cli.group()

@@ -154,8 +154,10 @@ def get_kind(key: str) -> LetterKind:
 
 
 def templates_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """`--templates`, else FOIKIT_TEMPLATES, else ./templates (CONTRACT.md)."""
-    return Path(explicit or os.environ.get("FOIKIT_TEMPLATES") or "templates")
+    """`--templates`, else FOIKIT_TEMPLATES, else ./templates (CONTRACT.md), else the package's."""
+    from foikit.letters.folders import default_templates
+
+    return Path(explicit or os.environ.get("FOIKIT_TEMPLATES") or default_templates())
 
 
 def responses_dir(explicit: str | os.PathLike[str] | None = None) -> Path:

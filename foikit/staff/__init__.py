@@ -41,12 +41,14 @@ def make_staff_datasette(
 
     `secret` signs the session cookies (default $FOIKIT_STAFF_SECRET, else random, so a restart
     logs everyone out). `responses_dir` and `templates_dir` default to what the CLI uses
-    ($FOIKIT_RESPONSES, $FOIKIT_TEMPLATES); `disclosure_path` is where Publish writes the public
-    log (default disclosure.db beside the register). `today` fixes the date the pages work to
-    (tests, demos of old requests); by default it is the real date at each request.
+    ($FOIKIT_RESPONSES; $FOIKIT_TEMPLATES, else templates/ beside the register, else the set
+    shipped with foikit, decided once here); `disclosure_path` is where Publish writes the
+    public log (default disclosure.db beside the register). `today` fixes the date the pages
+    work to (tests, demos of old requests); by default it is the real date at each request.
     """
     from datasette.app import Datasette
 
+    from foikit.letters.folders import find_templates
     from foikit.register import Register
 
     path = Path(register_path).resolve()
@@ -56,8 +58,7 @@ def make_staff_datasette(
     config: dict[str, Any] = {"register": str(path)}
     if responses_dir is not None:
         config["responses"] = str(responses_dir)
-    if templates_dir is not None:
-        config["templates"] = str(templates_dir)
+    config["templates"] = str(find_templates(path, templates_dir).path)
     if disclosure_path is not None:
         config["disclosure"] = str(disclosure_path)
     if today is not None:
