@@ -182,7 +182,12 @@ def build_casebook(reg) -> dict[str, str]:
         if case.review:
             rv_received, decided, outcome = case.review
             open_review(reg, ACTOR, ref, received=rv_received, reviewer="rev.iewer", today=TODAY)
-            close_review(reg, "rev.iewer", ref, decided=decided, outcome=outcome, today=TODAY)
+            promise = (
+                {"release": "the rest", "release_by": decided} if outcome == "partly-upheld" else {}
+            )
+            close_review(
+                reg, "rev.iewer", ref, decided=decided, outcome=outcome, today=TODAY, **promise
+            )
         if case.second_response:
             for number in range(1, len(case.answers) + 1):
                 _answer(reg, ref, number, ("text", "Released after review."))

@@ -52,6 +52,7 @@ def test_a_complaint_and_its_decision_are_part_of_the_request(reg, reviewed):
             "decided": "2024-07-30",
             "decision": "not-upheld",
             "notes": None,
+            "respond_by": None,
         }
     ]
 

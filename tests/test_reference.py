@@ -171,3 +171,32 @@ def test_facts_json_shows_csps_contacts_and_figures_with_sources(register, invok
     ]:
         assert needed in measures
     assert all(f["source"] for f in data["figures"])
+
+
+def test_facts_prints_a_figure_call_that_picks_each_figure(register, invoke):
+    """Issue 21: `foikit facts` gives the ready-to-paste figure(...) for every figure, and each
+    one, pasted into an answer, gives exactly that figure's value."""
+    import json as json_
+
+    from foikit.letters import answer_context_for, render_answer
+
+    data = json_.loads(invoke("facts", "--json").output)
+    from letters_support import june_2021
+
+    context = answer_context_for(register, june_2021(register))
+    unique = [f for f in data["figures"] if f["call"]]
+    assert len(unique) >= len(data["figures"]) - 6, "only the source's own doubles lack one"
+    for f in unique:
+        assert float(render_answer(f["call"], context, "it")) == float(f["value"]), f["call"]
+    for f in data["figures"]:
+        if not f["call"]:
+            same = [
+                g
+                for g in data["figures"]
+                if (g["topic"], g["measure"], g["area"], g["period"], g["source_id"])
+                == (f["topic"], f["measure"], f["area"], f["period"], f["source_id"])
+            ]
+            assert len(same) > 1, "None only where one source gives two values"
+    assert "in an answer: {{ figure('dhr', 'claimed', area='Sandwell', period='2019-20') }}" in (
+        invoke("facts").output
+    )

@@ -107,6 +107,7 @@ def test_an_independent_reviewer_gets_20_working_days(reg, closed):
         "reasons": None,
         "extended": False,
         "late_request": False,
+        "grounds": None,
     }
 
 
@@ -172,8 +173,13 @@ def test_no_review_before_a_response_nor_two_at_once(reg, closed):
 )
 def test_review_outcomes(reg, closed, outcome, status, why):
     open_review(reg, "clerk", closed, received=D(2024, 7, 1), reviewer="a.senior", today=TODAY)
+    promise = (
+        {"release": "the totals", "release_by": D(2024, 7, 29)}
+        if outcome == "partly-upheld"
+        else {}
+    )
     close_review(reg, "a.senior", closed, decided=D(2024, 7, 15), outcome=outcome,
-                 reasons="Because.", today=TODAY)  # fmt: skip
+                 reasons="Because.", today=TODAY, **promise)  # fmt: skip
     shown = R.show_request(reg, closed, today=TODAY)
     assert shown["status"] == status, why
     assert (shown["review"]["outcome"], shown["review"]["decided"], shown["review"]["reasons"]) == (

@@ -195,3 +195,45 @@ def test_an_officer_works_a_request_in_the_browser(staff_server, tmp_path, db_pa
         }
     assert row == {"status": "closed", "outcome": "granted-in-full"}
     assert actors == {"olive"}, "the audit trail names the officer who logged in"
+
+
+def test_a_manager_reads_the_weekly_list_in_the_browser(staff_server, tmp_path):
+    """Friday's list in the staff interface: each bucket a section, each request in its own."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-GB")
+            page.set_default_timeout(15000)
+            page.goto(staff_server + "/weekly")
+            assert page.url.startswith(staff_server + "/login"), "the list needs a login"
+            page.fill("#name", "olive")
+            page.fill("#password", PASSWORD)
+            page.click("button:has-text('Log in')")
+            page.wait_for_selector("h1:has-text('Weekly list')")  # back to the page asked for
+            page.click("nav >> text=Open requests")
+            page.wait_for_selector("h1:has-text('Open requests')")
+            page.click("nav >> text=Weekly list")
+            page.wait_for_selector("h1:has-text('Weekly list')")
+            headings = page.locator("h2").all_inner_texts()
+            overdue = page.locator("section:has(h2#overdue)").inner_text()
+            waiting = page.locator("section:has(h2#waiting)").inner_text()
+            text = page.locator("main").inner_text()
+            weekly_png = tmp_path / "staff-weekly.png"
+            page.screenshot(path=str(weekly_png), full_page=True)
+            keep(weekly_png)
+        finally:
+            browser.close()
+    assert [h.split(" (")[0] for h in headings] == [
+        "Overdue",
+        "Due next week",
+        "Internal reviews",
+        "ICO cases",
+        "Waiting for the requester",
+        "Commitments from reviews",
+    ]
+    # Received 10 May 2021: 20 working days end on 8 June, before the server's 21 June.
+    assert "FOI-2021-0001" in overdue and "Police and Crime Plan" in overdue
+    assert "FOI-2021-0003" in waiting and "clarification asked for on 2021-06-03" in waiting
+    assert "FOI-2021-0003" not in overdue, "a stopped clock is waiting, not overdue"
+    assert "Monday 28 June to Friday 2 July 2021" in text

@@ -57,6 +57,7 @@ def review_dict(r: dict) -> dict[str, Any]:
         "reasons": r["reasons"],
         "extended": bool(r["extended"]),
         "late_request": bool(r["late_request"]),
+        "grounds": r.get("grounds"),
     }
 
 
@@ -69,6 +70,7 @@ def ico_dict(r: dict) -> dict[str, Any]:
         "decided": r["decided"],
         "decision": r["decision"],
         "notes": r["notes"],
+        "respond_by": r.get("respond_by"),
     }
 
 

@@ -58,10 +58,12 @@ def open_complaint(
     complained: dt.date | str,
     notified: dt.date | str | None = None,
     notes: str | None = None,
+    respond_by: dt.date | str | None = None,
     today: dt.date | str | None = None,
     expected_version: int | None = None,
 ) -> dict:
-    """Record a complaint to the ICO; returns the case with `warnings` (a list).
+    """Record a complaint to the ICO; returns the case with `warnings` (a list). `respond_by`
+    is the date the ICO's letter asks for our response (on the weekly list until decided).
 
     Warns (never refuses: the Commissioner decides what to accept) when the requester did not
     ask for an internal review first, or complained more than six weeks after the final response.
@@ -80,6 +82,12 @@ def open_complaint(
                 f"the ICO told us on {notified_.isoformat()}, before the complaint "
                 f"({complained_.isoformat()})"
             )
+    respond_by_ = as_date(respond_by, "date to respond by") if respond_by is not None else None
+    if respond_by_ is not None and respond_by_ < (notified_ or complained_):
+        raise InvalidDate(
+            f"the ICO's response date {respond_by_.isoformat()} is before it told us of the "
+            "complaint"
+        )
     case_ref = case_reference.strip()
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
@@ -120,6 +128,7 @@ def open_complaint(
             "complained": complained_.isoformat(),
             "notified": None if notified_ is None else notified_.isoformat(),
             "notes": notes if notes and notes.strip() else None,
+            "respond_by": None if respond_by_ is None else respond_by_.isoformat(),
         }
         tx.insert("ico_cases", case, request_id=row["id"], action="ico-open")
         touch(tx, row["id"])

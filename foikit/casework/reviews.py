@@ -78,10 +78,12 @@ def open_review(
     *,
     received: dt.date | str,
     reviewer: str,
+    grounds: str | None = None,
     today: dt.date | str | None = None,
     expected_version: int | None = None,
 ) -> dict:
     """Record a request for internal review; returns the review with `warnings` (a list).
+    `grounds` are the requester's reasons for asking, in their words, for the reviewer.
 
     Refused when the request has no response yet, a review is already under way, or the reviewer
     is not independent. A request asked for more than 40 working days after the response is
@@ -93,6 +95,7 @@ def open_review(
     received_ = as_date(received, "date the review was asked for")
     check_not_future(received_, today_, "date the review was asked for")
     check_text("reviewer", reviewer)
+    check_text("grounds", grounds)
     if reviewer is None or not reviewer.strip():
         raise InvalidRequest("a review needs a reviewer (--reviewer NAME)")
     cal = load_calendar(reg)
@@ -138,6 +141,7 @@ def open_review(
             "due": due.isoformat(),
             "extended": 0,
             "late_request": 1 if late else 0,
+            "grounds": grounds.strip() if grounds and grounds.strip() else None,
         }
         tx.insert("reviews", review, request_id=row["id"], action="review-open")
         touch(tx, row["id"])
@@ -192,16 +196,25 @@ def close_review(
     decided: dt.date | str,
     outcome: str,
     reasons: str | None = None,
+    release: str | None = None,
+    release_by: dt.date | str | None = None,
     today: dt.date | str | None = None,
     expected_version: int | None = None,
 ) -> None:
     """Record the review's outcome. `overturned` reopens the request for a fresh response: its
-    status goes back to open and a `reopen` clock event, dated the decision, restarts the clock."""
+    status goes back to open and a `reopen` clock event, dated the decision, restarts the clock.
+
+    A partly upheld review must say what is now to be released (`release`) and by when
+    (`release_by`); an overturned one may (its fresh response is on the clock anyway). The
+    commitment stays on the weekly list until `meet_commitment` records it met."""
+    from foikit.casework.commitments import check_commitment, commitment_row
+
     check_review_outcome(outcome)
     check_text("reasons", reasons)
     today_ = resolve_today(today)
     decided_ = as_date(decided, "review decision date")
     check_not_future(decided_, today_, "review decision date")
+    promise = check_commitment(outcome, release, release_by, decided_)
     cal = load_calendar(reg)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
@@ -223,6 +236,13 @@ def close_review(
             request_id=row["id"],
             action="review-close",
         )
+        if promise is not None:
+            tx.insert(
+                "review_commitments",
+                commitment_row(review["id"], row["id"], *promise),
+                request_id=row["id"],
+                action="review-commitment",
+            )
         if outcome == "overturned":
             cal.check(decided_)
             tx.insert(

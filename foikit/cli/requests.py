@@ -764,6 +764,7 @@ def review() -> None:
 @click.argument("reference")
 @click.option("--received", required=True, metavar="YYYY-MM-DD", help="When it was asked for.")
 @click.option("--reviewer", required=True, metavar="NAME", help="Who reviews it.")
+@click.option("--grounds", metavar="TEXT", help="The requester's grounds for asking.")
 @_today_option
 @by_option
 @json_option
@@ -773,6 +774,7 @@ def review_open(
     reference: str,
     received: str,
     reviewer: str,
+    grounds: str | None,
     today: str | None,
     by: str | None,
     as_json: bool,
@@ -783,7 +785,8 @@ def review_open(
 
     \b
     Example:
-        foikit review open FOI-2021-0001 --received 2021-06-20 --reviewer a.senior
+        foikit review open FOI-2021-0001 --received 2021-06-20 --reviewer a.senior \
+            --grounds "The s.31 harm was not explained."
     """
     from foikit.casework.reviews import open_review
 
@@ -793,6 +796,7 @@ def review_open(
         reference,
         received=parse_date(received, "date received"),
         reviewer=reviewer,
+        grounds=grounds,
         today=_date(today, "date for today"),
     )
     if as_json:
@@ -807,6 +811,8 @@ def review_open(
 @click.option("--decided", required=True, metavar="YYYY-MM-DD", help="Date of the decision.")
 @click.option("--outcome", required=True, metavar="O", help="upheld, partly-upheld or overturned.")
 @click.option("--reasons", metavar="TEXT", help="The reviewer's reasons.")
+@click.option("--release", metavar="TEXT", help="Partly upheld: what is now to be released.")
+@click.option("--release-by", metavar="YYYY-MM-DD", help="By when it will be released.")
 @_today_option
 @by_option
 @json_option
@@ -817,6 +823,8 @@ def review_close(
     decided: str,
     outcome: str,
     reasons: str | None,
+    release: str | None,
+    release_by: str | None,
     today: str | None,
     by: str | None,
     as_json: bool,
@@ -838,6 +846,8 @@ def review_close(
         decided=parse_date(decided, "decision date"),
         outcome=outcome,
         reasons=reasons,
+        release=release,
+        release_by=_date(release_by, "date to release by"),
         today=_date(today, "date for today"),
     )
     shown = show_request(reg, reference, today=_date(today, "date for today"))
@@ -875,6 +885,37 @@ def review_extend(
     click.echo(f"review due {result['due']}")
 
 
+@review.command("met")
+@click.argument("reference")
+@click.option("--on", "on", required=True, metavar="YYYY-MM-DD", help="When it was released.")
+@_today_option
+@by_option
+@json_option
+@with_register
+def review_met(
+    reg: Any, reference: str, on: str, today: str | None, by: str | None, as_json: bool
+) -> None:
+    """Record that what a review committed to release has been released.
+
+    \b
+    Example:
+        foikit review met FOI-2021-0002 --on 2021-07-16
+    """
+    from foikit.casework.commitments import meet_commitment
+
+    result = meet_commitment(
+        reg,
+        _actor(by),
+        reference,
+        on=parse_date(on, "date it was met"),
+        today=_date(today, "date for today"),
+    )
+    if as_json:
+        emit_json(result)
+        return
+    click.echo(f"{result['reference']}: {result['what']} released on {result['met']}")
+
+
 # -- foikit ico -------------------------------------------------------------------------------
 
 
@@ -896,6 +937,7 @@ def ico() -> None:
     "--complained", required=True, metavar="YYYY-MM-DD", help="When the requester complained."
 )
 @click.option("--notified", metavar="YYYY-MM-DD", help="When the ICO told us.")
+@click.option("--respond-by", metavar="YYYY-MM-DD", help="The date the ICO asks us to reply by.")
 @click.option("--notes", metavar="TEXT", help="Internal notes (never published).")
 @_today_option
 @by_option
@@ -907,6 +949,7 @@ def ico_open(
     case_reference: str,
     complained: str,
     notified: str | None,
+    respond_by: str | None,
     notes: str | None,
     today: str | None,
     by: str | None,
@@ -928,6 +971,7 @@ def ico_open(
         complained=parse_date(complained, "complaint date"),
         notified=_date(notified, "date notified"),
         notes=notes,
+        respond_by=_date(respond_by, "date to respond by"),
         today=_date(today, "date for today"),
     )
     if as_json:

@@ -159,6 +159,7 @@ def facts(ctx: click.Context, as_json: bool) -> None:
             f"{_money_or_count(f['value'], f['unit'])}{note}"
         )
         click.echo(f"      source: {f['source']}")
+        click.echo(f"      in an answer: {f['call'] or 'not unique: the source gives two values'}")
 
 
 @facts.command("check")

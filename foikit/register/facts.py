@@ -303,6 +303,22 @@ def figure(
     return pick_figure(figures_context(reg), topic, measure, area, period, source)
 
 
+def figure_call(target: dict[str, Any], figures: list[dict[str, Any]]) -> str | None:
+    """The shortest `{{ figure(...) }}` an answer can use to get exactly this figure, or None
+    when no combination of area, period and source tells it apart (the source gives two)."""
+    # Area and period always (so next year's figure does not make the call ambiguous), then
+    # the source where one area and period has figures from several documents.
+    named = {k: target[k] for k in ("area", "period") if target[k] is not None}
+    tried: list[dict[str, Any]] = [named, {**named, "source": target["source_id"]}]
+    for extra in tried:
+        found = match_figures(figures, target["topic"], target["measure"], **extra)
+        if len(found) == 1 and found[0]["id"] == target["id"]:
+            args = [repr(target["topic"]), repr(target["measure"])]
+            args += [f"{k}={v!r}" for k, v in extra.items()]
+            return "{{ figure(" + ", ".join(args) + ") }}"
+    return None
+
+
 def figure_function(figures: list[dict[str, Any]]) -> Callable[..., int | float]:
     """`figure(topic, measure, area=, period=, source=)` for templates: a closure over a plain
     copy of the figures, built before rendering, that cannot reach the register."""
@@ -324,6 +340,7 @@ def figure_function(figures: list[dict[str, Any]]) -> Callable[..., int | float]
 
 def facts(reg: Any) -> dict[str, Any]:
     """Everything in the reference register, with sources: what `foikit facts --json` prints."""
+    figures = figures_context(reg)
     csps = []
     for c in reg.query("SELECT id, name, website FROM csps ORDER BY name"):
         contacts = reg.query(
@@ -336,7 +353,7 @@ def facts(reg: Any) -> dict[str, Any]:
         csps.append({"name": c["name"], "website": c["website"], "contacts": contacts})
     return {
         "csps": csps,
-        "figures": figures_context(reg),
+        "figures": [{**f, "call": figure_call(f, figures)} for f in figures],
         "sources": reg.query("SELECT * FROM sources ORDER BY date, id"),
     }
 

@@ -232,3 +232,24 @@ def m003_letter_file_deleted(db: Database) -> None:
     # Retention deletes the letter files that name a requester; the row stays, so the history
     # still shows which letter was sent and when, and says when its file went.
     db.execute("ALTER TABLE letters ADD COLUMN deleted_at TEXT")
+
+
+@migrations()
+def m080_review_grounds_and_commitments(db: Database) -> None:
+    """Issue 21: the requester's grounds for a review; what a partly upheld or overturned review
+    commits the office to release, and by when; the date the ICO asked us to respond by."""
+    db.executescript(
+        """
+        ALTER TABLE reviews ADD COLUMN grounds TEXT;   -- the requester's grounds, in their words
+        ALTER TABLE ico_cases ADD COLUMN respond_by TEXT;  -- the ICO's date for our response
+        CREATE TABLE review_commitments (
+            id INTEGER PRIMARY KEY,
+            review_id INTEGER NOT NULL REFERENCES reviews(id),
+            request_id INTEGER NOT NULL REFERENCES requests(id),
+            what TEXT NOT NULL,               -- what is now to be released or done
+            due TEXT NOT NULL,                -- by when (ISO date)
+            met TEXT                          -- the day it was met; NULL while outstanding
+        );
+        CREATE INDEX review_commitments_open ON review_commitments (met, due);
+        """
+    )

@@ -200,6 +200,7 @@ def _review_open(reg: Register, reference: str, form: Form, actor: str, today: d
         reference,
         received=required(form, "received", "the date the review was asked for"),
         reviewer=reviewer,
+        grounds=optional(form, "grounds"),
         today=today,
         expected_version=version(form),
     )
@@ -236,6 +237,8 @@ def _review_close(reg: Register, reference: str, form: Form, actor: str, today: 
         decided=required(form, "decided", "the date of the decision"),
         outcome=required(form, "outcome", "the review outcome"),
         reasons=optional(form, "reasons"),
+        release=optional(form, "release"),
+        release_by=optional(form, "release_by"),
         today=today,
         expected_version=version(form),
     )

@@ -91,15 +91,19 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]]:
     if not is_staff(datasette):
         return []
     from foikit.staff.pages import ROUTES
+    from foikit.staff.weekly_page import ROUTES as WEEKLY_ROUTES
 
-    return list(ROUTES)
+    return [*ROUTES, *WEEKLY_ROUTES]
 
 
 @hookimpl
 def menu_links(datasette: Any, actor: Any, request: Any) -> list[dict[str, str]] | None:
     if not is_staff(datasette) or not actor:
         return None
-    links = [{"href": "/", "label": "Board of open requests"}]
+    links = [
+        {"href": "/", "label": "Board of open requests"},
+        {"href": "/weekly", "label": "Weekly list"},
+    ]
     if can(actor, "manage-users"):
         links.append({"href": "/users", "label": "Users"})
     return links
