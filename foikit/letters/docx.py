@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from foikit.errors import FoikitError, TemplateError
 from foikit.formats import FILTERS, FormatError
+from foikit.letters import docxtpl_xml
 
 if TYPE_CHECKING:
     from jinja2 import Environment, Template
@@ -87,7 +88,12 @@ def answer_environment() -> Environment:
     plain data only, the answer filters only (foikit.letters.sandbox.ANSWER_FILTERS)."""
     from jinja2 import StrictUndefined
 
-    from foikit.letters.sandbox import ANSWER_FILTERS, answer_environment_class, answer_finalize
+    from foikit.letters.sandbox import (
+        ANSWER_FILTERS,
+        answer_environment_class,
+        answer_finalize,
+        bounded_filter,
+    )
 
     env: Environment = answer_environment_class()(
         autoescape=False,
@@ -96,8 +102,9 @@ def answer_environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update({name: _filter(f) for name, f in FILTERS.items()})
-    for name in set(env.filters) - ANSWER_FILTERS:
-        del env.filters[name]
+    env.filters = {
+        name: bounded_filter(f) for name, f in env.filters.items() if name in ANSWER_FILTERS
+    }
     return env
 
 
@@ -124,6 +131,8 @@ RENDER_ERRORS: tuple[type[BaseException], ...] = (
     AttributeError,
     ArithmeticError,
     RecursionError,
+    SyntaxError,  # Python's compiler on a pathological template
+    MemoryError,
 )
 
 
@@ -186,15 +195,8 @@ class CompiledTemplate:
         return names
 
 
-def _docxtpl() -> Any:
-    """An object to call docxtpl's XML helpers on without opening a document."""
-    from docxtpl import DocxTemplate
-
-    return DocxTemplate.__new__(DocxTemplate)
-
-
 def _patch(xml: str) -> str:
-    src = _docxtpl().patch_xml(xml)
+    src = docxtpl_xml.patch_xml(xml)
     # docxtpl's escapes for literal braces ({_{ ... }_}) become Jinja string literals, so the
     # rendered letter is never post-processed (a requester's own "{_{" must survive as typed).
     for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
@@ -284,9 +286,9 @@ def _render_part(
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     if _NEEDS_LISTING.search(xml):
         # Line breaks and tabs inside a value become Word's <w:br/> and <w:tab/>.
-        xml = _docxtpl().resolve_listing(xml)
+        xml = docxtpl_xml.resolve_listing(xml)
     if part.fix_tables:
-        tree = _docxtpl().fix_tables(xml)
+        tree = docxtpl_xml.fix_tables(xml)
         xml = etree.tostring(tree, encoding="unicode")
     if "<wp:docPr" in xml:
         # Pictures repeated by a loop need distinct ids or Word reports the file as damaged.

@@ -42,6 +42,8 @@ LETTER_SECONDS = 20.0
 MAX_RANGE = 1_000  # items `range()` may give
 MAX_VALUE = 100_000  # items or characters `*`, `+` and `**` may build
 MAX_LOOP_DEPTH = 2
+MAX_NESTING = 40  # how deep an answer's expressions may nest (Python's compiler is not linear)
+MAX_NODES = 2_000  # how many pieces an answer may have
 # What an answer may ask of `loop` inside a for loop.
 LOOP_ATTRIBUTES = frozenset(
     {"index", "index0", "revindex", "revindex0", "first", "last", "length", "previtem", "nextitem"}
@@ -216,7 +218,6 @@ def bounded_environment_class() -> type:
         """Jinja's immutable sandbox, with every operation checked against the budget."""
 
         intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
-        intercepted_unops = frozenset({"-", "+"})
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -227,10 +228,6 @@ def bounded_environment_class() -> type:
         def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
             tick()
             return _check_value(self.binop_table[op](left, right))
-
-        def call_unop(self, context: Any, op: str, arg: Any) -> Any:
-            tick()
-            return self.unop_table[op](arg)
 
         def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
             tick()
@@ -291,6 +288,24 @@ def answer_environment_class() -> type:
             return super().call(__context, __obj, *args, **kwargs)
 
     return AnswerEnvironment
+
+
+def bounded_filter(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that checks the budget and the size of what it is given and gives back: a
+    filter is Python running at full speed, outside the operator and lookup hooks."""
+
+    @functools.wraps(func)  # keeps Jinja's pass_context / pass_environment marks
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        tick()
+        for arg in args:
+            _check_value(arg)
+        result = func(*args, **kwargs)
+        if isinstance(result, Iterator):
+            result = list(result)  # a lazy map or select would run outside the budget
+        tick()
+        return _check_value(result)
+
+    return wrapped
 
 
 def answer_callable(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -358,7 +373,22 @@ def _forbidden(node: Node) -> str | None:
         return f"the name {node.attr!r} is not allowed in an answer"
     if isinstance(node, nodes.Const) and isinstance(node.value, str) and "__" in node.value:
         return f"{node.value!r} is not allowed in an answer"
+    if isinstance(node, nodes.Name) and node.name in ("self", "caller", "varargs", "kwargs"):
+        return f"the name {node.name!r} is not allowed in an answer"
     return None
+
+
+def _nesting(node: Node) -> int:
+    """How deep the tree goes, without recursion (a hostile answer may be very deep)."""
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            break
+        stack.extend((child, depth + 1) for child in current.iter_child_nodes())
+    return deepest
 
 
 def _loop_depth(node: Node, depth: int = 0) -> int:
@@ -378,8 +408,16 @@ def check_answer_syntax(text: str, env: Any) -> None:
 
     if len(text) > MAX_ANSWER_SOURCE:
         raise RenderLimit(f"an answer may be at most {MAX_ANSWER_SOURCE:,} characters")
-    tree = env.parse(text)  # a TemplateSyntaxError is reported by the caller as such
-    for node in tree.find_all(nodes.Node):
+    try:
+        tree = env.parse(text)  # a TemplateSyntaxError is reported by the caller as such
+    except RecursionError:
+        raise RenderLimit("the answer nests too deeply: simplify it") from None
+    if _nesting(tree) > MAX_NESTING:
+        raise RenderLimit(f"expressions may nest at most {MAX_NESTING} deep in an answer")
+    all_nodes = list(tree.find_all(nodes.Node))
+    if len(all_nodes) > MAX_NODES:
+        raise RenderLimit(f"an answer may have at most {MAX_NODES:,} parts: simplify it")
+    for node in all_nodes:
         problem = _forbidden(node)
         if problem:
             raise RenderLimit(problem)
