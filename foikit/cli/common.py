@@ -98,3 +98,38 @@ def fail(message: str) -> None:
     """Print one `Error: ...` line and exit 1 (for checks that live in the CLI itself)."""
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
+
+
+def guarded_output(reg: Any, out: str) -> Any:
+    """A private text file at `out` (0600, written whole or not at all) that is refused when it
+    is the register or any other SQLite file: the one output guard every `--out` goes through."""
+    from foikit.register.files import Kind, atomic_output, guard_output
+
+    guard_output(out, Kind.TEXT, register=reg.path)
+    return atomic_output(out)
+
+
+def bad_character(value: str) -> str | None:
+    """What is wrong with a command-line value that no record may hold, or None.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates (they cannot be stored, printed or
+    put in a letter), and a NUL byte cuts a string short in SQLite's C API and in Word."""
+    if "\x00" in value:
+        return "a NUL byte"
+    for ch in value:
+        if "\ud800" <= ch <= "\udfff":
+            return "bytes that are not UTF-8"
+    return None
+
+
+def check_arguments(args: list[str]) -> None:
+    """Refuse the whole command line, before anything runs, when a value cannot be stored."""
+    for arg in args:
+        problem = bad_character(arg)
+        if problem is not None:
+            try:
+                raw = arg.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                raw = arg.encode("utf-8", "backslashreplace")
+            shown = raw.decode("utf-8", "backslashreplace").replace("\x00", "\\x00")[:60]
+            raise click.ClickException(f"the argument '{shown}' contains {problem}")

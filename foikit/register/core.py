@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from foikit.errors import RegisterNotInitialised, RegisterPathError
+from foikit.errors import FoikitError, RegisterNotInitialised, RegisterPathError
 
 DEFAULT_PATH = "register.db"
 BUSY_TIMEOUT_S = 60.0
@@ -31,11 +31,13 @@ def default_path() -> str:
 
 def current_actor(by: str | None = None) -> str:
     """`--by`, else FOIKIT_USER, else the login name (CONTRACT.md "Who is acting")."""
-    if by:
-        return by
-    env = os.environ.get("FOIKIT_USER")
-    if env:
-        return env
+    for given, where in ((by, "--by"), (os.environ.get("FOIKIT_USER"), "FOIKIT_USER")):
+        if given:
+            if "\x00" in given or any("\ud800" <= ch <= "\udfff" for ch in given):
+                raise FoikitError(f"{where} must be a name in UTF-8 without NUL bytes")
+            if len(given) > 200:
+                raise FoikitError(f"{where} is longer than 200 characters")
+            return given
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
@@ -112,10 +114,16 @@ class Register:
             raise RegisterNotInitialised(
                 f"no register at {str(self.path)!r}: run `foikit init` first"
             )
+        if create and not self.path.exists():
+            from foikit.register.files import create_private
+
+            create_private(self.path)  # 0600 whatever the umask; -wal and -shm follow it
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted and overwritten personal data is zeroed on disk, not left in free pages.
+            conn.execute("PRAGMA secure_delete = ON")
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
             if mode != "wal":

@@ -232,3 +232,12 @@ def m003_letter_file_deleted(db: Database) -> None:
     # Retention deletes the letter files that name a requester; the row stays, so the history
     # still shows which letter was sent and when, and says when its file went.
     db.execute("ALTER TABLE letters ADD COLUMN deleted_at TEXT")
+
+
+@migrations()
+def m030_letter_sent(db: Database) -> None:
+    # A letter is never written over: each rendering is a new file. The one sent (neither a
+    # draft nor the published copy) is marked, and a later rendering names the one it follows.
+    db.execute("ALTER TABLE letters ADD COLUMN sent_at TEXT")
+    db.execute("ALTER TABLE letters ADD COLUMN supersedes INTEGER REFERENCES letters(id)")
+    db.execute("UPDATE letters SET sent_at = rendered_at WHERE draft = 0 AND published = 0")
