@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -70,10 +71,21 @@ def emit_json(obj: Any) -> None:
     click.echo(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_date(value: Any) -> dt.date:
+    """Exactly YYYY-MM-DD: Python also reads 20210605 and 2021-W23-6, which an officer who typed
+    them did not mean as a date (ValueError otherwise)."""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError(value)
+    return dt.date.fromisoformat(value)
+
+
 def parse_date(value: str, what: str = "date") -> dt.date:
     """An ISO date from the command line; one clear error otherwise."""
     try:
-        return dt.date.fromisoformat(value)
+        return iso_date(value)
     except (TypeError, ValueError):
         raise InvalidDate(f"{what} {value!r} is not a date in the form YYYY-MM-DD") from None
 
@@ -85,7 +97,7 @@ class DateType(click.ParamType):
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(value)
+            return iso_date(value)
         except (TypeError, ValueError):
             label = f"{param.human_readable_name} " if param is not None else ""
             self.fail(f"{label}{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
