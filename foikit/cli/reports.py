@@ -371,6 +371,15 @@ def retention(
             click.echo(f"  {path}")
     for path in report.missing:
         click.echo(f"Already gone: {path}")
+    if report.retried or report.temporary:
+        verb = "Would finish" if dry_run else "Finished"
+        click.echo(f"{verb} what an earlier run or a killed writer left on disk:")
+        for path in [*report.retried, *report.temporary]:
+            click.echo(f"  {path}")
+    if dry_run and report.columns:
+        click.echo(f"Would change {len(report.columns)} columns:")
+        for column in report.columns:
+            click.echo(f"  {column}")
     if report.cases and not dry_run and not report.audit_scrubbed:
         click.echo(
             "warning: the audit trail still holds the old values (the register has no"

@@ -354,6 +354,39 @@ class Tx:
         )
         return diff
 
+    def redact_audit(self, request_ids: Iterable[int], redact: Any) -> int:
+        """Apply `redact` (text -> text) to every string held in the audit rows of these
+        requests (retention: the trail keeps no copy of what was redacted); returns the rows
+        changed. The rows keep who did what and when."""
+
+        def walk(value: Any) -> Any:
+            if isinstance(value, str):
+                return redact(value)
+            if isinstance(value, list):
+                return [walk(v) for v in value]
+            if isinstance(value, dict):
+                return {k: walk(v) for k, v in value.items()}
+            return value
+
+        ids = [int(i) for i in request_ids]
+        if not ids:
+            return 0
+        changed = 0
+        rows = self.conn.execute(
+            f"SELECT id, old, new FROM audit WHERE request_id IN ({', '.join('?' for _ in ids)})",
+            ids,
+        ).fetchall()
+        for audit_id, old, new in rows:
+            cleaned = [
+                text if text is None else _json(walk(json.loads(text))) for text in (old, new)
+            ]
+            if cleaned != [old, new]:
+                self.conn.execute(
+                    "UPDATE audit SET old = ?, new = ? WHERE id = ?", (*cleaned, audit_id)
+                )
+                changed += 1
+        return changed
+
     def delete(
         self,
         table: str,
