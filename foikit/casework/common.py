@@ -52,6 +52,8 @@ def check_text(what: str, *values: Any) -> None:
             raise InvalidRequest(
                 f"the {what} holds bytes that are not UTF-8 text (is the terminal set to UTF-8?)"
             ) from None
+        if "\x00" in value:  # cuts a string short in C, Word and the disclosure log
+            raise InvalidRequest(f"the {what} holds a NUL byte")
 
 
 def resolve_today(today: dt.date | str | None) -> dt.date:
