@@ -50,7 +50,9 @@ def test_killed_writers_lose_nothing_committed(db_path, tmp_path, monkeypatch):
         committed += [line for line in (first + rest).splitlines() if line]
         kills += 1
     assert kills >= 5, "enough kills to mean something"
-    assert time.monotonic() - started < 55
+    elapsed = time.monotonic() - started
+    assert elapsed < 55
+    print(f"crash test: {kills} kills, {len(committed)} committed writes in {elapsed:.1f} s")
 
     result = CliRunner().invoke(cli, ["check"])
     assert result.exit_code == 0, result.output

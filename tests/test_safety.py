@@ -416,3 +416,14 @@ def test_bad_input_is_one_error_line_and_writes_nothing(reg, name, argv, expecte
     assert one_error_line(result), (why, result.output)
     assert expected in result.output, why
     assert state(reg) == rows, "nothing written"
+
+
+def test_init_does_not_turn_another_database_into_a_register(reg, tmp_path):
+    """`foikit --db disclosure.db init` would add the register's tables to the public log."""
+    log = tmp_path / "disclosure.db"
+    answered_and_closed(reg)
+    assert run("publish", "--out", log).exit_code == 0
+    before = digest(log)
+    result = run("--db", log, "init")
+    assert one_error_line(result) and "not a register" in result.output
+    assert digest(log) == before
