@@ -108,15 +108,24 @@ def test_requester_text_is_stored_exactly_as_given(reg, text, why):
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    text=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300).filter(
-        str.strip
-    )
+    text=st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        min_size=1,
+        max_size=300,
+    ).filter(str.strip)
 )
 def test_any_text_round_trips_unchanged(reg, text):
     ref = add(reg, subject=text, questions=[text], requester_name=text)
     shown = R.show_request(reg, ref, today=TODAY)
     assert (shown["subject"], shown["questions"][0]["text"]) == (text, text)
     assert R.requester_of(reg, ref)["name"] == text
+
+
+def test_a_nul_byte_is_refused_not_stored(reg):
+    before = snapshot(reg)
+    with pytest.raises(InvalidRequest, match="NUL byte"):
+        add(reg, subject="Grants\x00 to CSPs")  # issue 15: was silently accepted
+    assert snapshot(reg) == before
 
 
 def test_undecodable_bytes_are_refused_not_a_crash(reg):

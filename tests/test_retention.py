@@ -236,7 +236,13 @@ LETTERS = {
     "old-ack": ("old", "acknowledgement", False, True, "names the requester of an old case"),
     "old-response": ("old", "response", False, True, "names the requester of an old case"),
     "old-pdf": ("old", "response", False, True, "the same-named .pdf beside the .docx"),
-    "old-published": ("old", "response", True, False, "the published copy names nobody"),
+    "old-published": (
+        "old",
+        "response",
+        True,
+        True,
+        "the published copy quotes the requester's own words, which may name them (issue 15)",
+    ),
     "recent-response": ("recent", "response", False, False, "the case is too recent"),
 }
 
@@ -295,7 +301,7 @@ def test_the_letters_rows_stay_and_the_audit_names_each_file(register, lettered)
     assert {r["actor"] for r in rows} == {ACTOR}
     assert "Olddoe" not in repr(rows), "the path, never the content"
     summary = register.one("SELECT new FROM audit WHERE id > ? AND action = 'retention'", (before,))
-    assert json.loads(summary["new"])["letter_files"] == 3
+    assert json.loads(summary["new"])["letter_files"] == 4
     again = apply_retention(register, ACTOR, older_than="6w", today=TODAY)
     assert lettered["old-response"] not in again.files, "a deleted letter is not chosen again"
     assert again.deleted == [lettered["recent-response"]]
@@ -339,7 +345,7 @@ def test_cli_reports_the_files(register, cases, lettered, invoke):
     args = ("retention", "--older-than", "2y", "--today", "2024-05-01")
     result = invoke(*args, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "Would delete 3 letter files:" in result.stdout
+    assert "Would delete 4 letter files:" in result.stdout
     assert all(os.path.exists(path) for path in lettered.values())
     result = invoke(*args, "--json")
     assert result.exit_code == 0, result.output

@@ -8,6 +8,7 @@ of them imports click.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 from foikit.errors import InvalidDate, InvalidRequest, RequestNotFound, StaleRecord
@@ -29,8 +30,8 @@ def as_date(value: dt.date | str | None, what: str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
-        try:
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:  # exactly YYYY-MM-DD: Python would also read 20210605 and 2021-W23-6
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
@@ -51,6 +52,8 @@ def check_text(what: str, *values: Any) -> None:
             raise InvalidRequest(
                 f"the {what} holds bytes that are not UTF-8 text (is the terminal set to UTF-8?)"
             ) from None
+        if "\x00" in value:  # cuts a string short in C, Word and the disclosure log
+            raise InvalidRequest(f"the {what} holds a NUL byte")
 
 
 def resolve_today(today: dt.date | str | None) -> dt.date:

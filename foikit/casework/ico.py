@@ -178,6 +178,11 @@ def decide(
             raise IcoCaseNotFound(
                 f"{row['reference']} has no {which}: record it with `foikit ico open`"
             )
+        if case["decided"] is not None:
+            raise InvalidRequest(
+                f"the ICO case {case['case_reference'] or ''} of {row['reference']} was decided"
+                f" on {case['decided']} ({case['decision']}): a decision is never overwritten"
+            )
         if decided_.isoformat() < case["complained"]:
             raise InvalidDate(
                 f"the ICO decision ({decided_.isoformat()}) is before the complaint "

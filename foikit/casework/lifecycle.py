@@ -171,10 +171,9 @@ def add_request(
         else None
     )
     wanted = _parse_reference(reference, kind.prefix) if reference is not None else None
-    cal = load_calendar(reg)
-    cal.check(received_)
-
     with reg.transaction(actor) as tx:
+        cal = load_calendar(tx)  # inside the transaction: a holiday added meanwhile counts
+        cal.check(received_)
         if wanted is not None:
             ref, year, seq = wanted
             if tx.execute(
@@ -581,6 +580,13 @@ def close_request(
                 f"reopened ({last_event})"
             )
         if result.needs_answers:
+            if not tx.execute(
+                "SELECT 1 FROM questions WHERE request_id = ?", (row["id"],)
+            ).fetchone():
+                raise MissingAnswer(
+                    f"{row['reference']} has no questions: add what was asked first, or close as"
+                    " withdrawn, lapsed or transferred"
+                )
             missing = unanswered(reg, row["id"])
             if missing:
                 listed = ", ".join(map(str, missing))
@@ -627,8 +633,8 @@ def _clock_event(
     check_text(f"{kind} details", detail, reason)
     if day is not None:
         check_not_future(day, today, f"{kind} date")
-    cal = load_calendar(reg)
     with reg.transaction(actor) as tx:
+        cal = load_calendar(tx)  # inside the transaction: a holiday added meanwhile counts
         row = get_request_row(reg, reference)
         check_version(reg, row, expected_version)
         require_open(row, f"record a {kind}")
@@ -706,6 +712,9 @@ def clarified(
     )
 
 
+MAX_FEE = 1_000_000  # pounds: far past any fee the regulations allow, short of overflow
+
+
 def fee(
     reg: Any,
     actor: str,
@@ -727,6 +736,8 @@ def fee(
             raise InvalidClockEvent(f"the fee {amount!r} is not an amount in pounds") from None
         if not value.is_finite() or value <= 0:
             raise InvalidClockEvent(f"the fee must be more than £0, not {amount!r}")
+        if value > MAX_FEE:
+            raise InvalidClockEvent(f"the fee {amount!r} is more than £{MAX_FEE:,}: check it")
         if value != value.quantize(Decimal("0.01")):
             raise InvalidClockEvent(f"the fee {amount!r} has fractions of a penny")
         pounds = float(value)

@@ -98,9 +98,9 @@ def open_review(
     check_text("grounds", grounds)
     if reviewer is None or not reviewer.strip():
         raise InvalidRequest("a review needs a reviewer (--reviewer NAME)")
-    cal = load_calendar(reg)
-    cal.check(received_)
     with reg.transaction(actor) as tx:
+        cal = load_calendar(tx)  # inside the transaction: a holiday added meanwhile counts
+        cal.check(received_)
         row = get_request_row(reg, reference)
         check_version(reg, row, expected_version)
         if row["responded"] is None:
@@ -163,8 +163,8 @@ def extend_review(
     from foikit.clock.rules import review_due
 
     check_text("reason", reason)
-    cal = load_calendar(reg)
     with reg.transaction(actor) as tx:
+        cal = load_calendar(tx)  # inside the transaction: a holiday added meanwhile counts
         row = get_request_row(reg, reference)
         check_version(reg, row, expected_version)
         review = _undecided(reg, row)
@@ -215,8 +215,8 @@ def close_review(
     decided_ = as_date(decided, "review decision date")
     check_not_future(decided_, today_, "review decision date")
     promise = check_commitment(outcome, release, release_by, decided_)
-    cal = load_calendar(reg)
     with reg.transaction(actor) as tx:
+        cal = load_calendar(tx)  # inside the transaction: a holiday added meanwhile counts
         row = get_request_row(reg, reference)
         check_version(reg, row, expected_version)
         review = _undecided(reg, row)

@@ -13,12 +13,17 @@ from typing import Any
 import click
 
 from foikit import __version__
-from foikit.cli.common import State
+from foikit.cli.common import State, check_arguments
 from foikit.errors import FoikitError
 
 
 class FoikitGroup(click.Group):
     """Turns every library failure into one `Error: ...` line and exit status 1."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            check_arguments(args)  # every value, every command: not UTF-8, or a NUL byte
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -27,6 +32,9 @@ class FoikitGroup(click.Group):
             raise click.ClickException(str(e)) from None
         except sqlite3.OperationalError as e:
             raise click.ClickException(f"the register could not be used: {e}") from None
+        except OSError as e:
+            where = f"{e.filename}: " if e.filename else ""
+            raise click.ClickException(f"{where}{e.strerror or e}") from None
 
 
 @click.group(cls=FoikitGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,6 +72,7 @@ COMMAND_MODULES = (
     "reports",
     "staff",
     "weekly",
+    "safety",
 )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -70,10 +71,21 @@ def emit_json(obj: Any) -> None:
     click.echo(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_date(value: Any) -> dt.date:
+    """Exactly YYYY-MM-DD: Python also reads 20210605 and 2021-W23-6, which an officer who typed
+    them did not mean as a date (ValueError otherwise)."""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError(value)
+    return dt.date.fromisoformat(value)
+
+
 def parse_date(value: str, what: str = "date") -> dt.date:
     """An ISO date from the command line; one clear error otherwise."""
     try:
-        return dt.date.fromisoformat(value)
+        return iso_date(value)
     except (TypeError, ValueError):
         raise InvalidDate(f"{what} {value!r} is not a date in the form YYYY-MM-DD") from None
 
@@ -85,7 +97,7 @@ class DateType(click.ParamType):
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(value)
+            return iso_date(value)
         except (TypeError, ValueError):
             label = f"{param.human_readable_name} " if param is not None else ""
             self.fail(f"{label}{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
@@ -98,3 +110,38 @@ def fail(message: str) -> None:
     """Print one `Error: ...` line and exit 1 (for checks that live in the CLI itself)."""
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
+
+
+def guarded_output(reg: Any, out: str) -> Any:
+    """A private text file at `out` (0600, written whole or not at all) that is refused when it
+    is the register or any other SQLite file: the one output guard every `--out` goes through."""
+    from foikit.register.files import Kind, atomic_output, guard_output
+
+    guard_output(out, Kind.TEXT, register=reg.path)
+    return atomic_output(out)
+
+
+def bad_character(value: str) -> str | None:
+    """What is wrong with a command-line value that no record may hold, or None.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates (they cannot be stored, printed or
+    put in a letter), and a NUL byte cuts a string short in SQLite's C API and in Word."""
+    if "\x00" in value:
+        return "a NUL byte"
+    for ch in value:
+        if "\ud800" <= ch <= "\udfff":
+            return "bytes that are not UTF-8"
+    return None
+
+
+def check_arguments(args: list[str]) -> None:
+    """Refuse the whole command line, before anything runs, when a value cannot be stored."""
+    for arg in args:
+        problem = bad_character(arg)
+        if problem is not None:
+            try:
+                raw = arg.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                raw = arg.encode("utf-8", "backslashreplace")
+            shown = raw.decode("utf-8", "backslashreplace").replace("\x00", "\\x00")[:60]
+            raise click.ClickException(f"the argument '{shown}' contains {problem}")

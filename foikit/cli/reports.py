@@ -10,7 +10,14 @@ from typing import Any
 import click
 
 from foikit.cli import cli
-from foikit.cli.common import DATE, by_option, emit_json, json_option, with_register
+from foikit.cli.common import (
+    DATE,
+    by_option,
+    emit_json,
+    guarded_output,
+    json_option,
+    with_register,
+)
 
 
 def _today_option(
@@ -254,7 +261,7 @@ def import_(
 @click.option("--csv", "as_csv", is_flag=True, help="CSV in the columns `foikit import` reads.")
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE",
     help="Write to this file (default: standard output).",
 )
 @with_register
@@ -273,15 +280,20 @@ def export(reg: Any, as_csv: bool, out: str | None) -> None:
 
     from foikit.records.importer import export_csv, export_records
 
-    # atomic: a failed export never leaves half a file behind.
-    with click.open_file(out or "-", "w", encoding="utf-8", atomic=bool(out)) as target:
+    def write(target: Any) -> int:
         if as_csv:
-            count = export_csv(reg, target)
-        else:
-            records = export_records(reg)
-            json.dump(records, target, indent=2, ensure_ascii=False)
-            target.write("\n")
-            count = len(records)
+            return int(export_csv(reg, target))
+        records = export_records(reg)
+        json.dump(records, target, indent=2, ensure_ascii=False)
+        target.write("\n")
+        return len(records)
+
+    if out:
+        # Never over the register or another database; private (0600), whole or not at all.
+        with guarded_output(reg, out) as target:
+            count = write(target)
+    else:
+        count = write(sys.stdout)
     if out:
         click.echo(f"Exported {count} requests to {out}")
 
@@ -359,6 +371,15 @@ def retention(
             click.echo(f"  {path}")
     for path in report.missing:
         click.echo(f"Already gone: {path}")
+    if report.retried or report.temporary:
+        verb = "Would finish" if dry_run else "Finished"
+        click.echo(f"{verb} what an earlier run or a killed writer left on disk:")
+        for path in [*report.retried, *report.temporary]:
+            click.echo(f"  {path}")
+    if dry_run and report.columns:
+        click.echo(f"Would change {len(report.columns)} columns:")
+        for column in report.columns:
+            click.echo(f"  {column}")
     if report.cases and not dry_run and not report.audit_scrubbed:
         click.echo(
             "warning: the audit trail still holds the old values (the register has no"

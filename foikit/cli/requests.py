@@ -43,7 +43,12 @@ def _count(value: str | None, what: str, minimum: int) -> int | None:
         raise click.ClickException(f"{what} must be a whole number, not {value!r}") from None
     if number < minimum:
         raise click.ClickException(f"{what} must be {minimum} or more, not {number}")
+    if number > MAX_COUNT:
+        raise click.ClickException(f"{what} must be {MAX_COUNT:,} or less, not {value}")
     return number
+
+
+MAX_COUNT = 10_000  # working days or requests: more is a typing slip, and would overflow
 
 
 def _warn(warnings: list[str]) -> None:

@@ -208,13 +208,17 @@ def add_holiday(
     name = name.strip()
     if not name:
         raise HolidayError("a holiday needs a name")
+    if len(name) > 200 or "\x00" in name:
+        raise HolidayError("a holiday's name is at most 200 characters, without NUL bytes")
     parsed = parse_nations(nations)
     if day.weekday() >= 5:
         raise HolidayError(f"{day.isoformat()} is a {day:%A}: never a working day anyway")
-    existing = reg.one("SELECT name FROM holidays WHERE date = ?", (day.isoformat(),))
-    if existing is not None:
-        raise HolidayError(f"{day.isoformat()} is already a holiday: {existing['name']}")
     with reg.transaction(actor) as tx:
+        # Looked for inside the transaction: two officers adding the same day queue here.
+        existing = tx.execute("SELECT name FROM holidays WHERE date = ?", (day.isoformat(),))
+        found = existing.fetchone()
+        if found is not None:
+            raise HolidayError(f"{day.isoformat()} is already a holiday: {found[0]}")
         tx.insert(
             "holidays",
             {
@@ -231,14 +235,13 @@ def add_holiday(
 def remove_holiday(reg: Any, day: dt.date, actor: str) -> list[str]:
     """Remove a day from the calendar (it becomes a working day) and move every open deadline
     that spans it, in one transaction; returns the references that moved."""
-    if reg.one("SELECT 1 AS x FROM holidays WHERE date = ?", (day.isoformat(),)) is None:
-        raise HolidayError(f"{day.isoformat()} is not in the holidays table")
     if is_statutory(day):
         raise HolidayError(
             f"{day.isoformat()} is Christmas Day or Good Friday, never a working day (s.10(6))"
         )
     with reg.transaction(actor) as tx:
-        tx.delete("holidays", day.isoformat(), pk="date")
+        if not tx.delete("holidays", day.isoformat(), pk="date"):
+            raise HolidayError(f"{day.isoformat()} is not in the holidays table")
         return recompute_open(tx, load_calendar(tx))
 
 

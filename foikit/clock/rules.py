@@ -18,7 +18,7 @@ from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING
 
 from foikit.clock.workdays import Calendar
-from foikit.errors import FoikitError
+from foikit.errors import FoikitError, InvalidDate
 from foikit.law.regimes import REGIMES, Regime, get_regime
 
 if TYPE_CHECKING:  # numpy is imported inside the bulk functions only
@@ -87,7 +87,10 @@ def add_working_days(start: dt.date, n: int, cal: Calendar) -> dt.date:
     if n == 0:
         return start
     count = cal.working_days_through(start.toordinal()) + n
-    due = dt.date.fromordinal(cal.nth_working_day(count))
+    try:
+        due = dt.date.fromordinal(cal.nth_working_day(count))
+    except (ValueError, OverflowError):
+        raise InvalidDate(f"{n} working days after {start.isoformat()} is past 9999") from None
     cal.check(start, due)
     return due
 
@@ -107,6 +110,8 @@ def add_months(start: dt.date, months: int) -> dt.date:
     """The corresponding date `months` later; the last day of the month when there is none."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise InvalidDate(f"{months} months from {start.isoformat()} is outside the years 1-9999")
     for day in (start.day, 31, 30, 29, 28):
         if day <= start.day:
             try:

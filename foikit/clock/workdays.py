@@ -195,14 +195,12 @@ def uk_holidays_cached(years: Iterable[int], cache_dir: Path) -> list[Holiday]:
     kept = dict(list(spans.items())[-CACHE_SPANS:])
     # Written whole to a file of this process's own, then renamed over: a reader never sees half
     # a file, and two writers at once cost no more than a recomputation.
-    temp = path.with_name(f".{CACHE_FILE}.{os.getpid()}.tmp")
-    try:
+    from foikit.register.files import atomic_output
+
+    with contextlib.suppress(OSError):  # fsynced before the rename, like every foikit file
         cache_dir.mkdir(parents=True, exist_ok=True)
-        temp.write_text(json.dumps({"holidays": fingerprint, "spans": kept}), encoding="utf-8")
-        os.replace(temp, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+        with atomic_output(path) as fh:
+            fh.write(json.dumps({"holidays": fingerprint, "spans": kept}))
     return days
 
 

@@ -575,28 +575,13 @@ def render_letter(
     context = build_context(
         reg, row["reference"], kind, published=published, draft=draft, today=today
     )
-    target = (
-        Path(out)
-        if out is not None
-        else responses_dir()
-        / letter_filename(row["reference"], kind, published=published, draft=draft)
-    )
+    from foikit.letters.versions import record_letter, write_new_letter
+
+    name = letter_filename(row["reference"], kind, published=published, draft=draft)
     with reg.read_only():
-        written = render_docx(compiled, context, target)
+        written = write_new_letter(reg, compiled, context, out, responses_dir() / name)
     with reg.transaction(current_actor(actor)) as tx:
-        tx.insert(
-            "letters",
-            {
-                "request_id": row["id"],
-                "kind": kind,
-                "path": str(written),
-                "published": int(published),
-                "draft": int(draft),
-                "rendered_at": tx.at,
-            },
-            request_id=row["id"],
-            action="letter",
-        )
+        record_letter(tx, row["id"], kind, written, published=published, draft=draft)
     return written
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -317,23 +316,25 @@ def render_docx(
     template: str | os.PathLike[str] | CompiledTemplate,
     context: Mapping[str, Any],
     out: str | os.PathLike[str],
+    *,
+    replace: bool = True,
 ) -> Path:
-    """Render a template with a ready context to `out`; written whole or not at all."""
+    """Render a template with a ready context to `out`; written whole or not at all.
+
+    The file is private (0600, its new folder 0700, whatever the umask), fsynced before it is
+    renamed into place; `replace=False` never writes over an existing file."""
+    from foikit.register.files import atomic_output, private_dir
+
     compiled = template if isinstance(template, CompiledTemplate) else load_template(template)
     rendered = render_parts(compiled, context)
     out_path = Path(out)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    # A temporary name beside the target, then a rename: a letter is written whole or not at
-    # all. open("xb") rather than mkstemp so the file gets the usual permissions (umask).
-    tmp_path = out_path.with_name(f".{out_path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp_path, "xb") as fh, zipfile.ZipFile(fh, "w") as zf:
-            for info, data in compiled.members:
-                zf.writestr(info, rendered.get(info.filename, data))
-        os.replace(tmp_path, out_path)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
+    private_dir(out_path.parent)
+    with (
+        atomic_output(out_path, binary=True, replace=replace) as fh,
+        zipfile.ZipFile(fh, "w") as zf,
+    ):
+        for info, data in compiled.members:
+            zf.writestr(info, rendered.get(info.filename, data))
     return out_path
 
 

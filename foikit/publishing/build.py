@@ -260,6 +260,8 @@ def build_public_db(
 
     `about` goes in the `publication` table for the server to show: `office` (the authority's
     name), `office_website`, `log_url` (the log's public address, for the feed's links)."""
+    from foikit.register.files import PUBLIC_FILE, finish
+
     started = time.perf_counter()
     out = Path(out)
     if out.is_dir():
@@ -271,7 +273,8 @@ def build_public_db(
     tmp = Path(tmp_name)
     try:
         count = _write(records, tmp, published_on or dt.date.today(), about or {})
-        os.replace(tmp, out)
+        # Public, so world-readable whatever the umask; on disk before the rename.
+        finish(tmp, out, PUBLIC_FILE)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -560,7 +563,9 @@ def publish(reg: Any, out: Path, *, today: dt.date | None = None) -> PublishRepo
     """Build the public log at `out` from the register: closed FOI and EIR requests marked for
     publication, each scanned for personal data first. Nothing is written to the register."""
     from foikit.casework.lifecycle import requester_of, show_request
+    from foikit.register.files import Kind, guard_output
 
+    guard_output(out, Kind.DISCLOSURE_LOG, register=reg.path)
     today = today or dt.date.today()
     allowed = published_contacts(reg)
     places = public_places(reg)

@@ -111,7 +111,18 @@ def _title(fig: Any, text: str) -> None:
 
 
 def _save(fig: Any, path: Path) -> Path:
-    fig.savefig(path, format="png")
+    from foikit.register.files import atomic_output
+
+    with atomic_output(path, binary=True) as fh:  # 0600: the report names staff
+        fig.savefig(fh, format="png")
+    return path
+
+
+def _save_text(path: Path, text: str) -> Path:
+    from foikit.register.files import atomic_output
+
+    with atomic_output(path) as fh:
+        fh.write(text)
     return path
 
 
@@ -404,7 +415,11 @@ def build_report(
     by = report_grouping(reg, start, end, today)
     stats = register_stats(reg, today=today, start=start, end=end, by=by)
     report = Report(out, stats=stats, workload=open_workload(reg, today))
-    out.mkdir(exist_ok=True)
+    from foikit.register.files import Kind, guard_output, private_dir
+
+    private_dir(out)
+    for name in (*CHARTS, "summary.md", "index.html"):
+        guard_output(out / name, Kind.TEXT, register=reg.path)
     figures = (
         chart_timeliness(stats),
         chart_outcomes(stats),
@@ -412,7 +427,7 @@ def build_report(
         chart_workload(report.workload, today),
     )
     report.files = [_save(fig, out / name) for fig, name in zip(figures, CHARTS, strict=True)]
-    (out / "summary.md").write_text(_summary_md(report, today), encoding="utf-8")
-    (out / "index.html").write_text(_index_html(report, today), encoding="utf-8")
+    _save_text(out / "summary.md", _summary_md(report, today))
+    _save_text(out / "index.html", _index_html(report, today))
     report.files += [out / "summary.md", out / "index.html"]
     return report

@@ -11,12 +11,20 @@ applied to that requester's own texts (subject, questions, answers, internal not
 their name, email, address and phone with `[redacted]` exactly as the log would. The log built
 after retention is therefore the log built before.
 
-Their letters are personal data too: every letter file recorded for their requests that is not
-a `--published` copy (those are anonymised) is deleted, with a same-named .pdf beside a .docx.
-The files are chosen inside the transaction, which marks each letters row (`deleted_at`; the
-row stays, so the history still shows the letter was sent) and writes a `delete-file` audit row
-naming each file's path, never its content; the files are deleted only once that has committed,
-so a failure before then leaves both register and files as they were.
+The same scan runs over every free-text column that belongs to their requests (exemption and
+public-interest reasons, clock-event details, review reasons, ICO notes, and any table with a
+`request_id` a later version adds), and over every audit row of those requests, so the trail
+keeps no copy either. `--dry-run` lists each column and file it would touch.
+
+Their letters are personal data too: every letter file recorded for their requests, the
+`--published` copy included (it quotes their own words), is deleted, with a same-named .pdf
+beside a .docx. The files are chosen inside the transaction, which marks each letters row
+(`deleted_at`; the row stays, so the history still shows the letter was sent) and writes a
+`delete-file` audit row naming each file's path, never its content; the files are deleted once
+that has committed, so a failure before then leaves both register and files as they were. A run
+interrupted after its commit (a kill, Ctrl-C) or a file that could not be deleted is finished by
+the next run: every file of a row marked deleted that is still on disk is deleted then, as are
+the temporary files (`.NAME.PID.HEX.tmp`) a killed `foikit letter` left behind.
 
 Each change is written with its audit row, in one transaction with a summarising `retention`
 row. The audit trail itself holds the old values of every change; when the register offers
@@ -82,6 +90,9 @@ class RetentionReport:
     missing: list[str] = field(default_factory=list)  # recorded, but already gone
     failed: list[dict[str, str]] = field(default_factory=list)  # {"path", "error"}
     audit_scrubbed: bool = False  # the audit trail keeps no copy of what was blanked
+    columns: list[str] = field(default_factory=list)  # table.column #id changed (or to be)
+    retried: list[str] = field(default_factory=list)  # marked deleted earlier, still on disk
+    temporary: list[str] = field(default_factory=list)  # left by a killed writer
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +108,9 @@ class RetentionReport:
             "missing": self.missing,
             "failed": self.failed,
             "audit_scrubbed": self.audit_scrubbed,
+            "columns": self.columns,
+            "retried": self.retried,
+            "temporary": self.temporary,
         }
 
 
@@ -189,33 +203,92 @@ def _overwrite(
     return True
 
 
+# Columns that hold no free text a requester could be named in: skipped for speed only (the
+# redactor would leave them as they are).
+_NOT_TEXT = {"id", "request_id", "question_id", "answer_id", "reference", "regime", "status"}
+
+
+def _text_columns(conn: Any, table: str) -> list[str]:
+    return [
+        r[1]
+        for r in conn.execute(f"PRAGMA table_info([{table}])")
+        if r[1] not in _NOT_TEXT and (r[2] or "").upper() in ("TEXT", "")
+    ]
+
+
+def _request_tables(conn: Any) -> list[str]:
+    """Every table that belongs to requests: `requests` itself and each with a request_id
+    (clock events, reviews, ICO cases, and whatever a later version adds), never the audit."""
+    names = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            " ORDER BY name"
+        )
+    ]
+    return [
+        t
+        for t in names
+        if t not in ("audit", "requesters", "letters")
+        and (
+            t == "requests"
+            or any(r[1] == "request_id" for r in conn.execute(f"PRAGMA table_info([{t}])"))
+        )
+    ]
+
+
 def _texts(tx: Any, request_ids: list[int]) -> list[tuple[str, int, str, str | None, int]]:
-    """(table, id, column, text, request id) of every text that belongs to these requests."""
+    """(table, id, column, text, request id) of every free-text column that belongs to these
+    requests: subjects, notes, questions, answers, exemption and public-interest reasons, clock
+    event details, review reasons, ICO notes, and any table a later version adds."""
     marks = ", ".join("?" for _ in request_ids)
     out: list[tuple[str, int, str, str | None, int]] = []
-    for r in tx.execute(
-        f"SELECT id, subject, notes FROM requests WHERE id IN ({marks})", request_ids
-    ):
-        out.append(("requests", r["id"], "subject", r["subject"], r["id"]))
-        out.append(("requests", r["id"], "notes", r["notes"], r["id"]))
-    for q in tx.execute(
-        f"SELECT id, request_id, text FROM questions WHERE request_id IN ({marks})", request_ids
-    ):
-        out.append(("questions", q["id"], "text", q["text"], q["request_id"]))
-    for a in tx.execute(
-        "SELECT a.id, q.request_id, a.text FROM answers a JOIN questions q"
-        f" ON q.id = a.question_id WHERE q.request_id IN ({marks})",
-        request_ids,
-    ):
-        out.append(("answers", a["id"], "text", a["text"], a["request_id"]))
-    return out
+    for table in _request_tables(tx):
+        columns = _text_columns(tx, table)
+        if not columns:
+            continue
+        key = "id" if table == "requests" else "request_id"
+        cols = ", ".join(f"[{c}]" for c in columns)
+        for r in tx.execute(
+            f"SELECT id, [{key}] AS rid, {cols} FROM [{table}] WHERE [{key}] IN ({marks})",
+            request_ids,
+        ):
+            out.extend((table, r["id"], c, r[c], r["rid"]) for c in columns)
+    joins = {
+        "answers": "SELECT a.*, q.request_id AS rid FROM answers a JOIN questions q"
+        " ON q.id = a.question_id",
+        "answer_exemptions": "SELECT x.*, q.request_id AS rid FROM answer_exemptions x"
+        " JOIN answers a ON a.id = x.answer_id JOIN questions q ON q.id = a.question_id",
+    }
+    for table, sql in joins.items():
+        columns = _text_columns(tx, table)
+        for r in tx.execute(f"{sql} WHERE q.request_id IN ({marks})", request_ids):
+            out.extend((table, r["id"], c, r[c], r["rid"]) for c in columns)
+    return [t for t in out if isinstance(t[3], str)]
+
+
+def planned_changes(
+    conn: Any, requester: dict[str, Any], request_ids: list[int]
+) -> list[tuple[str, int, str, str, int]]:
+    """(table, id, column, cleaned text, request id) for every text that names the requester."""
+    redact = _own_details_redactor(requester)
+    changes = []
+    for table, row_id, column, text, request_id in _texts(conn, request_ids):
+        cleaned = redact(text)
+        if cleaned != text:
+            changes.append((table, row_id, column, cleaned, request_id))
+    return changes
 
 
 def _letters_sql(request_ids: Iterable[int]) -> str:
+    # Every letter, the published copy included: it quotes the requester's own words.
     return (
-        "SELECT id, request_id, path FROM letters WHERE published = 0 AND deleted_at IS NULL"
+        "SELECT id, request_id, path FROM letters WHERE deleted_at IS NULL"
         f" AND request_id IN ({', '.join(str(int(i)) for i in request_ids)}) ORDER BY path, id"
     )
+
+
+_LEFT_BEHIND_SQL = "SELECT id, request_id, path FROM letters WHERE deleted_at IS NOT NULL"
 
 
 def _choose_files(
@@ -256,12 +329,71 @@ def _delete_files(report: RetentionReport) -> None:
             report.deleted.append(path)
 
 
+def left_behind(reg: Any) -> tuple[dict[str, tuple[int, int]], list[str]]:
+    """Letter files marked deleted that are still on disk (an earlier run was interrupted after
+    its commit, or could not delete them), and temporary files a killed writer left."""
+    files, _ = _choose_files(reg.query(_LEFT_BEHIND_SQL))
+    return files, stale_temporary_files()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def stale_temporary_files(folder: str | os.PathLike[str] | None = None) -> list[str]:
+    """`.NAME.PID.HEX.tmp` files in the letters folder whose writer is no longer running."""
+    from foikit.letters.context import responses_dir
+    from foikit.register.files import is_foikit_temp
+
+    where = responses_dir(folder)
+    if not where.is_dir():
+        return []
+    stale = []
+    for entry in sorted(os.scandir(where), key=lambda e: e.name):
+        if not (entry.is_file(follow_symlinks=False) and is_foikit_temp(entry.name)):
+            continue
+        pid = entry.name.rsplit(".", 3)[-3]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            stale.append(entry.path)
+    return stale
+
+
+def _finish_earlier_runs(reg: Any, actor: str, report: RetentionReport) -> None:
+    """Delete what an earlier run marked but left on disk, and stale temporary files."""
+    files, temporary = left_behind(reg)
+    report.retried = list(files)
+    report.temporary = temporary
+    if report.dry_run or not (files or temporary):
+        return
+    done = RetentionReport(report.older_than, report.cutoff, False, files=[*files, *temporary])
+    _delete_files(done)
+    report.deleted += done.deleted
+    report.failed += done.failed
+    with reg.transaction(actor) as tx:
+        for path in done.deleted:
+            letter_id, request_id = files.get(path, (None, None))
+            tx.audit(
+                "delete-file" if letter_id else "delete-temporary-file",
+                table="letters" if letter_id else None,
+                row_id=letter_id,
+                request_id=request_id,
+                old={"path": path},
+            )
+
+
 def apply_retention(
     reg: Any, actor: str, *, older_than: str, today: dt.date, dry_run: bool = False
 ) -> RetentionReport:
     """Anonymise every requester due for it (see the module docstring); `dry_run` only lists."""
     cutoff = cutoff_date(today, older_than)
     report = RetentionReport(older_than, cutoff.isoformat(), dry_run)
+    _finish_earlier_runs(reg, actor, report)
     report.cases = due_for_anonymising(reg, cutoff)
     if not report.cases:
         return report
@@ -273,30 +405,62 @@ def apply_retention(
         )
     }
     if dry_run:
+        for case in report.cases:
+            requester = reg.one("SELECT * FROM requesters WHERE id = ?", (case.requester_id,))
+            changes = planned_changes(reg.conn, requester, [ids_by_ref[r] for r in case.references])
+            case.texts_redacted = len(changes)
+            report.columns += [f"{t}.{c} #{i}" for t, i, c, _, _ in changes]
+            report.columns += [f"requesters.{c} #{case.requester_id}" for c in PERSONAL]
         rows = reg.query(_letters_sql(ids_by_ref.values()))
         report.letters = [r["path"] for r in rows]
         chosen, report.missing = _choose_files(rows)
         report.files = list(chosen)
         return report
+    chosen = _anonymise(reg, actor, report, ids_by_ref, cutoff)
+    # Only now, with the register committed: a failure above deleted nothing. A file that cannot
+    # be deleted does not undo the anonymisation: rolling the register back would keep every
+    # detail of the requester for the sake of one file. It is reported (and audited), and the
+    # next run tries it again (`left_behind`), as it does the files of a run that was killed.
+    _delete_files(report)
+    if report.failed:
+        with reg.transaction(actor) as tx:
+            for failure in report.failed:
+                letter_id, request_id = chosen.get(failure["path"], (None, None))
+                tx.audit(
+                    "delete-file-failed",
+                    table="letters",
+                    row_id=letter_id,
+                    request_id=request_id,
+                    new=failure,
+                )
+    return report
+
+
+def _anonymise(
+    reg: Any, actor: str, report: RetentionReport, ids_by_ref: dict[str, int], cutoff: dt.date
+) -> dict[str, tuple[int, int]]:
+    """The one transaction: texts redacted, details blanked, the audit trail scrubbed, the
+    letters marked; returns the files to delete once it has committed."""
     from foikit.casework.lifecycle import touch
 
     scrubbed = True
     with reg.transaction(actor) as tx:
         for case in report.cases:
             request_ids = [ids_by_ref[ref] for ref in case.references]
-            changed: set[int] = set()
             requester = dict(
                 tx.execute("SELECT * FROM requesters WHERE id = ?", (case.requester_id,)).fetchone()
             )
-            redact = _own_details_redactor(requester)
-            for table, row_id, column, text, request_id in _texts(tx, request_ids):
-                cleaned = redact(text)
-                if cleaned != text:
-                    case.texts_redacted += 1
-                    scrubbed &= _overwrite(tx, table, row_id, {column: cleaned}, request_id)
-                    changed.add(request_id)
+            changes = planned_changes(tx, requester, request_ids)
+            changed: set[int] = set()
+            for table, row_id, column, cleaned, request_id in changes:
+                scrubbed &= _overwrite(tx, table, row_id, {column: cleaned}, request_id)
+                changed.add(request_id)
+                report.columns.append(f"{table}.{column} #{row_id}")
+            case.texts_redacted = len(changes)
             for request_id in sorted(changed):
                 touch(tx, request_id)  # a form opened before this is now stale
+            # Every audit copy of their details (clock, exemptions, reviews, ICO, letters...).
+            tx.redact_audit(request_ids, _own_details_redactor(requester))
             blanks: dict[str, Any] = {k: None for k in PERSONAL}
             scrubbed &= _overwrite(
                 tx,
@@ -305,6 +469,7 @@ def apply_retention(
                 {**blanks, "anonymised_at": tx.at},
                 request_ids[0],
             )
+            report.columns += [f"requesters.{c} #{case.requester_id}" for c in PERSONAL]
         # Chosen here, inside the transaction, so the files deleted are those it records.
         rows = [dict(r) for r in tx.execute(_letters_sql(ids_by_ref.values()))]
         report.letters = [r["path"] for r in rows]
@@ -329,7 +494,7 @@ def apply_retention(
         tx.audit(
             "retention",
             new={
-                "older_than": older_than,
+                "older_than": report.older_than,
                 "cutoff": cutoff.isoformat(),
                 "requesters": len(report.cases),
                 "requests": sum(len(c.references) for c in report.cases),
@@ -337,20 +502,4 @@ def apply_retention(
             },
         )
     report.audit_scrubbed = scrubbed
-    # Only now, with the register committed: a failure above deleted nothing. A file that cannot
-    # be deleted does not undo the anonymisation: rolling the register back would keep every
-    # detail of the requester for the sake of one file, and could not bring back the files
-    # already deleted. It is reported (and audited) so that it is deleted by hand.
-    _delete_files(report)
-    if report.failed:
-        with reg.transaction(actor) as tx:
-            for failure in report.failed:
-                letter_id, request_id = chosen[failure["path"]]
-                tx.audit(
-                    "delete-file-failed",
-                    table="letters",
-                    row_id=letter_id,
-                    request_id=request_id,
-                    new=failure,
-                )
-    return report
+    return chosen

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from foikit.errors import RegisterNotInitialised, RegisterPathError
+from foikit.errors import FoikitError, RegisterNotInitialised, RegisterPathError
 
 DEFAULT_PATH = "register.db"
 BUSY_TIMEOUT_S = 60.0
@@ -31,11 +31,13 @@ def default_path() -> str:
 
 def current_actor(by: str | None = None) -> str:
     """`--by`, else FOIKIT_USER, else the login name (CONTRACT.md "Who is acting")."""
-    if by:
-        return by
-    env = os.environ.get("FOIKIT_USER")
-    if env:
-        return env
+    for given, where in ((by, "--by"), (os.environ.get("FOIKIT_USER"), "FOIKIT_USER")):
+        if given:
+            if "\x00" in given or any("\ud800" <= ch <= "\udfff" for ch in given):
+                raise FoikitError(f"{where} must be a name in UTF-8 without NUL bytes")
+            if len(given) > 200:
+                raise FoikitError(f"{where} is longer than 200 characters")
+            return given
     try:
         return getpass.getuser()
     except Exception:  # no login name in some containers
@@ -119,10 +121,16 @@ class Register:
             raise RegisterNotInitialised(
                 f"no register at {str(self.path)!r}: run `foikit init` first"
             )
+        if create and not self.path.exists():
+            from foikit.register.files import create_private
+
+            create_private(self.path)  # 0600 whatever the umask; -wal and -shm follow it
         try:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted and overwritten personal data is zeroed on disk, not left in free pages.
+            conn.execute("PRAGMA secure_delete = ON")
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
             if mode != "wal":
@@ -354,6 +362,39 @@ class Tx:
             new=diff,
         )
         return diff
+
+    def redact_audit(self, request_ids: Iterable[int], redact: Any) -> int:
+        """Apply `redact` (text -> text) to every string held in the audit rows of these
+        requests (retention: the trail keeps no copy of what was redacted); returns the rows
+        changed. The rows keep who did what and when."""
+
+        def walk(value: Any) -> Any:
+            if isinstance(value, str):
+                return redact(value)
+            if isinstance(value, list):
+                return [walk(v) for v in value]
+            if isinstance(value, dict):
+                return {k: walk(v) for k, v in value.items()}
+            return value
+
+        ids = [int(i) for i in request_ids]
+        if not ids:
+            return 0
+        changed = 0
+        rows = self.conn.execute(
+            f"SELECT id, old, new FROM audit WHERE request_id IN ({', '.join('?' for _ in ids)})",
+            ids,
+        ).fetchall()
+        for audit_id, old, new in rows:
+            cleaned = [
+                text if text is None else _json(walk(json.loads(text))) for text in (old, new)
+            ]
+            if cleaned != [old, new]:
+                self.conn.execute(
+                    "UPDATE audit SET old = ?, new = ? WHERE id = ?", (*cleaned, audit_id)
+                )
+                changed += 1
+        return changed
 
     def delete(
         self,

@@ -30,6 +30,17 @@ def init_register(
 
     Repeatable: a second run changes nothing and writes no audit rows.
     """
+    from foikit.register.core import default_path
+    from foikit.register.files import OutputRefused, is_sqlite, sqlite_tables
+
+    target = path if path is not None else default_path()
+    if is_sqlite(target):
+        tables = sqlite_tables(target)
+        if tables and "_sqlite_migrations" not in tables:
+            raise OutputRefused(
+                f"{str(target)!r} is another database (tables {', '.join(sorted(tables)[:3])}),"
+                " not a register: foikit init will not add a register to it"
+            )
     with Register(path, create=True) as reg:
         created = not reg.db["_sqlite_migrations"].exists()
         report = InitReport(str(reg.path), created, reg.migrate())

@@ -253,3 +253,12 @@ def m080_review_grounds_and_commitments(db: Database) -> None:
         CREATE INDEX review_commitments_open ON review_commitments (met, due);
         """
     )
+
+
+@migrations()
+def m030_letter_sent(db: Database) -> None:
+    # A letter is never written over: each rendering is a new file. The one sent (neither a
+    # draft nor the published copy) is marked, and a later rendering names the one it follows.
+    db.execute("ALTER TABLE letters ADD COLUMN sent_at TEXT")
+    db.execute("ALTER TABLE letters ADD COLUMN supersedes INTEGER REFERENCES letters(id)")
+    db.execute("UPDATE letters SET sent_at = rendered_at WHERE draft = 0 AND published = 0")
