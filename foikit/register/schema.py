@@ -232,3 +232,29 @@ def m003_letter_file_deleted(db: Database) -> None:
     # Retention deletes the letter files that name a requester; the row stays, so the history
     # still shows which letter was sent and when, and says when its file went.
     db.execute("ALTER TABLE letters ADD COLUMN deleted_at TEXT")
+
+
+@migrations()
+def m010_redaction_rules(db: Database) -> None:
+    # An officer's rules for one request's public outputs: `redact` phrases (a third party
+    # withheld under s.40(2)) and `keep` phrases (a titled name approved for publication).
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS redaction_rules (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER NOT NULL REFERENCES requests(id),
+            phrase TEXT NOT NULL,
+            action TEXT NOT NULL DEFAULT 'redact',   -- redact | keep
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (request_id, phrase, action)
+        );
+        """
+    )
+
+
+@migrations()
+def m011_letter_dated(db: Database) -> None:
+    # The date a letter bears, so its published copy carries the same date.
+    if "dated" not in db["letters"].columns_dict:
+        db.execute("ALTER TABLE letters ADD COLUMN dated TEXT")
