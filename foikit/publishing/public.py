@@ -106,10 +106,6 @@ class Release:
     scanner: Scanner
 
 
-# Fields of the `request show` shape that hold free text, and those that name staff.
-_STAFF = "staff"
-
-
 class _Cleaner:
     def __init__(self, reference: str, scanner: Scanner):
         self.reference = reference
@@ -125,24 +121,23 @@ class _Cleaner:
         self.doubtful.extend((where, name) for name in self.scanner.doubtful(cleaned))
         return cleaned
 
-    def person(self, value: Any, where: str) -> Any:
-        if not value:
-            return value
-        self.redactions.append(Redaction(self.reference, where, _STAFF, str(value)))
-        return REDACTED
+    def person(self, value: Any) -> Any:
+        """A field that names a member of staff (the handler, a reviewer): never public, so
+        replaced whole and not listed as a redaction of the text."""
+        return REDACTED if value else value
 
 
 def _clean_request(request: Mapping[str, Any], c: _Cleaner) -> dict[str, Any]:
     req = copy.deepcopy(dict(request))
     req.pop("requester", None)
     req["subject"] = c.text(req.get("subject"), "subject") or ""
-    req["handler"] = c.person(req.get("handler"), "handler")
+    req["handler"] = c.person(req.get("handler"))
     for q in req.get("questions") or []:
         n = q.get("number")
         q["text"] = c.text(q.get("text"), f"question {n}") or ""
         q["answer"] = c.text(q.get("answer"), f"answer {n}")
         if "answered_by" in q:
-            q["answered_by"] = c.person(q.get("answered_by"), f"answered by {n}")
+            q["answered_by"] = c.person(q.get("answered_by"))
         for e in q.get("exemptions") or []:
             e["reason"] = c.text(e.get("reason"), f"reason {n}")
             e["public_interest"] = c.text(e.get("public_interest"), f"public interest {n}")
@@ -151,7 +146,7 @@ def _clean_request(request: Mapping[str, Any], c: _Cleaner) -> dict[str, Any]:
     reviews = [r for r in [req.get("review"), *(req.get("reviews") or [])] if r]
     for r in reviews:
         r["reasons"] = c.text(r.get("reasons"), "review reasons")
-        r["reviewer"] = c.person(r.get("reviewer"), "reviewer")
+        r["reviewer"] = c.person(r.get("reviewer"))
     for case in req.get("ico") or []:
         case["notes"] = None  # internal notes on an ICO case are never public
     req["notes"] = None
@@ -209,6 +204,7 @@ def _record(req: Mapping[str, Any], letter: str) -> PublicRecord:
         for q in req.get("questions") or ()
         for e in q.get("exemptions") or ()
     }
+    exemptions.update((e["section"], e["name"]) for e in req.get("exemptions") or ())
     review = req.get("review")
     return PublicRecord(
         reference=str(req["reference"]),
@@ -252,3 +248,45 @@ def release_letter_context(reg: Any, reference: str, context: dict[str, Any]) ->
                 event[key] = released.scanner.redact(event[key])[0]
         out["event"] = event
     return out
+
+
+_RECORD_FIELDS = frozenset(PublicRecord.__dataclass_fields__) - {"_seal"}
+
+
+def release_record(data: Mapping[str, Any] | PublicRecord, policy: Policy | None = None) -> PublicRecord:
+    """A record given in the public shape (a synthetic log, an import, a test) through
+    `release`: with no policy, the scan every text gets (emails, phone numbers, postcodes,
+    titled names). PublishError when it is held back or not in the expected shape."""
+    from dataclasses import asdict, is_dataclass
+
+    raw = {k: getattr(data, k) for k in _RECORD_FIELDS} if is_dataclass(data) else dict(data)
+    unknown = set(raw) - _RECORD_FIELDS
+    try:
+        if unknown:
+            raise KeyError(f"unknown fields {sorted(unknown)}")
+        request = {
+            **{k: raw.get(k) for k in ("reference", "regime", "subject", "received")},
+            **{k: raw.get(k) for k in ("responded", "outcome", "in_time")},
+            "exemptions": [
+                asdict(e) if is_dataclass(e) else {"section": e["section"], "name": e["name"]}
+                for e in raw.get("exemptions") or ()
+            ],
+            "questions": [
+                asdict(q)
+                if is_dataclass(q)
+                else {
+                    "number": q["number"],
+                    "text": q["text"],
+                    "status": q.get("status"),
+                    "answer": q.get("answer"),
+                }
+                for q in raw.get("questions") or ()
+            ],
+            "review": {"outcome": raw["review_outcome"]} if raw.get("review_outcome") else None,
+        }
+        released = release(request, policy or Policy(), raw.get("letter_text") or "")
+    except (TypeError, KeyError) as e:
+        raise PublishError(f"a disclosure record is not in the expected shape: {e}") from None
+    if released.record is None:
+        raise PublishError(f"{released.reference} is held back: {released.held}")
+    return released.record
