@@ -16,7 +16,6 @@ titled name is left that no officer has decided about.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -127,8 +126,17 @@ class _Cleaner:
         return REDACTED if value else value
 
 
+def _copy(value: Any) -> Any:
+    """A deep copy of plain data (dicts, lists, scalars): cheaper than copy.deepcopy."""
+    if isinstance(value, Mapping):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_copy(v) for v in value]
+    return value
+
+
 def _clean_request(request: Mapping[str, Any], c: _Cleaner) -> dict[str, Any]:
-    req = copy.deepcopy(dict(request))
+    req = _copy(request)
     req.pop("requester", None)
     req["subject"] = c.text(req.get("subject"), "subject") or ""
     req["handler"] = c.person(req.get("handler"))
@@ -153,9 +161,7 @@ def _clean_request(request: Mapping[str, Any], c: _Cleaner) -> dict[str, Any]:
     return req
 
 
-def release(
-    request: Mapping[str, Any], policy: Policy, letter_text: str = ""
-) -> Release:
+def release(request: Mapping[str, Any], policy: Policy, letter_text: str = "") -> Release:
     """THE decision on what the public may see of one request (see the module's docstring)."""
     reference = str(request["reference"])
     scanner = Scanner.for_policy(policy)
@@ -253,11 +259,13 @@ def release_letter_context(reg: Any, reference: str, context: dict[str, Any]) ->
 _RECORD_FIELDS = frozenset(PublicRecord.__dataclass_fields__) - {"_seal"}
 
 
-def release_record(data: Mapping[str, Any] | PublicRecord, policy: Policy | None = None) -> PublicRecord:
+def release_record(
+    data: Mapping[str, Any] | PublicRecord, policy: Policy | None = None
+) -> PublicRecord:
     """A record given in the public shape (a synthetic log, an import, a test) through
     `release`: with no policy, the scan every text gets (emails, phone numbers, postcodes,
     titled names). PublishError when it is held back or not in the expected shape."""
-    from dataclasses import asdict, is_dataclass
+    from dataclasses import is_dataclass
 
     raw = {k: getattr(data, k) for k in _RECORD_FIELDS} if is_dataclass(data) else dict(data)
     unknown = set(raw) - _RECORD_FIELDS
@@ -268,18 +276,10 @@ def release_record(data: Mapping[str, Any] | PublicRecord, policy: Policy | None
             **{k: raw.get(k) for k in ("reference", "regime", "subject", "received")},
             **{k: raw.get(k) for k in ("responded", "outcome", "in_time")},
             "exemptions": [
-                asdict(e) if is_dataclass(e) else {"section": e["section"], "name": e["name"]}
-                for e in raw.get("exemptions") or ()
+                _fields(e, ("section", "name"), ()) for e in raw.get("exemptions") or ()
             ],
             "questions": [
-                asdict(q)
-                if is_dataclass(q)
-                else {
-                    "number": q["number"],
-                    "text": q["text"],
-                    "status": q.get("status"),
-                    "answer": q.get("answer"),
-                }
+                _fields(q, ("number", "text"), ("status", "answer"))
                 for q in raw.get("questions") or ()
             ],
             "review": {"outcome": raw["review_outcome"]} if raw.get("review_outcome") else None,
@@ -290,3 +290,9 @@ def release_record(data: Mapping[str, Any] | PublicRecord, policy: Policy | None
     if released.record is None:
         raise PublishError(f"{released.reference} is held back: {released.held}")
     return released.record
+
+
+def _fields(item: Any, required: tuple[str, ...], optional: tuple[str, ...]) -> dict[str, Any]:
+    if isinstance(item, Mapping):
+        return {**{k: item[k] for k in required}, **{k: item.get(k) for k in optional}}
+    return {k: getattr(item, k) for k in (*required, *optional)}

@@ -58,6 +58,8 @@ OBFUSCATED_EMAIL_RE = re.compile(
     rf"(?<![\w.]){_PART}(?:{_DOT}{_PART})*(?P<at>{_AT})(?P<domain>{_PART}(?:{_DOT}{_PART})+)",
     re.IGNORECASE,
 )
+# Only text with one of these can hold a spelled-out address (the matcher is costly).
+_OBFUSCATION_HINT_RE = re.compile(r"@|\bdot\b|[\[({<]\s*at\s*[\])}>]", re.IGNORECASE)
 # A run of at least nine digits with the separators phone numbers are written with: only such
 # text goes to libphonenumber (the matcher is slow, and most text has no phone number at all).
 PHONE_CANDIDATE_RE = re.compile(r"\d(?:[\s().\-/]{0,3}\d){8,}")
@@ -351,13 +353,15 @@ class Scanner:
         if not text:
             return []
         hits: list[Hit] = []
-        for m in EMAIL_RE.finditer(text):
-            if m.group(0).lower().rstrip(".") not in self.allowed.emails:
-                hits.append(Hit("email", m.group(0), m.start(), m.end()))
-        for m in OBFUSCATED_EMAIL_RE.finditer(text):
-            spelled = not re.fullmatch(r"\s+at\s+", m.group("at"), re.I)
-            if spelled or re.search(r"\s+dot\s+|[\[({<]\s*dot", m.group("domain"), re.I):
-                hits.append(Hit("email", m.group(0), m.start(), m.end()))
+        if "@" in text:
+            for m in EMAIL_RE.finditer(text):
+                if m.group(0).lower().rstrip(".") not in self.allowed.emails:
+                    hits.append(Hit("email", m.group(0), m.start(), m.end()))
+        if _OBFUSCATION_HINT_RE.search(text):
+            for m in OBFUSCATED_EMAIL_RE.finditer(text):
+                spelled = not re.fullmatch(r"\s+at\s+", m.group("at"), re.I)
+                if spelled or re.search(r"\s+dot\s+|[\[({<]\s*dot", m.group("domain"), re.I):
+                    hits.append(Hit("email", m.group(0), m.start(), m.end()))
         hits.extend(self._phones(text))
         for m in POSTCODE_RE.finditer(text):
             if f"{m.group(1)} {m.group(2)}".upper() not in self.allowed.postcodes:

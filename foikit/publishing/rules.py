@@ -97,7 +97,5 @@ def remove_rule(reg: Any, actor: str, reference: str, phrase: str) -> int:
         if not ids:
             raise BadRedactionRule(f"{reference} has no redaction rule {cleaned!r}")
         for rule_id in ids:
-            tx.delete(
-                "redaction_rules", rule_id, request_id=rid, action="redaction rule removed"
-            )
+            tx.delete("redaction_rules", rule_id, request_id=rid, action="redaction rule removed")
     return len(ids)
