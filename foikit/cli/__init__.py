@@ -55,7 +55,10 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 # Importing the command modules registers their commands on `cli`.
-COMMAND_MODULES = ("setup", "clock", "requests", "letters", "disclosure", "reports", "staff")
+COMMAND_MODULES = (
+    *("setup", "clock", "requests", "letters", "disclosure", "reports", "staff"),
+    "redaction",  # `foikit request redact`, on the request group
+)
 
 
 def _load_commands() -> None:
