@@ -1,4 +1,5 @@
 """The staff side of redaction: rules on the request page, and the publish preview."""
+# ruff: noqa: F811  (the fixtures of test_staff are imported and used as arguments)
 
 from __future__ import annotations
 
