@@ -113,3 +113,12 @@ def test_request_show_json_keeps_the_requester_out_unless_asked(closed, invoke):
         assert value not in plain
     full = json.loads(invoke("request", "show", closed, "--json", "--with-requester").output)
     assert full["requester"]["name"] == REQUESTER["requester_name"]
+
+
+def test_a_published_letter_of_a_held_back_request_is_refused(closed, invoke, tmp_path):
+    target = tmp_path / "p.docx"
+    result = invoke("letter", closed, "response", "--published", "--out", target)
+    assert result.exit_code == 1 and "held back from publication" in result.output
+    assert result.output.count("\n") == 1 and not target.exists(), "one line, nothing written"
+    invoke("request", "redact", closed, "Davies")
+    assert invoke("letter", closed, "response", "--published", "--out", target).exit_code == 0

@@ -73,6 +73,9 @@ TITLED_NAME_RE = re.compile(
     r"|Cllr|Councillor|Supt|Superintendent)\.?\s+(?:[A-Z]\.?\s+)?[A-Z][a-z][\w'’-]*"
     r"(?:\s+[A-Z][a-z][\w'’-]*)?"
 )
+_TITLE_HINT_RE = re.compile(
+    r"\b(?:M[rsx]|Mrs|Miss|Dr|[PD][CSI]|DCI|PCSO|Sgt|Serg|Insp|Const|Cllr|Counc|Supt|Super)"
+)
 _HOUSE_NUMBER_RE = re.compile(
     r"^(?:(?:flat|apartment|apt|unit|house)\s+)?\d+[a-z]?(?:\s*[-/]\s*\d+[a-z]?)?\s*,?\s+", re.I
 )
@@ -353,17 +356,20 @@ class Scanner:
         if not text:
             return []
         hits: list[Hit] = []
+        low = text.lower()
         if "@" in text:
             for m in EMAIL_RE.finditer(text):
                 if m.group(0).lower().rstrip(".") not in self.allowed.emails:
                     hits.append(Hit("email", m.group(0), m.start(), m.end()))
-        if _OBFUSCATION_HINT_RE.search(text):
+        if ("@" in text or "dot" in low or "at" in low) and _OBFUSCATION_HINT_RE.search(text):
             for m in OBFUSCATED_EMAIL_RE.finditer(text):
                 spelled = not re.fullmatch(r"\s+at\s+", m.group("at"), re.I)
                 if spelled or re.search(r"\s+dot\s+|[\[({<]\s*dot", m.group("domain"), re.I):
                     hits.append(Hit("email", m.group(0), m.start(), m.end()))
-        hits.extend(self._phones(text))
-        for m in POSTCODE_RE.finditer(text):
+        digits = sum(map(str.isdigit, text))
+        if digits >= 9:
+            hits.extend(self._phones(text))
+        for m in POSTCODE_RE.finditer(text) if digits >= 2 else ():
             if f"{m.group(1)} {m.group(2)}".upper() not in self.allowed.postcodes:
                 hits.append(Hit("postcode", m.group(0), m.start(), m.end()))
         for kind, pattern in self.patterns:
@@ -389,7 +395,9 @@ class Scanner:
         """Titled names left in an already redacted text that no officer has approved."""
         if not redacted_text:
             return []
-        found = []
+        found: list[str] = []
+        if not _TITLE_HINT_RE.search(redacted_text):
+            return found
         for m in TITLED_NAME_RE.finditer(redacted_text):
             name = m.group(0)
             if name.lower() not in self.keep and name not in found:
