@@ -48,8 +48,24 @@ def list_rules(reg: Any, reference: str) -> list[dict[str, Any]]:
     return rule_rows(reg, request_id(reg, reference))
 
 
+def _guard(reg: Any, tx: Any, rid: int, expected_version: int | None) -> None:
+    """The form's version checked inside the transaction; the request's version bumped, as
+    for every change to a request (its public outputs change with its rules)."""
+    from foikit.casework.common import check_version, touch
+
+    row = reg.one("SELECT * FROM requests WHERE id = ?", (rid,))
+    check_version(reg, row, expected_version)
+    touch(tx, rid, action="redaction rules")
+
+
 def add_rule(
-    reg: Any, actor: str, reference: str, phrase: str, *, action: str = "redact"
+    reg: Any,
+    actor: str,
+    reference: str,
+    phrase: str,
+    *,
+    action: str = "redact",
+    expected_version: int | None = None,
 ) -> dict[str, Any]:
     """Add a rule (a no-op when the same rule exists); returns it."""
     from foikit.casework.common import request_id
@@ -57,6 +73,7 @@ def add_rule(
     rid = request_id(reg, reference)
     cleaned, action = _phrase(phrase), _action(action)
     with reg.transaction(actor) as tx:
+        _guard(reg, tx, rid, expected_version)
         found = tx.execute(
             "SELECT id FROM redaction_rules WHERE request_id = ? AND phrase = ? AND action = ?",
             (rid, cleaned, action),
@@ -79,7 +96,9 @@ def add_rule(
     return {"id": rule_id, "phrase": cleaned, "action": action}
 
 
-def remove_rule(reg: Any, actor: str, reference: str, phrase: str) -> int:
+def remove_rule(
+    reg: Any, actor: str, reference: str, phrase: str, *, expected_version: int | None = None
+) -> int:
     """Remove every rule of the request with this phrase; returns how many went. Refused when
     there is none, so a typo is not mistaken for a removal."""
     from foikit.casework.common import request_id
@@ -87,6 +106,7 @@ def remove_rule(reg: Any, actor: str, reference: str, phrase: str) -> int:
     rid = request_id(reg, reference)
     cleaned = " ".join((phrase or "").split())
     with reg.transaction(actor) as tx:
+        _guard(reg, tx, rid, expected_version)
         ids = [
             r[0]
             for r in tx.execute(

@@ -390,10 +390,12 @@ def _redact(reg: Register, reference: str, form: Form, actor: str, today: dt.dat
 
     phrase = required(form, "phrase", "the phrase")
     what = field(form, "do") or "redact"
+    expected = version(form)
     if what == "remove":
-        remove_rule(reg, actor, reference, phrase)
+        remove_rule(reg, actor, reference, phrase, expected_version=expected)
         return f"Removed the redaction rule {phrase!r}"
-    rule = add_rule(reg, actor, reference, phrase, action="keep" if what == "keep" else "redact")
+    action = "keep" if what == "keep" else "redact"
+    rule = add_rule(reg, actor, reference, phrase, action=action, expected_version=expected)
     if rule["action"] == "keep":
         return f"Approved {rule['phrase']!r} for publication"
     return f"{rule['phrase']!r} will be redacted from every public output"
