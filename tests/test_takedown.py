@@ -114,3 +114,24 @@ def test_a_broken_new_file_leaves_the_last_good_log_serving(served):
     time.sleep(1.5)
     response = httpx.get(base + "/disclosure/questions.json?_shape=array", timeout=10)
     assert response.status_code == 200, "a bad file is refused; the old log stays up"
+
+
+async def test_the_live_log_swaps_in_process_and_lets_the_old_file_go(tmp_path, monkeypatch):
+    import asyncio
+
+    from foikit.publishing import serve
+
+    monkeypatch.setattr(serve, "CHECK_EVERY_S", 0.0)
+    monkeypatch.setattr(serve, "CLOSE_OLD_AFTER_S", 0.0)
+    log = tmp_path / "disclosure.db"
+    build_public_db([record("Knife crime funding", f"Ask {LEAK} about it.")], log)
+    live = serve.LiveLog(log)
+    old = live.ds
+    transport = httpx.ASGITransport(app=live)
+    async with httpx.AsyncClient(transport=transport, base_url="http://log") as client:
+        assert LEAK in (await client.get("/disclosure/questions.csv")).text
+        build_public_db([record("Knife crime funding", "Ask [redacted] about it.")], log)
+        after = await client.get("/disclosure/questions.csv")
+        assert LEAK not in after.text and live.swaps == 1
+        await asyncio.sleep(0.1)
+    assert old.executor._shutdown, "the replaced log's threads are let go"

@@ -278,8 +278,11 @@ CLOSE_OLD_AFTER_S = 30.0
 
 
 def _close(ds: Any) -> None:
+    """Let go of a replaced log: its file's connections and its query threads."""
     for database in ds.databases.values():
         database.close()
+    if getattr(ds, "executor", None) is not None:
+        ds.executor.shutdown(wait=False)
 
 
 def file_identity(path: Path) -> tuple[int, int, int, int]:
