@@ -39,6 +39,7 @@ from foikit.publishing.build import (  # noqa: E402
     PublicRecord,
     build_public_db,
 )
+from foikit.publishing.public import release_record  # noqa: E402
 
 TOPICS = [
     ("Domestic Homicide Reviews", ["DHR", "domestic homicide review", "review panel"]),
@@ -134,18 +135,23 @@ def synthesise(n: int, seed: int = 6) -> Iterator[PublicRecord]:
             )
             for i in range(rnd.choice((1, 2, 2, 3, 4)))
         )
-        yield PublicRecord(
-            reference=reference,
-            regime=regime,
-            subject=f"{topic} in {place}",
-            received=received.isoformat(),
-            responded=responded.isoformat(),
-            outcome=outcome,
-            in_time=(responded - received).days <= 28,
-            exemptions=exemptions,
-            questions=questions,
-            review_outcome=rnd.choice(("upheld", "overturned")) if rnd.random() < 0.02 else None,
-            letter_text="",
+        # Through the one function that decides what the public sees, as a real publish is.
+        yield release_record(
+            dict(
+                reference=reference,
+                regime=regime,
+                subject=f"{topic} in {place}",
+                received=received.isoformat(),
+                responded=responded.isoformat(),
+                outcome=outcome,
+                in_time=(responded - received).days <= 28,
+                exemptions=exemptions,
+                questions=questions,
+                review_outcome=rnd.choice(("upheld", "overturned"))
+                if rnd.random() < 0.02
+                else None,
+                letter_text="",
+            )
         )
 
 

@@ -96,11 +96,11 @@ def test_hits_name_the_kind_and_the_text_found(scanner):
 @pytest.mark.parametrize(
     "name, expected, reason",
     [
-        ("Jane Doe", ["Jane Doe", "Doe"], "the whole and the surname"),
-        ("Dr Jane Doe", ["Dr Jane Doe", "Jane Doe", "Doe"], "the title is not a name"),
+        ("Jane Doe", ["Jane Doe"], "the whole (its parts alone: single_name_parts)"),
+        ("Dr Jane Doe", ["Dr Jane Doe", "Jane Doe"], "the title is not a name"),
         ("Madonna", ["Madonna"], "a single name"),
-        ("Mr A Person", ["Mr A Person", "A Person", "Person"], "an initial is not matched alone"),
-        ("Ann Lee-Hart", ["Ann Lee-Hart", "Lee-Hart", "Hart", "Lee"], "hyphenated parts"),
+        ("Mr A Person", ["Mr A Person", "A Person"], "an initial is not matched alone"),
+        ("Ann Mary Lee-Hart", ["Ann Mary Lee-Hart", "Ann Lee-Hart"], "forename and surname"),
     ],
 )
 def test_name_variants(name, expected, reason):
@@ -135,7 +135,11 @@ def test_address_parts(lines, street, postcodes, reason):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("+44 (0)121 626 6060", "01216266060"), ("0121-626-6060", "01216266060")],
+    [
+        ("+44 (0)121 626 6060", "+441216266060"),
+        ("0121-626-6060", "+441216266060"),
+        ("0044 121 626 6060", "+441216266060"),
+    ],
 )
 def test_normalise_phone(text, expected):
     assert normalise_phone(text) == expected
@@ -152,3 +156,130 @@ def test_only_redactions(text, expected):
 def test_a_requester_without_details_still_gets_the_generic_scan():
     scanner = Scanner.for_requester(Requester.from_mapping(None), OFFICE)
     assert scanner.redact("Bob at bob@x.org")[0] == f"Bob at {REDACTED}"
+
+
+# -- the stronger scan (issue 13) -----------------------------------------------------------------
+
+KIERAN = Requester(
+    name="Kieran James Walsh",
+    email="kieran.walsh@example.org",
+    address=("3 Elm Close", "Quarry Bank", "Dudley", "DY1 1AA"),
+    phone="07700 900123",
+)
+
+
+@pytest.fixture
+def kieran():
+    office = PublishedContacts.of(
+        OFFICE.emails, ["0121 626 6060"], ["Lloyd House\nColmore Circus\nBirmingham\nB4 6NQ"]
+    )
+    return Scanner.for_requester(
+        KIERAN,
+        office,
+        staff=["olwen.marchbank", "Olwen Marchbank"],
+        places=PLACES,
+        rules=["Thaddeus Grimsby"],
+    )
+
+
+@pytest.mark.parametrize(
+    "text, expected, why",
+    [
+        ("Kieran asks", f"{REDACTED} asks", "the forename alone"),
+        ("Walsh asks", f"{REDACTED} asks", "the surname alone"),
+        ("JAMES", REDACTED, "a middle name, in capitals"),
+        ("K. Walsh", REDACTED, "initial and surname"),
+        ("K.J. Walsh", REDACTED, "initials and surname"),
+        ("KJ Walsh wrote", f"{REDACTED} wrote", "initials run together"),
+        ("walsh is a lower-case word", "walsh is a lower-case word",
+         "a lone part in lower case is a word, not a name"),
+        ("I live on Elm Close", f"I live on {REDACTED}", "the street without its number"),
+        ("near Quarry Bank", f"near {REDACTED}", "a district line"),
+        ("in Dudley", "in Dudley", "a CSP's area is kept"),
+        ("DY1 1AA", REDACTED, "her postcode alone"),
+        ("B99 9ZZ", REDACTED, "any other full postcode"),
+        ("at B4 6NQ", "at B4 6NQ", "the office's published postcode stays"),
+        ("kieran dot walsh at example dot org", REDACTED, "an email spelled out"),
+        ("zeb dot quill at canary dot example", REDACTED, "someone else's, spelled out"),
+        ("jo(at)example.org", REDACTED, "a bracketed at"),
+        ("jo [at] example [dot] org", REDACTED, "bracketed at and dot"),
+        ("jo @ example.org", REDACTED, "an @ with spaces round it"),
+        ("look at data.gov for it", "look at data.gov for it", "English, not an address"),
+        ("0044 7700 900462", REDACTED, "the 00 international prefix"),
+        ("+44 (0)7700 900462", REDACTED, "+44 with the (0)"),
+        ("+44 7700 900462", REDACTED, "+44 without it"),
+        ("07700-900-462", REDACTED, "hyphens"),
+        ("07700900462", REDACTED, "no spaces"),
+        ("+1 202 555 0143", REDACTED, "a North American number"),
+        ("+33 1 23 45 67 89", REDACTED, "a French number"),
+        ("00 353 1 234 5678", REDACTED, "an Irish number, 00 form"),
+        ("0044 121 626 6060", "0044 121 626 6060", "the office's number in another form"),
+        ("on 2024-05-20", "on 2024-05-20", "a date is not a phone number"),
+        ("in 2019-20 and 2020-21", "in 2019-20 and 2020-21", "financial years neither"),
+        ("£1,250,000", "£1,250,000", "money neither"),
+        ("FOI-2024-0001", "FOI-2024-0001", "nor a reference"),
+        ("Olwen Marchbank checked", f"{REDACTED} checked", "a staff member in full"),
+        ("ask olwen.marchbank", f"ask {REDACTED}", "a staff login"),
+        ("PC Thaddeus Grimsby", f"PC {REDACTED}", "the officer's rule (s.40(2))"),
+        ("thaddeus  grimsby", REDACTED, "a rule in any case and spacing"),
+    ],
+)  # fmt: skip
+def test_the_stronger_scan(kieran, text, expected, why):
+    assert kieran.redact(text)[0] == expected, why
+
+
+@pytest.mark.parametrize(
+    "text, doubtful, why",
+    [
+        ("asked by PC Davies", ["PC Davies"], "a titled name nobody decided about"),
+        ("Sergeant John Evans said", ["Sergeant John Evans"], "title, forename, surname"),
+        ("Mr [redacted] asked", [], "already redacted"),
+        ("the sergeant said", [], "a rank in lower case is not a name"),
+        ("Chief Constable Craig Guildford", [], "approved by the officer (--keep)"),
+    ],
+)
+def test_doubtful_names(text, doubtful, why):
+    scanner = Scanner.for_requester(
+        Requester(), OFFICE, keep=["Constable Craig Guildford"], places=PLACES
+    )
+    assert scanner.doubtful(scanner.redact(text)[0]) == doubtful, why
+
+
+@pytest.mark.parametrize(
+    "login, forms",
+    [
+        ("olwen.marchbank", ["olwen.marchbank", "Olwen Marchbank"]),
+        ("jo_bloggs", ["jo_bloggs", "Jo Bloggs"]),
+        ("admin", ["admin"]),
+        ("pc1234", ["pc1234"]),
+    ],
+)
+def test_staff_forms(login, forms):
+    from foikit.publishing.redact import staff_forms
+
+    assert staff_forms(login) == forms
+
+
+def test_redaction_phrases_for_released_documents(register):
+    from foikit.casework.common import request_id
+    from foikit.casework.lifecycle import add_request
+    from foikit.publishing.redact import redaction_phrases
+    from foikit.publishing.rules import add_rule
+
+    ref = add_request(
+        register,
+        "t",
+        received="2024-05-01",
+        subject="S",
+        questions=["Q?"],
+        requester_name="Mr Kieran Walsh",
+        requester_email="kieran.walsh@example.org",
+        requester_address=["3 Elm Close", "Dudley", "DY1 1AA"],
+    )
+    add_rule(register, "t", ref, "Thaddeus Grimsby")
+    add_rule(register, "t", ref, "Chief Constable", action="keep")
+    phrases = redaction_phrases(register, request_id(register, ref))
+    assert phrases[0] == "Thaddeus Grimsby", "the officer's rules first; keep rules never"
+    for p in ["Kieran Walsh", "kieran.walsh@example.org", "3 Elm Close", "Elm Close", "DY1 1AA"]:
+        assert p in phrases, p
+    assert "Dudley" not in phrases and "Chief Constable" not in phrases

@@ -357,6 +357,7 @@ STAFF_CASES: list[tuple[str, Callable[[Register], str], dict[str, str], str]] = 
     ("review-open", closed, {"received": "2024-06-25", "reviewer": REVIEWER}, OFFICER),
     ("review-close", in_review, {"decided": "2024-07-10", "outcome": "upheld"}, REVIEWER),
     ("review-extend", in_review, {"reasons": "complex"}, REVIEWER),
+    ("redact", closed, {"phrase": "PC Davies", "do": "redact"}, OFFICER),
 ]
 
 

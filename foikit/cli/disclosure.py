@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from foikit.cli import cli
-from foikit.cli.common import emit_json, json_option, with_register
+from foikit.cli.common import by_option, emit_json, json_option, with_register
 
 
 @cli.command()
@@ -21,28 +21,42 @@ from foikit.cli.common import emit_json, json_option, with_register
     show_default=True,
     help="The public database file to write (replaced only when the build succeeds).",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="List every redaction and every request held back; write nothing.",
+)
+@by_option
 @json_option
 @with_register
-def publish(reg: object, out: Path, as_json: bool) -> None:
+def publish(reg: object, out: Path, dry_run: bool, by: str | None, as_json: bool) -> None:
     """Build the public disclosure log from closed FOI and EIR requests.
 
     Never subject access requests, open requests or requests marked not for publication.
     Every published text is scanned for the requester's name, email and address, staff
     names, and email addresses and phone numbers that are not published contacts: each is
     replaced by [redacted], and the report lists every redaction and every request held back.
+    A request with a titled name nobody has decided about is held back: redact it or approve
+    it with `foikit request redact`. Who published, how many and the file's SHA-256 go in the
+    audit trail.
 
     \b
     Example:
+        foikit publish --dry-run
         foikit publish --out disclosure.db
         foikit serve disclosure.db
     """
     from foikit.publishing.build import publish as build
 
-    report = build(reg, out)
+    report = build(reg, out, dry_run=dry_run, actor=by)
     if as_json:
         emit_json(report.to_dict())
         return
-    click.echo(f"Published {report.published} request(s) to {report.out}")
+    if dry_run:
+        click.echo(f"Would publish {report.published} request(s) to {report.out} (dry run)")
+    else:
+        click.echo(f"Published {report.published} request(s) to {report.out}")
+        click.echo(f"  sha256 {report.sha256}, recorded in the audit trail as {report.by}")
     for r in report.redactions:
         click.echo(f"  redacted {r.kind} in {r.reference} {r.field}: {r.found!r}")
     for h in report.held_back:
@@ -64,17 +78,19 @@ def serve(path: Path, host: str, port: int) -> None:
     """Serve the disclosure log (PATH, default disclosure.db) with Datasette.
 
     Only the public file is served, read-only and immutable, with SQL queries, the database
-    download and CSV streaming turned off. Never the register: it is refused.
+    download and CSV streaming turned off. Never the register: it is refused. A file
+    re-published by `foikit publish` is served within seconds, without a restart (a
+    takedown), and pages may be cached for a minute only.
 
     \b
     Example:
         foikit publish --out disclosure.db
         foikit serve disclosure.db --port 8001
     """
-    from foikit.publishing.serve import make_datasette
+    from foikit.publishing.serve import LiveLog
 
-    ds = make_datasette(path)
+    app = LiveLog(path)
     import uvicorn
 
     click.echo(f"Serving the disclosure log {path} on http://{host}:{port}/", err=True)
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -55,7 +55,8 @@ def _today_option(func: Any) -> Any:
     return click.option(
         "--today",
         metavar="YYYY-MM-DD",
-        help="The date the letter bears (default: today).",
+        help="The date the letter bears (default: its event's: a response its responded date,"
+        " an acknowledgement the day it was sent; a published copy the letter sent's).",
     )(func)
 
 

@@ -222,10 +222,20 @@ def request_add(
 @request.command("show")
 @click.argument("reference")
 @_today_option
+@click.option(
+    "--with-requester",
+    is_flag=True,
+    help="Add the requester's name, email and address to the JSON (left out by default).",
+)
 @json_option
 @with_register
-def request_show(reg: Any, reference: str, today: str | None, as_json: bool) -> None:
+def request_show(
+    reg: Any, reference: str, today: str | None, with_requester: bool, as_json: bool
+) -> None:
     """One request: questions, answers, clock events, review, ICO case and the due date.
+
+    The JSON leaves the requester's details out, so it can be passed on safely; add them
+    with --with-requester.
 
     \b
     Example:
@@ -236,6 +246,9 @@ def request_show(reg: Any, reference: str, today: str | None, as_json: bool) -> 
 
     shown = show_request(reg, reference, today=_date(today, "date for today"))
     if as_json:
+        shown.pop("requester", None)
+        if with_requester:
+            shown["requester"] = requester_of(reg, reference)
         emit_json(shown)
         return
     click.echo(_format_request(shown, requester_of(reg, reference)))

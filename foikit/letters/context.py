@@ -529,11 +529,14 @@ def _build_context(
     from foikit.register.settings import get_setting, ico_context, office_context
 
     get_kind(kind)
-    day = today if today is not None else dt.date.today()
+    from foikit.letters.dating import letter_date
+    from foikit.publishing.public import release_letter_context
+
+    day = today if today is not None else letter_date(reg, reference, kind, published=published)
     request = show_request(reg, reference, today=day)
     office = office_context(reg)
     office["review_within_days"] = int(get_setting(reg, "review.request_within_days"))
-    return make_context(
+    context = make_context(
         office=office,
         ico=ico_context(reg),
         request=request,
@@ -546,6 +549,8 @@ def _build_context(
         draft=draft,
         calendar=load_calendar(reg) if kind == "fees" else None,
     )
+    # A published copy is what `release` lets the public see, and nothing else.
+    return release_letter_context(reg, reference, context) if published else context
 
 
 # -- the library entry point --------------------------------------------------------------------
@@ -581,7 +586,15 @@ def render_letter(
     with reg.read_only():
         written = write_new_letter(reg, compiled, context, out, responses_dir() / name)
     with reg.transaction(current_actor(actor)) as tx:
-        record_letter(tx, row["id"], kind, written, published=published, draft=draft)
+        record_letter(
+            tx,
+            row["id"],
+            kind,
+            written,
+            published=published,
+            draft=draft,
+            dated=context["today"],
+        )
     return written
 
 

@@ -62,9 +62,17 @@ def write_new_letter(
 
 
 def record_letter(
-    tx: Any, request_id: int, kind: str, path: Path, *, published: bool, draft: bool
+    tx: Any,
+    request_id: int,
+    kind: str,
+    path: Path,
+    *,
+    published: bool,
+    draft: bool,
+    dated: str | None = None,
 ) -> Any:
-    """The `letters` row of a rendering: sent unless a draft or the published copy."""
+    """The `letters` row of a rendering: sent unless a draft or the published copy; `dated` is
+    the date the letter bears (its event's, or --today)."""
     sent = not published and not draft
     earlier = (
         tx.execute(
@@ -85,6 +93,7 @@ def record_letter(
             "rendered_at": tx.at,
             "sent_at": tx.at if sent else None,
             "supersedes": earlier,
+            "dated": dated,
         },
         request_id=request_id,
         action="letter",

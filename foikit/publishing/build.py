@@ -17,6 +17,7 @@ Two layers, so the public file can be built and tested from plain records:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import sqlite3
 import tempfile
@@ -29,6 +30,28 @@ from typing import Any
 
 from foikit.errors import FoikitError, PublishError
 from foikit.law.outcomes import OUTCOMES, REVIEW_OUTCOMES
+from foikit.publishing.public import (
+    OWN_DATA_SECTIONS,
+    HeldBack,
+    PublicExemption,
+    PublicQuestion,
+    PublicRecord,
+    Redaction,
+    is_released,
+    release,
+)
+
+__all__ = [
+    "OWN_DATA_SECTIONS",
+    "HeldBack",
+    "PublicExemption",
+    "PublicQuestion",
+    "PublicRecord",
+    "PublishReport",
+    "Redaction",
+    "build_public_db",
+    "publish",
+]
 
 # The tables and columns the public sees. `seq` numbers the requests in order of response, so
 # "newest first" is `seq` descending, and it is the full-text index's docid: a search, its count
@@ -108,78 +131,6 @@ CREATE VIRTUAL TABLE disclosures_fts USING fts5(
 STATUS_LABELS = {"answered": "Answered", "not-held": "Not held", "exempt": "Exempt"}
 
 
-@dataclass(frozen=True)
-class PublicExemption:
-    section: str
-    name: str
-
-    @property
-    def label(self) -> str:
-        section = self.section.strip()
-        prefix = "" if section.lower().startswith(("reg", "s.")) else "s."
-        return f"{prefix}{section} {self.name}".strip()
-
-
-@dataclass(frozen=True)
-class PublicQuestion:
-    number: int
-    text: str
-    status: str | None = None
-    answer: str | None = None
-
-
-@dataclass(frozen=True)
-class PublicRecord:
-    """One disclosed request as the public sees it: nothing here leads back to a person."""
-
-    reference: str
-    regime: str
-    subject: str
-    received: str | None
-    responded: str | None
-    outcome: str | None
-    in_time: bool | None = None
-    exemptions: tuple[PublicExemption, ...] = ()
-    questions: tuple[PublicQuestion, ...] = ()
-    review_outcome: str | None = None
-    letter_text: str = ""
-
-    @classmethod
-    def coerce(cls, record: PublicRecord | Mapping[str, Any]) -> PublicRecord:
-        if isinstance(record, PublicRecord):
-            return record
-        data = dict(record)
-        try:
-            data["exemptions"] = tuple(
-                e if isinstance(e, PublicExemption) else PublicExemption(e["section"], e["name"])
-                for e in data.get("exemptions") or ()
-            )
-            data["questions"] = tuple(
-                q
-                if isinstance(q, PublicQuestion)
-                else PublicQuestion(q["number"], q["text"], q.get("status"), q.get("answer"))
-                for q in data.get("questions") or ()
-            )
-            data["letter_text"] = data.get("letter_text") or ""
-            return cls(**data)
-        except (TypeError, KeyError) as e:
-            raise PublishError(f"a disclosure record is not in the expected shape: {e}") from None
-
-
-@dataclass(frozen=True)
-class Redaction:
-    reference: str
-    field: str  # subject | question 2 | answer 2 | letter
-    kind: str  # name | email | phone | address | postcode | staff
-    found: str
-
-
-@dataclass(frozen=True)
-class HeldBack:
-    reference: str
-    reason: str
-
-
 @dataclass
 class PublishReport:
     out: Path
@@ -188,11 +139,17 @@ class PublishReport:
     held_back: list[HeldBack] = field(default_factory=list)
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    sha256: str | None = None  # of the file written (None on a dry run)
+    by: str | None = None  # who published: in the audit trail with the count and hash
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "out": str(self.out),
+            "dry_run": self.dry_run,
             "published": self.published,
+            "sha256": self.sha256,
+            "by": self.by,
             "redactions": [asdict(r) for r in self.redactions],
             "held_back": [asdict(h) for h in self.held_back],
             "warnings": list(self.warnings),
@@ -213,14 +170,18 @@ def _label(value: str | None, labels: Mapping[str, Any]) -> str | None:
 
 
 def _rows(
-    records: Iterable[PublicRecord | Mapping[str, Any]],
+    records: Iterable[PublicRecord],
     questions: list[tuple[Any, ...]],
     exemptions: list[tuple[str, str]],
     seen: set[str],
 ) -> Iterator[tuple[Any, ...]]:
     """Disclosure rows; questions and exemptions are appended to the lists on the way."""
-    for raw in records:
-        r = PublicRecord.coerce(raw)
+    for r in records:
+        if not is_released(r):
+            raise PublishError(
+                "the disclosure log is written only from records made by"
+                " foikit.publishing.public.release, never from a raw row"
+            )
         if r.reference in seen:
             raise PublishError(f"{r.reference} appears twice in the disclosure log")
         seen.add(r.reference)
@@ -250,7 +211,7 @@ ABOUT_KEYS = ("office", "office_website", "log_url")
 
 
 def build_public_db(
-    records: Iterable[PublicRecord | Mapping[str, Any]],
+    records: Iterable[PublicRecord],
     out: Path,
     *,
     published_on: dt.date | None = None,
@@ -282,7 +243,7 @@ def build_public_db(
 
 
 def _write(
-    records: Iterable[PublicRecord | Mapping[str, Any]],
+    records: Iterable[PublicRecord],
     path: Path,
     on: dt.date,
     about: Mapping[str, str],
@@ -378,35 +339,18 @@ def _statements(script: str) -> list[str]:
 # -- layer 2: from the register ----------------------------------------------------------------
 
 PUBLISHED_REGIMES = ("foi", "eir")
-# The requester's own personal data (FOIA s.40(1)): the request was in effect a subject access
-# request, and publishing it would tell the world what the requester asked about themselves.
-OWN_DATA_SECTIONS = ("40(1)",)
 
 
 def published_contacts(reg: Any) -> Any:
-    """The contacts that may appear in the log: the office's email and phone, the ICO helpline,
-    and every CSP email address published in the reference data (never a withheld one)."""
-    from foikit.publishing.redact import PublishedContacts
-    from foikit.register.settings import get_setting
+    from foikit.publishing.redact import published_contacts as contacts
 
-    emails = [get_setting(reg, "office.email")]
-    emails += [
-        r["value"]
-        for r in reg.query(
-            "SELECT value FROM csp_contacts"
-            " WHERE kind = 'email' AND withheld = 0 AND value IS NOT NULL"
-        )
-    ]
-    phones = [get_setting(reg, "office.phone"), get_setting(reg, "ico.helpline")]
-    return PublishedContacts.of(emails, phones)
+    return contacts(reg)
 
 
 def public_places(reg: Any) -> list[str]:
-    """Places the log talks about, left in the text when they are part of an address: each
-    Community Safety Partnership's area and the region."""
-    from foikit.publishing.redact import DEFAULT_PLACES
+    from foikit.publishing.redact import public_places as places
 
-    return [*DEFAULT_PLACES, *(r["name"] for r in reg.query("SELECT name FROM csps"))]
+    return places(reg)
 
 
 def publishable_references(reg: Any) -> list[str]:
@@ -426,11 +370,11 @@ def publishable_references(reg: Any) -> list[str]:
 LETTER_KIND = "response"
 
 
-def letter_maker(today: dt.date) -> Any:
-    """A function (reg, reference, folder) -> the text of the anonymised (`--published`)
-    response letter; None when there is no response template (or no letters module) to render.
-    Renders with foikit.letters' pieces rather than `render_letter`, which records each letter
-    in the register: publishing reads the register and never writes to it."""
+def letter_maker() -> Any:
+    """A function (reg, reference, folder) -> the text of the published response letter (its
+    context goes through `release`, dated as the letter sent); None when there is no response
+    template. Renders with foikit.letters' pieces rather than `render_letter`, which records
+    each letter in the register."""
     try:
         from foikit import letters
     except ImportError:
@@ -441,7 +385,7 @@ def letter_maker(today: dt.date) -> Any:
     compiled = letters.load_template(path)
 
     def make(reg: Any, reference: str, folder: Path) -> str:
-        context = letters.build_context(reg, reference, LETTER_KIND, published=True, today=today)
+        context = letters.build_context(reg, reference, LETTER_KIND, published=True)
         written = letters.render_docx(compiled, context, folder / f"{reference}.docx")
         text = str(letters.letter_text(written))
         Path(written).unlink(missing_ok=True)
@@ -485,94 +429,60 @@ class AnswerWorker:
         return None
 
 
-def _staff_names(request: Mapping[str, Any]) -> list[str]:
-    names = {request.get("handler")}
-    names.update(q.get("answered_by") for q in request.get("questions") or ())
-    names.update(r.get("reviewer") for r in request.get("reviews") or ())
-    review = request.get("review")
-    if review:
-        names.add(review.get("reviewer"))
-    return sorted(n for n in names if n and n.strip())
-
-
 def public_record(
     request: Mapping[str, Any],
     requester: Mapping[str, Any] | None,
     allowed: Any,
     letter_text: str = "",
     places: Iterable[str] = (),
+    staff: Iterable[str] = (),
 ) -> tuple[PublicRecord | None, list[Redaction], str | None]:
-    """One request (the `request show --json` shape) made safe to publish: (the record or None
-    when it is held back, the redactions made, the reason it is held back)."""
-    from foikit.publishing.redact import Requester, Scanner, only_redactions
+    """One request (the `request show --json` shape) through `release` with a policy built
+    from the arguments: (the record or None when held back, the redactions, the reason)."""
+    from foikit.publishing.redact import DEFAULT_PLACES, Policy, Requester, staff_names_of
 
-    reference = str(request["reference"])
-    sections = {
-        e["section"] for q in request.get("questions") or () for e in q.get("exemptions") or ()
-    }
-    if sections & set(OWN_DATA_SECTIONS):
-        return None, [], "the requester's own personal data (s.40(1)): a subject access matter"
-    scanner = Scanner.for_requester(
-        Requester.from_mapping(dict(requester) if requester else None),
-        allowed,
-        staff=_staff_names(request),
-        places=places,
+    policy = Policy(
+        requester=Requester.from_mapping(requester),
+        allowed=allowed,
+        staff=(*staff, *staff_names_of(request)),
+        places=tuple(places) or DEFAULT_PLACES,
     )
-    redactions: list[Redaction] = []
-
-    def clean(text: str | None, where: str) -> str | None:
-        cleaned, hits = scanner.redact(text)
-        redactions.extend(Redaction(reference, where, h.kind, h.found) for h in hits)
-        return cleaned
-
-    subject = clean(request["subject"], "subject") or ""
-    if only_redactions(subject):
-        return None, redactions, "the subject is personal data and nothing else"
-    questions = tuple(
-        PublicQuestion(
-            int(q["number"]),
-            clean(q["text"], f"question {q['number']}") or "",
-            q.get("status"),
-            clean(q.get("answer"), f"answer {q['number']}"),
-        )
-        for q in request.get("questions") or ()
-    )
-    exemptions = {
-        (e["section"], e.get("name") or e["section"])
-        for q in request.get("questions") or ()
-        for e in q.get("exemptions") or ()
-    }
-    review = request.get("review")
-    record = PublicRecord(
-        reference=reference,
-        regime=str(request["regime"]),
-        subject=subject,
-        received=request.get("received"),
-        responded=request.get("responded"),
-        outcome=request.get("outcome"),
-        in_time=request.get("in_time"),
-        exemptions=tuple(PublicExemption(s, n) for s, n in sorted(exemptions)),
-        questions=questions,
-        review_outcome=review.get("outcome") if review else None,
-        letter_text=clean(letter_text, "letter") or "",
-    )
-    return record, redactions, None
+    released = release(request, policy, letter_text)
+    return released.record, released.redactions, released.held
 
 
-def publish(reg: Any, out: Path, *, today: dt.date | None = None) -> PublishReport:
+def publish(
+    reg: Any,
+    out: Path,
+    *,
+    today: dt.date | None = None,
+    dry_run: bool = False,
+    actor: str | None = None,
+) -> PublishReport:
     """Build the public log at `out` from the register: closed FOI and EIR requests marked for
-    publication, each scanned for personal data first. Nothing is written to the register."""
-    from foikit.casework.lifecycle import requester_of, show_request
+    publication, each through `release`. A dry run lists what would be redacted and held back
+    and writes nothing; a real run records who published, how many and the file's SHA-256 in
+    the audit trail."""
+    from foikit.casework.lifecycle import show_request
+    from foikit.publishing.redact import policy_for, staff_names
     from foikit.register.files import Kind, guard_output
 
     guard_output(out, Kind.DISCLOSURE_LOG, register=reg.path)
     today = today or dt.date.today()
-    allowed = published_contacts(reg)
-    places = public_places(reg)
+    out = Path(out)
+    if out.is_dir():
+        raise PublishError(f"{str(out)!r} is a folder, not a database file")
+    if not out.parent.exists():
+        raise PublishError(f"the folder {str(out.parent)!r} does not exist")
+    shared = {
+        "allowed": published_contacts(reg),
+        "places": public_places(reg),
+        "staff": staff_names(reg),
+    }
     redactions: list[Redaction] = []
     held: list[HeldBack] = []
     warnings: list[str] = []
-    make_letter = letter_maker(today)
+    make_letter = letter_maker()
     if make_letter is None:
         warnings.append("no response letter template: the log has no letter text")
     worker = AnswerWorker(reg, today)
@@ -590,14 +500,14 @@ def publish(reg: Any, out: Path, *, today: dt.date | None = None) -> PublishRepo
                     text = make_letter(reg, reference, folder)
                 except FoikitError as e:
                     warnings.append(f"{reference}: no letter text ({e})")
-            record, found, reason = public_record(
-                request, requester_of(reg, reference), allowed, text, places
-            )
-            redactions.extend(found)
-            if record is None:
-                held.append(HeldBack(reference, reason or "held back"))
+            rid = reg.scalar("SELECT id FROM requests WHERE reference = ?", (reference,))
+            policy = policy_for(reg, rid, request, **shared)
+            released = release(request, policy, text)
+            redactions.extend(released.redactions)
+            if released.record is None:
+                held.append(HeldBack(reference, released.held or "held back"))
                 continue
-            yield record
+            yield released.record
 
     from foikit.register.settings import get_setting
 
@@ -610,8 +520,43 @@ def publish(reg: Any, out: Path, *, today: dt.date | None = None) -> PublishRepo
         reg.read_only(),
         tempfile.TemporaryDirectory(prefix="foikit-publish-") as folder,
     ):
-        report = build_public_db(records(Path(folder)), out, published_on=today, about=about)
+        if dry_run:
+            started = time.perf_counter()
+            count = sum(1 for _ in records(Path(folder)))
+            report = PublishReport(out, count, seconds=time.perf_counter() - started)
+        else:
+            report = build_public_db(records(Path(folder)), out, published_on=today, about=about)
     report.redactions = redactions
     report.held_back = held
     report.warnings = warnings
+    report.dry_run = dry_run
+    if not dry_run:
+        _record_publication(reg, report, actor)
     return report
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _record_publication(reg: Any, report: PublishReport, actor: str | None) -> None:
+    """Who published, when, how many, what was held back, and the file's hash: one audit row."""
+    from foikit.register import current_actor
+
+    report.sha256 = file_sha256(report.out)
+    report.by = current_actor(actor)
+    with reg.transaction(report.by) as tx:
+        tx.audit(
+            "publish",
+            new={
+                "file": str(report.out),
+                "sha256": report.sha256,
+                "published": report.published,
+                "redactions": len(report.redactions),
+                "held_back": [h.reference for h in report.held_back],
+            },
+        )

@@ -18,7 +18,10 @@ same process is unaffected.
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,8 +67,9 @@ SETTINGS: dict[str, Any] = {
     "max_returned_rows": 100,
     "sql_time_limit_ms": 2000,
     "facet_time_limit_ms": 1500,
-    # The file never changes while served: let browsers and caches keep pages for an hour.
-    "default_cache_ttl": 3600,
+    # A page may be kept by browsers and caches for a minute, so a takedown (a re-published
+    # file, picked up by `LiveLog` within seconds) reaches every reader within minutes.
+    "default_cache_ttl": 60,
 }
 
 
@@ -265,3 +269,79 @@ def exemption_filter_sql(values: list[str]) -> tuple[list[str], dict[str, str]]:
         )
         params[f"exemption_{i}"] = value
     return clauses, params
+
+
+# -- the live log: a re-published file is served within seconds, without a restart -----------
+
+CHECK_EVERY_S = 1.0
+CLOSE_OLD_AFTER_S = 30.0
+
+
+def _close(ds: Any) -> None:
+    """Let go of a replaced log: its file's connections and its query threads."""
+    for database in ds.databases.values():
+        database.close()
+    if getattr(ds, "executor", None) is not None:
+        ds.executor.shutdown(wait=False)
+
+
+def file_identity(path: Path) -> tuple[int, int, int, int]:
+    """What changes when `foikit publish` renames a new file into place."""
+    st = os.stat(path)
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class LiveLog:
+    """An ASGI app serving the log at `path` that follows the file as it is re-published.
+
+    Datasette opens an immutable file once and keeps reading the old inode after a rename, so a
+    leak taken down with `foikit publish` would stay on show until a restart. At most once a
+    second a request looks at the file's identity (device, inode, mtime, size); when it has
+    changed, a fresh Datasette is built for the new file (checked like the first: never the
+    register) and swapped in. The file is still served immutable and read-only; the old file's
+    connections are closed once the requests under way on it are done. A broken new file
+    leaves the last good log serving."""
+
+    def __init__(self, path: Path, **options: Any) -> None:
+        self.path = Path(path).resolve()
+        self.options = options
+        self.identity = file_identity(self.path)
+        self.ds = make_datasette(self.path, **options)
+        self.app = self.ds.app()
+        self.checked = time.monotonic()
+        self.swaps = 0
+        self.error: str | None = None
+        self._lock = asyncio.Lock()
+
+    async def _refresh(self) -> None:
+        now = time.monotonic()
+        if now - self.checked < CHECK_EVERY_S:
+            return
+        async with self._lock:
+            if time.monotonic() - self.checked < CHECK_EVERY_S:
+                return
+            self.checked = time.monotonic()
+            try:
+                identity = file_identity(self.path)
+            except OSError:
+                return  # between an unlink and a rename: keep the last good log
+            if identity == self.identity:
+                return
+            try:
+                ds = await asyncio.to_thread(make_datasette, self.path, **self.options)
+                app = ds.app()
+                await ds.invoke_startup()
+            except FoikitError as e:
+                self.error = str(e)
+                return
+            old = self.ds
+            self.ds, self.app, self.identity = ds, app, identity
+            self.swaps += 1
+            self.error = None
+            # Requests already under way on the old log finish first; then its file goes.
+            asyncio.get_running_loop().call_later(CLOSE_OLD_AFTER_S, _close, old)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope.get("type") == "http":
+            await self._refresh()
+        await self.app(scope, receive, send)

@@ -256,9 +256,35 @@ def m080_review_grounds_and_commitments(db: Database) -> None:
 
 
 @migrations()
+def m010_redaction_rules(db: Database) -> None:
+    # An officer's rules for one request's public outputs: `redact` phrases (a third party
+    # withheld under s.40(2)) and `keep` phrases (a titled name approved for publication).
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS redaction_rules (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER NOT NULL REFERENCES requests(id),
+            phrase TEXT NOT NULL,
+            action TEXT NOT NULL DEFAULT 'redact',   -- redact | keep
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (request_id, phrase, action)
+        );
+        """
+    )
+
+
+@migrations()
 def m030_letter_sent(db: Database) -> None:
     # A letter is never written over: each rendering is a new file. The one sent (neither a
     # draft nor the published copy) is marked, and a later rendering names the one it follows.
     db.execute("ALTER TABLE letters ADD COLUMN sent_at TEXT")
     db.execute("ALTER TABLE letters ADD COLUMN supersedes INTEGER REFERENCES letters(id)")
     db.execute("UPDATE letters SET sent_at = rendered_at WHERE draft = 0 AND published = 0")
+
+
+@migrations()
+def m011_letter_dated(db: Database) -> None:
+    # The date a letter bears, so its published copy carries the same date.
+    if "dated" not in db["letters"].columns_dict:
+        db.execute("ALTER TABLE letters ADD COLUMN dated TEXT")

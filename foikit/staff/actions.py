@@ -344,11 +344,19 @@ def disclosure_path(config: dict[str, Any]) -> Path:
     return Path(config["register"]).parent / "disclosure.db"
 
 
-def publish(reg: Register, *, config: dict[str, Any], today: dt.date) -> Any:
-    """Build the public log (nothing is written to the register, so no actor is recorded)."""
+def publish(
+    reg: Register,
+    *,
+    config: dict[str, Any],
+    today: dt.date,
+    actor: str | None = None,
+    dry_run: bool = False,
+) -> Any:
+    """Build the public log (the publication goes in the audit trail as `actor`), or with
+    `dry_run` only list what would be redacted and held back."""
     from foikit.publishing.build import publish as publish_log
 
-    return publish_log(reg, disclosure_path(config), today=today)
+    return publish_log(reg, disclosure_path(config), today=today, actor=actor, dry_run=dry_run)
 
 
 def choices() -> dict[str, Any]:
@@ -375,3 +383,25 @@ def pdf_available() -> bool:
     import shutil
 
     return shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
+
+
+# -- redaction rules (foikit request redact) ----------------------------------------------------
+
+
+def _redact(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.publishing.rules import add_rule, remove_rule
+
+    phrase = required(form, "phrase", "the phrase")
+    what = field(form, "do") or "redact"
+    expected = version(form)
+    if what == "remove":
+        remove_rule(reg, actor, reference, phrase, expected_version=expected)
+        return f"Removed the redaction rule {phrase!r}"
+    action = "keep" if what == "keep" else "redact"
+    rule = add_rule(reg, actor, reference, phrase, action=action, expected_version=expected)
+    if rule["action"] == "keep":
+        return f"Approved {rule['phrase']!r} for publication"
+    return f"{rule['phrase']!r} will be redacted from every public output"
+
+
+ACTIONS["redact"] = Action("work", _redact)

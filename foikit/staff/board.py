@@ -197,4 +197,11 @@ def request_detail(reg: Register, reference: str) -> dict[str, Any]:
         "letters": letters,
         "history": history,
         "token": freshness(reg, reference),
+        "redaction_rules": _redaction_rules(reg, rid),
     }
+
+
+def _redaction_rules(reg: Register, rid: int) -> list[dict[str, Any]]:
+    from foikit.publishing.redact import rule_rows
+
+    return rule_rows(reg, rid)

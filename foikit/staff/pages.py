@@ -341,11 +341,12 @@ async def publish_page(datasette: Any, request: Any) -> Response:
     day = today(datasette)
     context: dict[str, Any] = {"title": "Publish the disclosure log"}
     if request.method == "POST":
-        await form_data(request)
+        form = await form_data(request)
+        preview = first(form, "do") == "preview"
 
         def run(reg: Register) -> Any:
-            require(request.actor, "publish")
-            return staff_actions.publish(reg, config=cfg, today=day)
+            actor = require(request.actor, "publish")
+            return staff_actions.publish(reg, config=cfg, today=day, actor=actor, dry_run=preview)
 
         try:
             context["report"] = await write(datasette, run)
