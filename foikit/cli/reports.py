@@ -83,6 +83,13 @@ def _print_block(block: dict[str, Any], indent: str = "") -> None:
     metavar="R",
     help="Only requests under this regime (foi, eir, sar); repeatable. Default: all.",
 )
+@click.option(
+    "--financial-year",
+    "financial_year",
+    metavar="YYYY-YY",
+    help="One financial year by quarter (Q1 is April to June), with the Cabinet Office's"
+    " figures that leave out requests withheld under s.21 alone.",
+)
 @_today_option
 @json_option
 @click.option(
@@ -95,6 +102,7 @@ def stats(
     end: dt.date | None,
     by: str | None,
     regimes: tuple[str, ...],
+    financial_year: str | None,
     today: dt.date | None,
     as_json: bool,
     as_csv: bool,
@@ -110,12 +118,20 @@ def stats(
     Example:
         foikit stats --from 2024-04-01 --to 2025-03-31 --by quarter
         foikit stats --by month --json
+        foikit stats --financial-year 2024-25
     """
-    from foikit.records.stats import register_stats, stats_table
+    from foikit.records.stats import financial_year_stats, register_stats, stats_table
 
-    result = register_stats(
-        reg, today=today or dt.date.today(), start=start, end=end, by=by, regimes=regimes
-    )
+    if financial_year is not None:
+        if start or end or by:
+            raise click.UsageError("--financial-year takes the place of --from, --to and --by")
+        result = financial_year_stats(
+            reg, year=financial_year, today=today or dt.date.today(), regimes=regimes
+        )
+    else:
+        result = register_stats(
+            reg, today=today or dt.date.today(), start=start, end=end, by=by, regimes=regimes
+        )
     if as_json:
         emit_json(result)
         return
@@ -128,6 +144,20 @@ def stats(
     for period in result["periods"]:
         click.echo(f"{period['period']}")
         _print_block(period, "  ")
+        if "cabinet_office" in period:
+            _print_cabinet_office(period["cabinet_office"], "  ")
+    if "cabinet_office" in result:
+        click.echo(f"Financial year {result['financial_year']}, as the Cabinet Office counts it")
+        _print_cabinet_office(result["cabinet_office"], "  ")
+
+
+def _print_cabinet_office(block: dict[str, Any], indent: str) -> None:
+    click.echo(
+        f"{indent}Cabinet Office: resolvable {block['resolvable']}, granted in full"
+        f" {block['granted_in_full']}, partially withheld {block['partially_withheld']},"
+        f" withheld in full {block['withheld_in_full']}"
+        f" (left out: {block['excluded_s21_only']} withheld under s.21 alone)"
+    )
 
 
 @cli.command()
@@ -188,7 +218,9 @@ def report(
     help="Read the office's own label as a code (repeatable), e.g. "
     "'outcome:Part released=partially-withheld'. Fields: outcome, review_outcome, regime, channel.",
 )
-@click.option("--sheet", metavar="NAME", help="The sheet of an .xlsx workbook (default: the first).")
+@click.option(
+    "--sheet", metavar="NAME", help="The sheet of an .xlsx workbook (default: the first)."
+)
 @click.option(
     "--encoding",
     metavar="NAME",

@@ -117,6 +117,7 @@ def _requester(rec: Record) -> dict[str, Any] | None:
         try:
             email = normalise_email(email)
         except FoikitError:
+            email = rec.requester_email_raw or email
             rec.flags.append(f"email {email!r} is not a valid address (kept as recorded)")
     return {"name": rec.requester_name, "email": email, "address": rec.requester_address}
 

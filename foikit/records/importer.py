@@ -32,6 +32,7 @@ import hashlib
 import io
 import json
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -208,7 +209,7 @@ def import_file(
         records.append((rec, _row_hash(cells)))
     _duplicates_in_file(records)
     at = dt.datetime.now(dt.UTC)
-    batch = f"{at:%Y%m%dT%H%M%S}-{table.sha256[:8]}"
+    batch = f"{at:%Y%m%dT%H%M%S}-{table.sha256[:6]}{secrets.token_hex(2)}"
     options = _Options(actor, publish, today, batch)
     with reg.unit_of_work(actor, commit=not dry_run) as tx:
         tx.insert(
@@ -461,6 +462,7 @@ def _update(
         report.unchanged.append(ref)
         return
     marks = {**_marks(rec, digest, opts), "import_batch": existing["import_batch"]}
+    marks["original_reference"] = rec.original_reference or existing["original_reference"]
     write_history(
         tx, rec, reference=ref, year=existing["year"], seq=existing["seq"], marks=marks,
         publish=bool(existing["publish"]), cal=load_calendar(tx), nation=sar_nation(tx),
@@ -488,7 +490,7 @@ def write_rejects(
     writer.writerow(["row", *table.headers, "problems"])
     for line in lines:
         writer.writerow([line, *cells[line], problems.get(line, "")])
-    write_atomic(path, out.getvalue())
+    write_atomic(path, "\ufeff" + out.getvalue())
 
 
 def undo_import(reg: Any, actor: str, batch: str) -> list[str]:

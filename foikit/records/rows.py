@@ -46,6 +46,7 @@ class Record:
     subject: str = ""
     requester_name: str | None = None
     requester_email: str | None = None
+    requester_email_raw: str | None = None  # as the cell had it (kept when not an address)
     requester_address: str | None = None
     channel: str | None = None
     handler: str | None = None
@@ -193,6 +194,7 @@ class RowReader:
         rec.requester_name = cells.get("requester_name") or None
         email = clean_email(cells.get("requester_email", ""))
         rec.requester_email = email or None
+        rec.requester_email_raw = cells.get("requester_email") or None
         rec.requester_address = cells.get("requester_address") or None
         rec.channel = attempt("", self.labels.code, "channel", cells.get("channel", ""))
         rec.handler = cells.get("handler") or None

@@ -257,7 +257,7 @@ def m060_import_batches(db: Database) -> None:
         ALTER TABLE requests ADD COLUMN original_reference TEXT;
         ALTER TABLE requests ADD COLUMN import_key TEXT;   -- received|requester|subject, folded
         ALTER TABLE requests ADD COLUMN import_flags TEXT; -- JSON list of what was kept as found
-        ALTER TABLE requests ADD COLUMN import_hash TEXT;  -- the row's cells: unchanged on re-import
+        ALTER TABLE requests ADD COLUMN import_hash TEXT;  -- the cells: unchanged on re-import
         CREATE INDEX requests_original_reference ON requests (original_reference);
         CREATE INDEX requests_import_key ON requests (import_key);
         CREATE INDEX requests_import_batch ON requests (import_batch);
