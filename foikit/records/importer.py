@@ -231,6 +231,8 @@ def import_file(
         for rec, _ in records:
             report.problems.extend(Problem(rec.line, m) for m in rec.problems)
             report.warnings.extend(Problem(rec.line, m) for m in rec.warnings)
+            if not rec.problems:
+                report.warnings.extend(Problem(rec.line, f"kept: {m}") for m in rec.flags)
         report.rejected_rows = len(bad)
         report.unknown_values = reader.unknowns.as_list()
         report.unknown_lines = reader.unknowns.lines()
@@ -243,32 +245,27 @@ def import_file(
                 " rest)",
                 report,
             )
-        tx.update(
-            "import_batches",
-            batch,
-            {
-                "imported": len(report.imported),
-                "updated": len(report.updated),
-                "skipped": len(bad) + len(report.unchanged),
-                "last_audit": int(tx.execute("SELECT MAX(id) FROM audit").fetchone()[0]) + 1,
-            },
-            pk="id",
-            action="import",
-        )
-        tx.audit(
-            "import",
-            new={
-                "file": Path(source).name,
-                "sha256": table.sha256,
-                "batch": batch,
-                "rows": len(records),
-                "imported": len(report.imported),
-                "updated": len(report.updated),
-                "skipped": len(bad) + len(report.unchanged),
-            },
-        )
+        _finish_batch(tx, batch, table, Path(source).name, report, skipped=len(bad))
         report.batch = batch
     return report
+
+
+def _finish_batch(
+    tx: Any, batch: str, table: Table, name: str, report: ImportReport, skipped: int
+) -> None:
+    """The batch's counts, the audit trail's last row so far (undo refuses a request worked
+    on after it), and one `import` audit row naming the file."""
+    counts = {
+        "imported": len(report.imported),
+        "updated": len(report.updated),
+        "skipped": skipped + len(report.unchanged),
+    }
+    last = int(tx.execute("SELECT MAX(id) FROM audit").fetchone()[0]) + 1
+    tx.update("import_batches", batch, {**counts, "last_audit": last}, pk="id", action="import")
+    tx.audit(
+        "import",
+        new={"file": name, "sha256": table.sha256, "batch": batch, "rows": report.rows, **counts},
+    )
 
 
 def import_csv(reg: Any, actor: str, source: str | Path, **kwargs: Any) -> ImportReport:

@@ -288,6 +288,9 @@ class RowReader:
         reopened = any(e["kind"] == "reopen" for e in rec.events)  # reviewed an earlier response
         if rec.responded is not None and received < rec.responded and not reopened:
             raise BadCell(f"review_received {received} is before the response {rec.responded}")
+        if decided is None and outcome is not None:
+            decided = received
+            rec.flags.append("review: the date it was decided is not recorded")
         if decided is not None and decided < received:
             raise BadCell(f"review_decided {decided} is before review_received {received}")
         return {"received": received, "reviewer": reviewer, "decided": decided, "outcome": outcome}

@@ -228,8 +228,9 @@ class Labels:
             raise UnknownValue(
                 "review outcome",
                 text.strip(),
-                f"say which it means: --value-map 'review_outcome:{text.strip()}=CODE' with "
-                f"CODE {AMBIGUOUS_REVIEW[folded]}",
+                f"--value-map 'review_outcome:{text.strip()}=CODE', CODE"
+                f" {AMBIGUOUS_REVIEW[folded]}: the word means opposite things in different"
+                " registers",
             )
         found = self.tables[name].get(folded)
         if found is None:
