@@ -40,6 +40,7 @@ from typing import Any
 from foikit.errors import FoikitError, ImportFailed
 from foikit.law.regimes import get_regime
 from foikit.records.headers import match_columns, parse_mapping
+from foikit.records.history import normalise_email_fast
 from foikit.records.reading import Table, read_table
 from foikit.records.rows import Record, RowReader, clean_email
 from foikit.records.values import Labels, parse_uk_date
@@ -134,13 +135,6 @@ class ImportReport:
         }
 
 
-def normalise_email_fast(text: str) -> str:
-    """What `request add` stores for an address (kept for callers of the old importer)."""
-    from foikit.casework.requesters import normalise_email
-
-    return normalise_email(text)
-
-
 _FOIKIT_REF = re.compile(r"^([A-Za-z]+)[\s/_.\-]+(\d{4})[\s/_.\-]+(\d{1,9})$")
 
 
@@ -166,6 +160,9 @@ class _Options:
     publish: bool
     today: dt.date
     batch: str
+    cal: Any = None  # the calendar and SAR nation, read once inside the import's transaction
+    nation: str = "ENG"
+    deadlines: dict[Any, Any] = field(default_factory=dict)  # worked out once per import
 
 
 def import_file(
@@ -188,8 +185,9 @@ def import_file(
     table = read_table(source, encoding=encoding, sheet=sheet)
     columns = match_columns(table.headers, mapping or {})
     labels = Labels()
-    if "review_outcome_label" in columns.fields:
-        # foikit's own export: its review codes are foikit's, `upheld` the decision upheld.
+    if "review_outcome_label" in columns.fields or "review_outcome" in table.headers:
+        # foikit's own columns (its export): its review codes are foikit's, `upheld` the
+        # decision upheld; a column headed otherwise ("Appeal outcome") must say.
         labels.declared["review_outcome"] = {"upheld": "upheld"}
     labels.add_maps(value_maps)
     reader = RowReader(table.headers, columns, labels, today)
@@ -212,6 +210,9 @@ def import_file(
     batch = f"{at:%Y%m%dT%H%M%S}-{table.sha256[:6]}{secrets.token_hex(2)}"
     options = _Options(actor, publish, today, batch)
     with reg.unit_of_work(actor, commit=not dry_run) as tx:
+        from foikit.clock.duedates import load_calendar, sar_nation
+
+        options.cal, options.nation = load_calendar(tx), sar_nation(tx)
         tx.insert(
             "import_batches",
             {"id": batch, "file": Path(source).name, "sha256": table.sha256, "at": tx.at,
@@ -347,7 +348,6 @@ def _marks(rec: Record, digest: str, opts: _Options) -> dict[str, Any]:
 
 def _new_history(reg: Any, tx: Any, rec: Record, marks: dict[str, Any], opts: _Options) -> str:
     from foikit.casework.common import next_seq
-    from foikit.clock.duedates import load_calendar, sar_nation
     from foikit.records.history import write_history
 
     assert rec.received is not None
@@ -361,7 +361,7 @@ def _new_history(reg: Any, tx: Any, rec: Record, marks: dict[str, Any], opts: _O
         reference = f"{kind.prefix}-{year}-{seq:04d}"
     write_history(
         tx, rec, reference=reference, year=year, seq=seq, marks=marks, publish=opts.publish,
-        cal=load_calendar(tx), nation=sar_nation(tx),
+        cal=opts.cal, nation=opts.nation, deadlines=opts.deadlines,
     )  # fmt: skip
     return reference
 
@@ -443,7 +443,6 @@ def _update(
 ) -> None:
     """A corrected row of an earlier import: a closed request nobody has touched since is
     rewritten as the row now says; anything else is left as it is, with a warning."""
-    from foikit.clock.duedates import load_calendar, sar_nation
     from foikit.records.history import write_history
 
     ref = existing["reference"]
@@ -462,7 +461,8 @@ def _update(
     marks["original_reference"] = rec.original_reference or existing["original_reference"]
     write_history(
         tx, rec, reference=ref, year=existing["year"], seq=existing["seq"], marks=marks,
-        publish=bool(existing["publish"]), cal=load_calendar(tx), nation=sar_nation(tx),
+        publish=bool(existing["publish"]), cal=opts.cal, nation=opts.nation,
+        deadlines=opts.deadlines,
         replace_id=existing["id"],
     )  # fmt: skip
     report.updated.append(ref)
