@@ -497,3 +497,53 @@ def test_cli_import_dry_run_shows_columns_problems_and_summary(register, tmp_pat
     result = invoke("import", path, "--value-map", MOJ_UPHELD[0], "--today", TODAY)
     assert "Imported 4 of 4 rows (4 new)" in result.output
     assert POLICE_ROWS  # the three shapes share one support module
+
+
+def test_a_row_the_lifecycle_refuses_halfway_leaves_nothing(register, tmp_path):
+    # add_request succeeds, then answer_question refuses a qualified exemption without public
+    # interest reasons: the row's savepoint takes the request back with it (--skip-bad).
+    header = "received,subject,requester_name,requester_email,question_1,exemptions_1\r\n"
+    path = tmp_path / "r.csv"
+    path.write_text(
+        header + "05/06/2021,Good,A,a@example.org,Q?,\r\n"
+        "05/06/2021,Bad,B,b@example.org,Q?,31(1)(a): prejudice\r\n",
+        encoding="utf-8",
+    )
+    report = import_file(register, "rm", path, skip_bad=True, today=TODAY)
+    assert report.imported == ["FOI-2021-0001"]
+    assert [p.row for p in report.problems] == [3]
+    assert register.query("SELECT subject FROM requests") == [{"subject": "Good"}]
+    assert register.scalar("SELECT COUNT(*) FROM requesters") == 1, "no orphan requester"
+
+
+PUBLISH = [
+    ([], None, 0, "history stays private by default"),
+    (["--publish"], None, 1, "--publish chooses the disclosure log for the import"),
+    ([], "yes", 1, "a publish column chooses per row"),
+]
+
+
+@pytest.mark.parametrize("flags, cell, expected, why", PUBLISH, ids=[p[3] for p in PUBLISH])
+def test_history_is_published_only_when_chosen(
+    register, tmp_path, invoke, flags, cell, expected, why
+):
+    path = tmp_path / "r.csv"
+    extra = ",publish" if cell else ""
+    path.write_text(
+        f"received,subject,responded,outcome{extra}\r\n"
+        f"05/06/2021,Old case,20/06/2021,Granted in full{',' + cell if cell else ''}\r\n",
+        encoding="utf-8",
+    )
+    assert invoke("import", path, *flags, "--today", TODAY).exit_code == 0
+    assert register.scalar("SELECT publish FROM requests") == expected, why
+
+
+def test_cli_financial_year(register, tmp_path, invoke):
+    import_file(register, "rm", moj_csv(tmp_path / "m.csv"), value_maps=MOJ_UPHELD, today=TODAY)
+    result = invoke("stats", "--financial-year", "2021-22", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    assert "2021-22 Q1" in result.output and "Cabinet Office: resolvable 4" in result.output
+    result = invoke("stats", "--financial-year", "2021-23")
+    assert result.exit_code == 1 and "the years must follow each other" in result.output
+    result = invoke("stats", "--financial-year", "2021-22", "--by", "month")
+    assert result.exit_code == 2
