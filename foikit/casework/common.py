@@ -85,6 +85,12 @@ def get_request_row(reg: Any, reference: str) -> dict:
     ref = normalise_reference(reference)
     row = reg.one("SELECT * FROM requests WHERE reference = ?", (ref,))
     if row is None:
+        # An imported request answers to the office's own reference too (4/19, FOI/21/045).
+        rows = reg.query(
+            "SELECT * FROM requests WHERE original_reference = ? LIMIT 2", (reference.strip(),)
+        )
+        row = rows[0] if len(rows) == 1 else None
+    if row is None:
         raise RequestNotFound(f"no request {reference.strip()!r} in the register")
     return row
 
@@ -151,3 +157,21 @@ def recompute(tx: Any, rid: int, cal: Calendar) -> dict:
     from foikit.clock.duedates import recompute as write_due_dates
 
     return write_due_dates(tx, rid, cal)
+
+
+def next_seq(tx: Any, regime: str, prefix: str, year: int) -> int:
+    """The number of the next reference of a regime and year, read inside the transaction that
+    takes it: one past the highest in the register, and at least the `reference.next` setting
+    when that names the same prefix and year (an office continuing its own numbering)."""
+    seq = int(
+        tx.execute(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM requests WHERE regime = ? AND year = ?",
+            (regime, year),
+        ).fetchone()[0]
+    )
+    row = tx.execute("SELECT value FROM settings WHERE key = 'reference.next'").fetchone()
+    if row is not None and row[0]:
+        wanted_prefix, wanted_year, wanted_seq = str(row[0]).split("-")
+        if wanted_prefix == prefix and int(wanted_year) == year:
+            seq = max(seq, int(wanted_seq))
+    return seq

@@ -29,6 +29,7 @@ from foikit.casework.common import (
     get_request_row,
     iso,
     load_calendar,
+    next_seq,
     normalise_reference,
     recompute,
     request_id,
@@ -184,10 +185,7 @@ def add_request(
                 raise InvalidRequest(f"{ref} is already in the register")
         else:
             year = received_.year
-            seq = tx.execute(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM requests WHERE regime = ? AND year = ?",
-                (kind.key, year),
-            ).fetchone()[0]
+            seq = next_seq(tx, kind.key, kind.prefix, year)
             ref = f"{kind.prefix}-{year}-{seq:04d}"
         # The id the request will get, so the requester's audit row can point at it.
         rid = tx.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM requests").fetchone()[0]

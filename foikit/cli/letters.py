@@ -184,8 +184,9 @@ def batch_command(
 ) -> None:
     """Render KIND for every request that needs it, with a progress bar.
 
-    A request needs an acknowledgement while it is open and none has been sent; a
-    clarification or fees letter while its clock waits for one; an extension letter after an
+    A request needs an acknowledgement while it is open and none has been sent
+    (not an imported one received before the day of its import: the old system acknowledged
+    it); a clarification or fees letter while its clock waits for one; an extension letter after an
     extension; a response (or refusal, when s.12 or s.14 is relied on) once every question is
     answered; review letters once a review is opened or decided. Drafts and published copies
     do not count as sent. Failures are listed and the rest still render (exit status 1).

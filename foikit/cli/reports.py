@@ -90,6 +90,13 @@ def _print_block(block: dict[str, Any], indent: str = "") -> None:
     metavar="R",
     help="Only requests under this regime (foi, eir, sar); repeatable. Default: all.",
 )
+@click.option(
+    "--financial-year",
+    "financial_year",
+    metavar="YYYY-YY",
+    help="One financial year by quarter (Q1 is April to June), with the Cabinet Office's"
+    " figures that leave out requests withheld under s.21 alone.",
+)
 @_today_option
 @json_option
 @click.option(
@@ -102,6 +109,7 @@ def stats(
     end: dt.date | None,
     by: str | None,
     regimes: tuple[str, ...],
+    financial_year: str | None,
     today: dt.date | None,
     as_json: bool,
     as_csv: bool,
@@ -117,12 +125,20 @@ def stats(
     Example:
         foikit stats --from 2024-04-01 --to 2025-03-31 --by quarter
         foikit stats --by month --json
+        foikit stats --financial-year 2024-25
     """
-    from foikit.records.stats import register_stats, stats_table
+    from foikit.records.stats import financial_year_stats, register_stats, stats_table
 
-    result = register_stats(
-        reg, today=today or dt.date.today(), start=start, end=end, by=by, regimes=regimes
-    )
+    if financial_year is not None:
+        if start or end or by:
+            raise click.UsageError("--financial-year takes the place of --from, --to and --by")
+        result = financial_year_stats(
+            reg, year=financial_year, today=today or dt.date.today(), regimes=regimes
+        )
+    else:
+        result = register_stats(
+            reg, today=today or dt.date.today(), start=start, end=end, by=by, regimes=regimes
+        )
     if as_json:
         emit_json(result)
         return
@@ -135,6 +151,20 @@ def stats(
     for period in result["periods"]:
         click.echo(f"{period['period']}")
         _print_block(period, "  ")
+        if "cabinet_office" in period:
+            _print_cabinet_office(period["cabinet_office"], "  ")
+    if "cabinet_office" in result:
+        click.echo(f"Financial year {result['financial_year']}, as the Cabinet Office counts it")
+        _print_cabinet_office(result["cabinet_office"], "  ")
+
+
+def _print_cabinet_office(block: dict[str, Any], indent: str) -> None:
+    click.echo(
+        f"{indent}Cabinet Office: resolvable {block['resolvable']}, granted in full"
+        f" {block['granted_in_full']}, partially withheld {block['partially_withheld']},"
+        f" withheld in full {block['withheld_in_full']}"
+        f" (left out: {block['excluded_s21_only']} withheld under s.21 alone)"
+    )
 
 
 @cli.command()
@@ -179,89 +209,153 @@ def report(
 
 
 @cli.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option(
     "--map",
     "pairs",
     multiple=True,
     metavar="FIELD=COLUMN",
-    help="Read FIELD from the column headed COLUMN (repeatable), e.g. received='Date received'.",
+    help="Read FIELD from the column headed COLUMN (repeatable), e.g. received='Logged on'.",
 )
-@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option(
+    "--value-map",
+    "value_maps",
+    multiple=True,
+    metavar="FIELD:LABEL=CODE",
+    help="Read the office's own label as a code (repeatable), e.g. "
+    "'outcome:Part released=partially-withheld'. Fields: outcome, review_outcome, regime, channel.",
+)
+@click.option(
+    "--sheet", metavar="NAME", help="The sheet of an .xlsx workbook (default: the first)."
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="The CSV's encoding when it has no byte-order mark (default: UTF-8), e.g. cp1252.",
+)
+@click.option("--dry-run", is_flag=True, help="Run every row, report every problem; write nothing.")
 @click.option(
     "--skip-bad",
     is_flag=True,
     help="Import the good rows and report the bad ones (default: a bad row stops the import).",
 )
+@click.option(
+    "--publish",
+    is_flag=True,
+    help="Put the imported closed requests on the disclosure log (default: kept private).",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write the rows that cannot be imported to FILE (CSV, with a problems column).",
+)
+@click.option("--undo", metavar="BATCH", help="Remove the requests one earlier import created.")
 @_today_option(help="Refuse dates after this one as in the future (default: today).")
 @by_option
 @json_option
 @with_register
 def import_(
     reg: Any,
-    file: str,
+    file: str | None,
     pairs: tuple[str, ...],
+    value_maps: tuple[str, ...],
+    sheet: str | None,
+    encoding: str | None,
     dry_run: bool,
     skip_bad: bool,
+    publish: bool,
+    rejects: str | None,
+    undo: str | None,
     today: dt.date | None,
     by: str | None,
     as_json: bool,
 ) -> None:
-    """Bring in a register kept in a spreadsheet (saved as CSV), one row per request.
+    """Bring in a register as the office keeps it: an Excel workbook (.xlsx) or CSV.
 
-    Default columns: reference, regime, received, subject, requester_name, requester_email,
-    requester_address, channel, handler, due, responded, outcome, events, review_received,
-    reviewer, review_decided, review_outcome, publish, notes, then question_N, status_N,
-    answer_N and exemptions_N for each question (what `foikit export --csv` writes). Dates
-    may be UK style (05/06/2021, 5 June 2021) or ISO; blank cells are fine.
+    Headers are recognised by their usual names (Date received, Date responded, Email,
+    Request title, Message, Outcome, Exemptions, Appeal outcome, Ref...); --map names any
+    other. Columns nothing matches are kept in each request's notes. Outcomes are read as
+    people write them (Granted in full, Refused in part, Not held...); --value-map declares
+    the rest. Dates may be UK style, with times, or Excel serial numbers.
 
-    Every row is checked first. When any row cannot be taken, each is listed with the reason
-    and nothing is imported (unless --skip-bad). The import is one transaction with an audit
-    row per record and one for the file.
+    Open requests are logged through the same rules as `request add`; closed ones are kept
+    as recorded, marked imported and off the disclosure log unless --publish. A row matching
+    an earlier import (its reference, else date, requester and subject) is skipped or
+    updated, never duplicated. Every problem of every row is listed; when there is any,
+    nothing is imported (unless --skip-bad). One transaction; --undo BATCH reverses one.
 
     \b
     Example:
-        foikit import old-register.csv --dry-run
-        foikit import old-register.csv --map received="Date received" \\
-            --map subject=Title --map requester_email="E-mail" --by j.smith
+        foikit import old-register.xlsx --dry-run --rejects to-fix.csv
+        foikit import old-register.xlsx --value-map 'review_outcome:Upheld=overturned'
+        foikit import --undo 20260110T101500-1a2b3c4d
     """
-    from foikit.records.importer import RowsRejected, import_csv, parse_mapping
+    from foikit.records.importer import RowsRejected, import_file, parse_mapping, undo_import
     from foikit.register import current_actor
 
+    if undo is not None:
+        if file is not None:
+            raise click.UsageError("--undo BATCH takes no FILE")
+        removed = undo_import(reg, current_actor(by), undo)
+        if as_json:
+            emit_json({"batch": undo, "removed": removed})
+            return
+        click.echo(f"Removed {len(removed)} requests of import {undo}")
+        return
+    if file is None:
+        raise click.UsageError("give the FILE to import (or --undo BATCH)")
     try:
-        report = import_csv(
+        report = import_file(
             reg,
             current_actor(by),
             file,
             mapping=parse_mapping(pairs),
+            value_maps=value_maps,
+            encoding=encoding,
+            sheet=sheet,
             dry_run=dry_run,
             skip_bad=skip_bad,
+            publish=publish,
+            rejects=rejects,
             today=today or dt.date.today(),
         )
     except RowsRejected as e:
         if as_json:
             emit_json(e.report.as_dict())
-        for problem in e.report.problems:
-            click.echo(f"  {problem}", err=True)
+        else:
+            _print_import(e.report, file, rejects)
         raise
     if as_json:
         emit_json(report.as_dict())
         return
+    _print_import(report, file, rejects)
+
+
+def _print_import(report: Any, file: str, rejects: str | None) -> None:
+    """Which column fed which field, every problem of every row, the unknown values once each,
+    the warnings, then a summary (problems and warnings on stderr)."""
+    click.echo("Columns:")
+    for column, name in report.columns:
+        click.echo(f"  {column!r} -> {name}")
+    if report.notes_columns:
+        click.echo(f"Kept in the notes: {', '.join(map(repr, report.notes_columns))}")
     for problem in report.problems:
-        click.echo(f"skipped {problem}", err=True)
+        click.echo(f"  {problem}", err=True)
+    for line in report.unknown_lines:
+        click.echo(line, err=True)
     for warning in report.warnings:
         click.echo(f"warning {warning}", err=True)
-    if report.unused_columns:
-        click.echo(f"columns not used: {', '.join(report.unused_columns)}", err=True)
-    verb = "Would import" if dry_run else "Imported"
-    click.echo(f"{verb} {len(report.imported)} of {report.rows} rows from {file}")
+    if rejects and report.rejected_rows:
+        click.echo(f"The {report.rejected_rows} rows with problems are in {rejects}", err=True)
+    click.echo(f"{report.summary()} from {file}")
 
 
 @cli.command()
 @click.option("--csv", "as_csv", is_flag=True, help="CSV in the columns `foikit import` reads.")
 @click.option(
     "--out",
-    metavar="FILE",
+    type=click.Path(dir_okay=False),
     help="Write to this file (default: standard output).",
 )
 @with_register
@@ -269,7 +363,10 @@ def export(reg: Any, as_csv: bool, out: str | None) -> None:
     """Write the whole register out: JSON (default) or, with --csv, the spreadsheet columns
     `foikit import` reads, so that an export imports back unchanged.
 
-    The export holds requesters' personal data: keep it as safely as the register.
+    The CSV starts with a byte-order mark (Excel opens it with accents intact), and gives each
+    outcome's label beside its code, the request-level exemptions and the office's own
+    reference of imported requests. It holds requesters' personal data: keep it as safely as
+    the register (a file written with --out is readable by you alone).
 
     \b
     Example:
@@ -278,24 +375,21 @@ def export(reg: Any, as_csv: bool, out: str | None) -> None:
     """
     import json
 
-    from foikit.records.importer import export_csv, export_records
+    from foikit.records.export import export_records, export_text
 
-    def write(target: Any) -> int:
-        if as_csv:
-            return int(export_csv(reg, target))
-        records = export_records(reg)
-        json.dump(records, target, indent=2, ensure_ascii=False)
-        target.write("\n")
-        return len(records)
-
-    if out:
-        # Never over the register or another database; private (0600), whole or not at all.
-        with guarded_output(reg, out) as target:
-            count = write(target)
+    if as_csv:
+        text, count = export_text(reg)
     else:
-        count = write(sys.stdout)
-    if out:
-        click.echo(f"Exported {count} requests to {out}")
+        records = export_records(reg)
+        text, count = json.dumps(records, indent=2, ensure_ascii=False) + "\n", len(records)
+    if not out:
+        click.echo(text, nl=False)
+        return
+    # The one output guard: never over the register or another database; private (0600);
+    # whole or not at all.
+    with guarded_output(reg, out) as target:
+        target.write(text)
+    click.echo(f"Exported {count} requests to {out}")
 
 
 @cli.command()

@@ -620,8 +620,15 @@ _REFUSED = (
     " AND x.section IN ('12', '14', '14(1)', '14(2)'))"
 )
 _REVIEW = "(SELECT MAX(v.id) FROM reviews v WHERE v.request_id = r.id{extra})"
+# An imported open request received before the day of its import was acknowledged (or not) by
+# the office's old system: its acknowledgement date has passed, and a letter now would promise
+# a response by a date already gone (issue 20).
+_NOT_INHERITED = (
+    " AND NOT EXISTS (SELECT 1 FROM import_batches b WHERE b.id = r.import_batch"
+    " AND r.received < substr(b.at, 1, 10))"
+)
 NEEDS: dict[str, str] = {
-    "acknowledgement": "r.status = 'open' AND " + _SENT_SINCE.format(since="''"),
+    "acknowledgement": "r.status = 'open' AND " + _SENT_SINCE.format(since="''") + _NOT_INHERITED,
     "clarification": "r.clock_stopped = 'clarification' AND "
     + _SENT_SINCE.format(since=_EVENT_SINCE.format(ev="clarify")),
     "fees": "r.clock_stopped = 'fee' AND "

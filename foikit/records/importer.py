@@ -1,79 +1,62 @@
-"""Bring in a register kept in a spreadsheet (CSV), and write the register back out the same way.
+"""`foikit import`: bring in a register as the office keeps it (Excel or CSV), in one transaction.
 
-One row per request. The default columns are `COLUMNS` (what `export` writes), then four per
-question: `question_N`, `status_N`, `answer_N`, `exemptions_N`. Headers are matched ignoring
-case, spaces, hyphens and underscores (`Requester Name` is `requester_name`); `--map
-FIELD=COLUMN` names a column of another name. Cells may be blank.
+The path of a row:
 
-- Dates: ISO (2021-06-05) or UK style, day first: 05/06/2021, 5/6/21, 05-06-2021, 5 June 2021,
-  5th Jun 2021.
-- Emails: spaces, `mailto:` and `Name <...>` are stripped, then validated and normalised as
-  `request add` does (domain lower-cased).
-- `exemptions_N`: `40(2): reason; 31(1)(a): reason` (any spelling `request answer` accepts), or a
-  JSON list of {"section", "reason", "public_interest", "ncnd"}, which export writes when it
-  needs to.
-- `events`: the clock events, `kind date [days] [£amount] [reason]` separated by `;`
-  (`extend 2024-02-10 20 public-interest; clarify 2024-01-05; clarified 2024-01-12`).
-- `due`: an open request's due date is the clock's, from receipt and events (a different date in
-  the file is reported as a warning); a closed request keeps the date in force the file gives,
-  since the spreadsheet may hold extensions it never wrote down as events.
-- A blank requester is accepted only for a closed request (an old, anonymised case).
+1. foikit.records.reading reads the file (an `.xlsx` sheet, or CSV decoded strictly);
+2. foikit.records.headers matches its headers to fields by synonyms (`Date received`, `Email`,
+   `Request title`...), `--map FIELD=COLUMN` for others; unmatched columns become notes;
+3. foikit.records.rows reads each row's cells (labels through foikit.records.values, with
+   `--value-map FIELD:LABEL=CODE`), listing every problem of the row;
+4. the row is written, inside one unit of work for the whole file (`Register.unit_of_work`):
+   - an **open** request through the lifecycle itself (`add_request`, `clarify`, `fee`,
+     `extend`, `answer_question`...), so every rule that holds for a request logged by hand
+     holds for an imported one, by construction, and its due date is the clock's;
+   - a **closed** request through foikit.records.history: kept as recorded, marked imported,
+     not published unless chosen.
+   Each row is a savepoint: a row that breaks a rule is undone alone and reported.
 
-All or nothing: every row is checked first; when any row cannot be taken, the whole file is
-refused with the reason for every bad row, unless `skip_bad` is given, which imports the good
-rows and reports the bad. The rows are written in one transaction, each row with its audit row
-(action `import`), and one summarising `import` audit row names the file.
+All or nothing: when any row has a problem nothing is imported (unless `skip_bad`). A dry run
+runs every row exactly as the import would, then rolls the whole unit of work back.
+
+Idempotent: a row matching a request an earlier import made (its original reference, else its
+received date, requester and subject) is skipped when unchanged, rewritten when it changed
+(closed requests not touched in foikit since), never duplicated. `undo_import(BATCH)` removes
+the requests one import created, in one transaction.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import hashlib
 import io
 import json
 import re
-import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from foikit.casework.lifecycle import CHANNELS, _check_outcome_fits
-from foikit.clock import rules as clock
-from foikit.clock.workdays import CalendarOutOfRange
 from foikit.errors import FoikitError, ImportFailed
-from foikit.law.outcomes import check_review_outcome, get_outcome
-from foikit.law.regimes import get_regime, get_request_regime
+from foikit.law.regimes import get_regime
+from foikit.records.headers import match_columns, parse_mapping
+from foikit.records.history import normalise_email_fast
+from foikit.records.reading import Table, read_table
+from foikit.records.rows import Record, RowReader, clean_email
+from foikit.records.values import Labels, parse_uk_date
 
-COLUMNS = (
-    "reference",
-    "regime",
-    "received",
-    "subject",
-    "requester_name",
-    "requester_email",
-    "requester_address",
-    "channel",
-    "handler",
-    "due",
-    "responded",
-    "outcome",
-    "events",
-    "review_received",
-    "reviewer",
-    "review_decided",
-    "review_outcome",
-    "publish",
-    "notes",
-)
-QUESTION_FIELDS = ("question", "status", "answer", "exemptions")
-ANSWER_STATUSES = ("answered", "not-held", "exempt")
-# FOIA's right of access came into force on 1 January 2005.
-EARLIEST = dt.date(2005, 1, 1)
-MALFORMED = "(malformed)"  # a key no column can have: the row's cells do not fit the header
-_QUESTION_FIELD = re.compile(r"^(question|status|answer|exemptions)_([1-9]\d*)$")
+__all__ = [
+    "ImportReport",
+    "Problem",
+    "RowsRejected",
+    "clean_email",
+    "import_csv",
+    "import_file",
+    "normalise_email_fast",
+    "parse_mapping",
+    "parse_uk_date",
+    "undo_import",
+]
 
 
 class RowsRejected(ImportFailed):
@@ -82,14 +65,6 @@ class RowsRejected(ImportFailed):
     def __init__(self, message: str, report: ImportReport):
         super().__init__(message)
         self.report = report
-
-
-class InvalidMapping(ImportFailed):
-    pass
-
-
-class BadCell(FoikitError):
-    """One cell cannot be read; becomes a row problem naming the column."""
 
 
 @dataclass(frozen=True)
@@ -105,877 +80,466 @@ class Problem:
 class ImportReport:
     source: str
     rows: int = 0
-    imported: list[str] = field(default_factory=list)  # references, in file order
+    batch: str | None = None
+    imported: list[str] = field(default_factory=list)  # new requests, in file order
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    unused_columns: list[str] = field(default_factory=list)
+    columns: list[tuple[str, str]] = field(default_factory=list)  # (header, field)
+    notes_columns: list[str] = field(default_factory=list)
+    unknown_values: list[dict[str, Any]] = field(default_factory=list)
+    unknown_lines: list[str] = field(default_factory=list)
+    rejected_rows: int = 0
     dry_run: bool = False
+    lines: dict[str, int] = field(default_factory=dict)  # reference -> its row in the file
+
+    @property
+    def unused_columns(self) -> list[str]:
+        return self.notes_columns
+
+    def summary(self) -> str:
+        verb = "Would import" if self.dry_run else "Imported"
+        bits = [f"{len(self.imported)} new"]
+        if self.updated:
+            bits.append(f"{len(self.updated)} updated")
+        if self.unchanged:
+            bits.append(f"{len(self.unchanged)} unchanged")
+        line = (
+            f"{verb} {len(self.imported) + len(self.updated)} of {self.rows} rows"
+            f" ({', '.join(bits)})"
+        )
+        if self.rejected_rows:
+            line += f"; {self.rejected_rows} rows with problems"
+        if self.batch and not self.dry_run:
+            line += f"; batch {self.batch} (undo: foikit import --undo {self.batch})"
+        return line
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "source": self.source,
             "rows": self.rows,
-            "imported": len(self.imported) if not self.dry_run else 0,
+            "batch": self.batch,
+            "imported": 0 if self.dry_run else len(self.imported),
             "would_import": len(self.imported) if self.dry_run else None,
             "references": self.imported,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected_rows": self.rejected_rows,
             "problems": [{"row": p.row, "message": p.message} for p in self.problems],
             "warnings": [{"row": p.row, "message": p.message} for p in self.warnings],
-            "unused_columns": self.unused_columns,
+            "columns": [{"column": c, "field": f} for c, f in self.columns],
+            "notes_columns": self.notes_columns,
+            "unknown_values": self.unknown_values,
             "dry_run": self.dry_run,
         }
 
 
-# -- reading cells ------------------------------------------------------------------------------
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-]+([A-Za-z]+)\.?,?[\s\-]+(\d{2}|\d{4})$")
+_FOIKIT_REF = re.compile(r"^([A-Za-z]+)[\s/_.\-]+(\d{4})[\s/_.\-]+(\d{1,9})$")
 
 
-def parse_uk_date(text: str) -> dt.date:
-    """A date as UK spreadsheets write it; day first (05/06/2021 is 5 June 2021)."""
-    value = " ".join(text.strip().split())
-    try:
-        match = _ISO.match(value)
-        if match:
-            return dt.date(int(match[1]), int(match[2]), int(match[3]))
-        match = _NUMERIC.match(value)
-        if match:
-            return dt.date(_year(match[3]), int(match[2]), int(match[1]))
-        match = _WORDS.match(value)
-        if match and match[2].lower() in _MONTHS:
-            return dt.date(_year(match[3]), _MONTHS[match[2].lower()], int(match[1]))
-    except ValueError:
-        raise BadCell(f"{text!r} is not a real date") from None
-    raise BadCell(f"{text!r} is not a date (write 2021-06-05, 05/06/2021 or 5 June 2021)")
-
-
-def _year(text: str) -> int:
-    # Two-digit years are this century: FOIA requests start in 2005.
-    return 2000 + int(text) if len(text) == 2 else int(text)
-
-
-def clean_email(text: str) -> str:
-    """Strip what spreadsheets add around an address: spaces, `mailto:`, `Name <...>`."""
-    value = text.strip()
-    match = re.search(r"<([^<>]*)>", value)
-    if match:
-        value = match[1]
-    value = re.sub(r"\s+", "", value)
-    if value.lower().startswith("mailto:"):
-        value = value[len("mailto:") :]
-    return value.split("?", 1)[0]  # mailto:a@b.org?subject=FOI
-
-
-# A dot-atom local part of plain ASCII, which the email validator returns unchanged (RFC 5322).
-_PLAIN_LOCAL = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$"
-)
-
-
-@functools.lru_cache(maxsize=4096)
-def _normalised_domain(domain: str) -> str:
-    from foikit.casework.requesters import normalise_email
-
-    return normalise_email(f"a@{domain}").rpartition("@")[2]
-
-
-def normalise_email_fast(text: str) -> str:
-    """What `request add` stores for an address (foikit.casework.requesters.normalise_email), with
-    the domain checked once per domain: a register of 100,000 rows has a few hundred domains, and
-    the domain is most of the validator's time. Anything but a plain ASCII local part, and any
-    failure, goes to the validator itself, so the result and the error are always its own."""
-    from foikit.casework.requesters import normalise_email
-
-    value = text.strip()
-    local, at, domain = value.rpartition("@")
-    if at and len(local.encode()) <= 64 and _PLAIN_LOCAL.match(local):
-        try:
-            address = f"{local}@{_normalised_domain(domain)}"
-        except FoikitError:
-            return normalise_email(value)
-        if len(address) <= 254:
-            return address
-    return normalise_email(value)
-
-
-def _header_key(text: str) -> str:
-    return re.sub(r"[\s_\-]+", "_", text.strip().lower()).strip("_")
-
-
-def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
-    """`FIELD=COLUMN` pairs from the command line."""
-    mapping: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, column = pair.partition("=")
-        name = name.strip().lower()
-        if not sep or not name or not column.strip():
-            raise InvalidMapping(f"--map takes FIELD=COLUMN, not {pair!r}")
-        if name not in COLUMNS and not _QUESTION_FIELD.match(name):
-            raise InvalidMapping(
-                f"unknown field {name!r} in --map: use one of {', '.join(COLUMNS)}, "
-                "or question_N, status_N, answer_N, exemptions_N"
-            )
-        mapping[name] = column.strip()
-    return mapping
-
-
-def _field_columns(headers: Sequence[str], mapping: Mapping[str, str]) -> dict[str, int]:
-    """Which column index holds each field."""
-    by_key: dict[str, int] = {}
-    for i, header in enumerate(headers):
-        by_key.setdefault(_header_key(header), i)
-    fields: dict[str, int] = {}
-    for name, column in mapping.items():
-        index = by_key.get(_header_key(column))
-        if index is None:
-            raise InvalidMapping(f"--map {name}={column}: the file has no column {column!r}")
-        fields[name] = index
-    taken = set(fields.values())
-    for key, index in by_key.items():
-        if index in taken:
-            continue
-        if (key in COLUMNS or _QUESTION_FIELD.match(key)) and key not in fields:
-            fields[key] = index
-    return fields
-
-
-def format_exemptions(items: Sequence[Mapping[str, Any]]) -> str:
-    """The `exemptions_N` cell: plain `section: reason; ...` unless that would lose something."""
-    plain = all(
-        not e.get("public_interest")
-        and not e.get("ncnd")
-        and not re.search(r"[;\n]", e.get("reason") or "")
-        for e in items
-    )
-    if plain:
-        return "; ".join(
-            f"{e['section']}: {e['reason']}" if e.get("reason") else e["section"] for e in items
-        )
-    return json.dumps(
-        [
-            {
-                "section": e["section"],
-                "reason": e.get("reason"),
-                "public_interest": e.get("public_interest"),
-                "ncnd": bool(e.get("ncnd")),
-            }
-            for e in items
-        ],
-        ensure_ascii=False,
-    )
-
-
-def parse_exemptions(text: str) -> list[dict[str, Any]]:
-    """The exemptions cell as written; `_Checker.exemptions` checks them against the law."""
-    text = text.strip()
+def foikit_reference(text: str | None, regime: str) -> tuple[str, int, int] | None:
+    """`FOI-2021-0001` or `FOI/2021/1` in the regime's own prefix: (reference, year, seq)."""
     if not text:
-        return []
-    if text.startswith("["):
-        try:
-            raw = json.loads(text)
-        except ValueError as e:
-            raise BadCell(f"the exemptions are not valid JSON: {e}") from None
-        if not isinstance(raw, list) or not all(isinstance(e, dict) for e in raw):
-            raise BadCell("the exemptions JSON must be a list of objects with a section")
-        items = raw
-    else:
-        items = []
-        for part in re.split(r"[;\n]", text):
-            if part.strip():
-                section, _, reason = part.partition(":")
-                items.append({"section": section, "reason": reason.strip() or None})
-    for item in items:
-        if not item.get("section"):
-            raise BadCell("an exemption has no section")
-    return [
-        {
-            "section": str(item["section"]),
-            "reason": item.get("reason") or None,
-            "public_interest": item.get("public_interest") or None,
-            "ncnd": bool(item.get("ncnd")),
-        }
-        for item in items
-    ]
+        return None
+    match = _FOIKIT_REF.match(text.strip())
+    prefix = get_regime(regime).prefix
+    if not match or match[1].upper() != prefix or int(match[3]) < 1:
+        return None
+    year, seq = int(match[2]), int(match[3])
+    return f"{prefix}-{year}-{seq:04d}", year, seq
 
 
-def format_events(events: Sequence[Mapping[str, Any]]) -> str:
-    parts = []
-    for e in events:
-        bits = [e["kind"], e["date"] or "-"]
-        if e.get("days") is not None:
-            bits.append(str(e["days"]))
-        if e.get("amount") is not None:
-            bits.append(f"£{e['amount']:g}")
-        if e.get("reason"):
-            bits.append(str(e["reason"]))
-        parts.append(" ".join(bits))
-    return "; ".join(parts)
-
-
-def parse_events(text: str) -> list[dict[str, Any]]:
-    events = []
-    for part in text.split(";"):
-        tokens = part.split()
-        if not tokens:
-            continue
-        kind = tokens[0].lower()
-        if kind not in clock.EVENT_KINDS:
-            raise BadCell(
-                f"unknown clock event {tokens[0]!r}: use one of {', '.join(clock.EVENT_KINDS)}"
-            )
-        event: dict[str, Any] = {"kind": kind, "date": None, "days": None, "amount": None}
-        rest = tokens[1:]
-        if rest and rest[0] != "-":
-            event["date"] = parse_uk_date(rest[0]).isoformat()
-        rest = rest[1:]
-        if rest and rest[0].isdigit():
-            event["days"] = int(rest.pop(0))
-        if rest and rest[0].startswith("£"):
-            try:
-                event["amount"] = float(rest.pop(0)[1:].replace(",", ""))
-            except ValueError:
-                raise BadCell(f"{part.strip()!r}: the fee is not an amount") from None
-        event["reason"] = " ".join(rest) or None
-        events.append(event)
-    return events
-
-
-# -- checking rows ------------------------------------------------------------------------------
+def _row_hash(cells: list[str]) -> str:
+    return hashlib.sha256("\x1f".join(c.strip() for c in cells).encode()).hexdigest()[:24]
 
 
 @dataclass
-class _Row:
-    """One checked row, ready to write."""
-
-    line: int
-    request: dict[str, Any]
-    requester: dict[str, Any] | None
-    questions: list[dict[str, Any]]
-    events: list[dict[str, Any]]
-    review: dict[str, Any] | None
-
-
-class _Checker:
-    """Checks rows against the law and the register, reading what it needs once."""
-
-    def __init__(self, reg: Any, today: dt.date):
-        from foikit.clock.duedates import load_calendar, sar_nation
-
-        self.today = today
-        self.cal = load_calendar(reg)
-        self.nation = sar_nation(reg)
-        self.references = {r["reference"] for r in reg.query("SELECT reference FROM requests")}
-        self.taken = {
-            (r["regime"], r["year"], r["seq"])
-            for r in reg.query("SELECT regime, year, seq FROM requests")
-        }
-        self.next_seq: dict[tuple[str, int], int] = {}
-        self.deadlines: dict[tuple[Any, ...], clock.Deadline] = {}
-        for r in reg.query("SELECT regime, year, MAX(seq) AS seq FROM requests GROUP BY 1, 2"):
-            self.next_seq[(r["regime"], r["year"])] = r["seq"] + 1
-
-    def date(self, cells: Mapping[str, str], name: str, *, required: bool = False) -> Any:
-        text = cells.get(name, "").strip()
-        if not text:
-            if required:
-                raise BadCell(f"{name} is blank")
-            return None
-        try:
-            day = parse_uk_date(text)
-        except BadCell as e:
-            raise BadCell(f"{name}: {e}") from None
-        if day > self.today:
-            raise BadCell(f"{name} {day.isoformat()} is in the future")
-        if day < EARLIEST:
-            raise BadCell(f"{name} {day.isoformat()} is before FOIA came into force (2005)")
-        return day
-
-    def reference(self, text: str, regime: str, received: dt.date) -> tuple[str, int, int]:
-        """The reference as `request add --reference` takes it (FOI-2024-0001); a spreadsheet's
-        `FOI/2024/1` becomes FOI-2024-0001. Blank: the next of its year."""
-        from foikit.casework.lifecycle import _parse_reference
-
-        prefix = get_regime(regime).prefix
-        if text:
-            shaped = re.sub(r"[\s/_.]+", "-", text.strip().upper())
-            _, year, seq = _parse_reference(shaped, prefix)
-            reference = f"{prefix}-{year}-{seq:04d}"  # as `request add` writes it
-            if reference in self.references or (regime, year, seq) in self.taken:
-                raise BadCell(f"{reference} is already in the register (or earlier in the file)")
-            return reference, year, seq
-        year = received.year
-        seq = self.next_seq.get((regime, year), 1)
-        return f"{prefix}-{year}-{seq:04d}", year, seq
-
-    def reserve(self, rows: Sequence[tuple[int, Mapping[str, str]]]) -> None:
-        """Allocate blank references after every number the file itself uses, so a blank row
-        early in the file never takes the reference of a later row."""
-        from foikit.casework.lifecycle import _parse_reference
-
-        for _, cells in rows:
-            text = cells.get("reference", "").strip()
-            if not text:
-                continue
-            try:
-                regime = get_request_regime(cells.get("regime", "").strip().lower() or "foi")
-                shaped = re.sub(r"[\s/_.]+", "-", text.upper())
-                _, year, seq = _parse_reference(shaped, regime.prefix)
-            except FoikitError:
-                continue  # reported when the row is checked
-            key = (regime.key, year)
-            self.next_seq[key] = max(self.next_seq.get(key, 1), seq + 1)
-
-    def claim(self, reference: str, regime: str, year: int, seq: int) -> None:
-        self.references.add(reference)
-        self.taken.add((regime, year, seq))
-        self.next_seq[(regime, year)] = max(self.next_seq.get((regime, year), 1), seq + 1)
-
-    def check(self, line: int, cells: Mapping[str, str], warn: list[Problem]) -> _Row:
-        from foikit.casework.requesters import Requester, address_lines, make_requester
-
-        if MALFORMED in cells:
-            raise BadCell(cells[MALFORMED])
-        regime = get_request_regime(cells.get("regime", "").strip().lower() or "foi").key
-        received = self.date(cells, "received", required=True)
-        subject = cells.get("subject", "").strip()
-        if not subject:
-            raise BadCell("subject is blank")
-        responded = self.date(cells, "responded")
-        outcome_text = cells.get("outcome", "").strip().lower()
-        outcome = get_outcome(outcome_text).key if outcome_text else None
-        if (responded is None) != (outcome is None):
-            raise BadCell("a closed request needs both responded and outcome; an open one neither")
-        if responded is not None and responded < received:
-            raise BadCell(f"responded {responded} is before received {received}")
-        closed = outcome is not None
-
-        name = cells.get("requester_name", "").strip()
-        email = clean_email(cells.get("requester_email", ""))
-        address = cells.get("requester_address", "").strip()
-        requester = None
-        if name or email or address:
-            # The checks of make_requester (FOIA s.8), with the faster, identical email check.
-            lines = address_lines(address)
-            normalised = normalise_email_fast(email) if email else None
-            if not name or (normalised is None and not lines):
-                make_requester(name or None, None, address or None)  # raises its own error
-            requester = Requester(name, normalised, lines).row()
-        elif not closed:
-            raise BadCell("an open request needs its requester (FOIA s.8(1)(b))")
-
-        channel = cells.get("channel", "").strip().lower() or None
-        if channel is not None and channel not in CHANNELS:
-            raise BadCell(f"unknown channel {channel!r}: use one of {', '.join(CHANNELS)}")
-
-        events = parse_events(cells.get("events", ""))
-        clock_events = tuple(
-            clock.ClockEvent(
-                e["kind"],
-                dt.date.fromisoformat(e["date"]) if e["date"] else None,
-                e["days"],
-                e["reason"],
-            )
-            for e in events
-        )
-        for event in clock_events:
-            if event.date is not None and event.date > self.today:
-                raise BadCell(f"the {event.kind} event {event.date} is in the future")
-        given_due = self.date_any(cells, "due")
-        try:
-            deadline: clock.Deadline | None = self.deadline(received, regime, clock_events)
-        except CalendarOutOfRange as e:
-            # An old closed case from before the bank holidays loaded keeps its own due date.
-            if not (closed and given_due):
-                raise BadCell(f"the due date cannot be worked out: {e}") from None
-            deadline = None
-        except FoikitError as e:
-            raise BadCell(f"the clock events cannot be right: {e}") from None
-        due: dt.date | None
-        notice_due: dt.date | None
-        stopped: str | None
-        if closed and given_due is not None:
-            due, notice_due, stopped = given_due, None, None
-            if deadline is not None:
-                notice_due = deadline.notice_due
-        else:
-            assert deadline is not None
-            due, notice_due, stopped = deadline.due, deadline.notice_due, deadline.stopped
-            if closed:
-                stopped = None
-            if given_due is not None and given_due != due:
-                warn.append(
-                    Problem(
-                        line,
-                        f"due {given_due} in the file; the statutory date {due} is used",
-                    )
-                )
-
-        needs_answers = outcome is not None and get_outcome(outcome).needs_answers
-        questions = self.questions(cells, regime, needs_answers)
-        if needs_answers:
-            assert outcome is not None
-            _check_outcome_fits("the row", outcome, [q["status"] for q in questions])
-        reopened = any(e["kind"] == "reopen" for e in events)
-        review = self.review(cells, responded, reopened)
-        publish_text = cells.get("publish", "").strip().lower()
-        if publish_text not in ("", "1", "0", "yes", "no", "true", "false", "y", "n"):
-            raise BadCell(f"publish {publish_text!r} is not yes or no")
-
-        reference, year, seq = self.reference(cells.get("reference", "").strip(), regime, received)
-        self.claim(reference, regime, year, seq)
-        request = {
-            "reference": reference,
-            "regime": regime,
-            "year": year,
-            "seq": seq,
-            "subject": subject,
-            "received": received.isoformat(),
-            "channel": channel,
-            "handler": cells.get("handler", "").strip() or None,
-            "status": "closed" if closed else "open",
-            "due": due.isoformat() if due else None,
-            "notice_due": notice_due.isoformat() if notice_due else None,
-            "clock_stopped": stopped,
-            "responded": responded.isoformat() if responded else None,
-            "outcome": outcome,
-            "publish": 0 if publish_text in ("0", "no", "false", "n") else 1,
-            "notes": cells.get("notes", "").strip() or None,
-        }
-        return _Row(line, request, requester, questions, events, review)
-
-    def deadline(
-        self, received: dt.date, regime: str, events: tuple[clock.ClockEvent, ...]
-    ) -> clock.Deadline:
-        """The clock's deadline; a register of 100,000 rows has a few thousand distinct days
-        of receipt, so each (day, regime, events) is worked out once."""
-        key = (received, regime, events)
-        found = self.deadlines.get(key)
-        if found is None:
-            found = clock.request_deadline(
-                received, regime, events, self.cal, nation=self.nation, explain=False
-            )
-            self.deadlines[key] = found
-        return found
-
-    def date_any(self, cells: Mapping[str, str], name: str) -> dt.date | None:
-        """A due date may lie ahead of today."""
-        text = cells.get(name, "").strip()
-        if not text:
-            return None
-        try:
-            return parse_uk_date(text)
-        except BadCell as e:
-            raise BadCell(f"{name}: {e}") from None
-
-    def questions(
-        self, cells: Mapping[str, str], regime: str, needs_answers: bool
-    ) -> list[dict[str, Any]]:
-        numbers = sorted(
-            {int(m[2]) for key in cells if (m := _QUESTION_FIELD.match(key)) and cells[key].strip()}
-        )
-        questions = []
-        for expected, number in enumerate(numbers, start=1):
-            text = cells.get(f"question_{number}", "")
-            if not text.strip():
-                raise BadCell(f"question_{number} is blank but its answer is not")
-            if number != expected:
-                raise BadCell(f"question_{expected} is missing before question_{number}")
-            answer = cells.get(f"answer_{number}", "").strip() or None
-            status = cells.get(f"status_{number}", "").strip().lower() or None
-            if status is not None and status not in ANSWER_STATUSES:
-                raise BadCell(
-                    f"status_{number} {status!r} is not one of {', '.join(ANSWER_STATUSES)}"
-                )
-            exemptions = self.exemptions(number, cells, regime, status, answer)
-            if status is None:
-                if exemptions:
-                    status = "exempt"
-                elif answer:
-                    status = "answered"
-            if status == "exempt" and not exemptions:
-                raise BadCell(f"question {number} is exempt but exemptions_{number} is blank")
-            if status is None and needs_answers:
-                raise BadCell(f"question {number} has no answer, but the request is closed")
-            questions.append(
-                {
-                    "number": number,
-                    # The requester's words, exactly as given (only surrounding blanks trimmed).
-                    "text": text.strip(),
-                    "status": status,
-                    "answer": answer,
-                    "exemptions": exemptions,
-                }
-            )
-        return questions
-
-    def exemptions(
-        self,
-        number: int,
-        cells: Mapping[str, str],
-        regime: str,
-        status: str | None,
-        answer: str | None,
-    ) -> list[dict[str, Any]]:
-        """The exemptions of one answer, checked as `request answer` checks them (public
-        interest for a qualified one, NCND only where the Act allows it, EIR exceptions)."""
-        from foikit.casework.lifecycle import _exemption_rows
-
-        items = parse_exemptions(cells.get(f"exemptions_{number}", ""))
-        if status == "not-held" and regime.startswith("eir") and not items:
-            items = [{"section": "reg 12(4)(a)", "reason": None, "public_interest": None}]
-        if not items:
-            return []
-        ncnd = any(e.get("ncnd") for e in items)
-        if ncnd and answer:
-            raise BadCell(f"question {number}: neither confirm nor deny cannot release text")
-        rows = _exemption_rows(
-            [(e["section"], e.get("reason"), e.get("public_interest")) for e in items],
-            regime,
-            ncnd,
-        )
-        not_held = all(r["section"] == "reg 12(4)(a)" for r in rows)
-        if status is not None and status != ("not-held" if not_held else "exempt"):
-            raise BadCell(f"question {number} has exemptions, so it cannot be {status}")
-        return rows
-
-    def review(
-        self, cells: Mapping[str, str], responded: dt.date | None, reopened: bool
-    ) -> dict[str, Any] | None:
-        """The latest internal review. After an overturned review reopened the request, the
-        review is of the earlier response, which the row no longer holds."""
-        received = self.date(cells, "review_received")
-        reviewer = cells.get("reviewer", "").strip()
-        decided = self.date(cells, "review_decided")
-        outcome_text = cells.get("review_outcome", "").strip().lower()
-        if received is None:
-            if reviewer or decided or outcome_text:
-                raise BadCell("a review needs review_received")
-            return None
-        if not reopened:
-            if responded is None:
-                raise BadCell("a review is of a response: the request has no responded date")
-            if received < responded:
-                raise BadCell(f"review_received {received} is before the response {responded}")
-        if not reviewer:
-            raise BadCell("a review needs its reviewer")
-        if (decided is None) != (not outcome_text):
-            raise BadCell("a decided review needs both review_decided and review_outcome")
-        if decided is not None and decided < received:
-            raise BadCell(f"review_decided {decided} is before review_received {received}")
-        try:
-            due = clock.review_due(received, self.cal).isoformat()
-            late = int(
-                responded is not None
-                and not reopened
-                and clock.review_request_is_late(responded, received, self.cal)
-            )
-        except FoikitError as e:
-            raise BadCell(f"the review's due date cannot be worked out: {e}") from None
-        return {
-            "received": received.isoformat(),
-            "reviewer": reviewer,
-            "due": due,
-            "decided": decided.isoformat() if decided else None,
-            "outcome": check_review_outcome(outcome_text) if outcome_text else None,
-            "late_request": late,
-        }
+class _Options:
+    actor: str
+    publish: bool
+    today: dt.date
+    batch: str
+    cal: Any = None  # the calendar and SAR nation, read once inside the import's transaction
+    nation: str = "ENG"
+    deadlines: dict[Any, Any] = field(default_factory=dict)  # worked out once per import
 
 
-# -- import -------------------------------------------------------------------------------------
-
-
-def _read_text(source: str | Path) -> str:
-    data = Path(source).read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in the ANSI code page.
-        return data.decode("cp1252", errors="replace")
-
-
-def read_rows(text: str, mapping: Mapping[str, str]) -> tuple[list[tuple[int, dict]], list[str]]:
-    """(spreadsheet row number, {field: cell}) for every non-blank row; and unused headers."""
-    reader = csv.reader(io.StringIO(text))
-    try:
-        headers = next(reader)
-    except StopIteration:
-        raise ImportFailed("the file is empty") from None
-    fields = _field_columns(headers, mapping)
-    if "received" not in fields or "subject" not in fields:
-        missing = [f for f in ("received", "subject") if f not in fields]
-        raise ImportFailed(
-            f"the file has no {' or '.join(missing)} column "
-            f"(its columns: {', '.join(headers)}); name it with --map FIELD=COLUMN"
-        )
-    used = set(fields.values())
-    unused = [h for i, h in enumerate(headers) if i not in used and h.strip()]
-    rows = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        row = {name: cells[i] if i < len(cells) else "" for name, i in fields.items()}
-        if any(c.strip() for c in cells[len(headers) :]):
-            # Usually an unquoted comma: every cell after it is in the wrong column.
-            row[MALFORMED] = (
-                f"the row has {len(cells)} cells but the header {len(headers)}: "
-                "is a comma in a cell not quoted?"
-            )
-        rows.append((number, row))
-    return rows, unused
-
-
-def import_csv(
+def import_file(
     reg: Any,
     actor: str,
     source: str | Path,
     *,
-    mapping: Mapping[str, str] | None = None,
+    mapping: dict[str, str] | None = None,
+    value_maps: tuple[str, ...] | list[str] = (),
+    encoding: str | None = None,
+    sheet: str | None = None,
     dry_run: bool = False,
     skip_bad: bool = False,
+    publish: bool = False,
+    rejects: str | Path | None = None,
     today: dt.date,
 ) -> ImportReport:
-    """Import a spreadsheet register; see the module's docstring for the rules.
+    """Import a register file; see the module's docstring. RowsRejected (with the report) when
+    any row is bad and `skip_bad` is not given: nothing is written then, nor with `dry_run`."""
+    table = read_table(source, encoding=encoding, sheet=sheet)
+    columns = match_columns(table.headers, mapping or {})
+    labels = Labels()
+    if "review_outcome_label" in columns.fields or "review_outcome" in table.headers:
+        # foikit's own columns (its export): its review codes are foikit's, `upheld` the
+        # decision upheld; a column headed otherwise ("Appeal outcome") must say.
+        labels.declared["review_outcome"] = {"upheld": "upheld"}
+    labels.add_maps(value_maps)
+    reader = RowReader(table.headers, columns, labels, today)
+    report = ImportReport(
+        str(source),
+        rows=len(table.rows),
+        columns=columns.fed,
+        notes_columns=[h for _, h in columns.unmapped],
+        dry_run=dry_run,
+    )
+    records: list[tuple[Record, str]] = []
+    for line, cells in table.rows:
+        if line in table.broken:
+            rec = Record(line, problems=[table.broken[line]])
+        else:
+            rec = reader.read(line, cells)
+        records.append((rec, _row_hash(cells)))
+    _duplicates_in_file(records)
+    at = dt.datetime.now(dt.UTC)
+    batch = f"{at:%Y%m%dT%H%M%S}-{table.sha256[:6]}{secrets.token_hex(2)}"
+    options = _Options(actor, publish, today, batch)
+    with reg.unit_of_work(actor, commit=not dry_run) as tx:
+        from foikit.clock.duedates import load_calendar, sar_nation
 
-    Raises RowsRejected (with the report) when any row is bad and `skip_bad` is not given;
-    nothing is written then, nor ever with `dry_run`.
-    """
-    text = _read_text(source)
-    rows, unused = read_rows(text, mapping or {})
-    report = ImportReport(str(source), rows=len(rows), unused_columns=unused, dry_run=dry_run)
-    checker = _Checker(reg, today)
-    checker.reserve(rows)
-    good: list[_Row] = []
-    for line, cells in rows:
-        warnings: list[Problem] = []
-        try:
-            good.append(checker.check(line, cells, warnings))
-        except FoikitError as e:
-            report.problems.append(Problem(line, str(e)))
-            continue
-        report.warnings.extend(warnings)
-    report.imported = [r.request["reference"] for r in good]
-    if report.problems and not skip_bad:
-        report.imported = []
-        bad = len(report.problems)
-        raise RowsRejected(
-            f"{bad} of {len(rows)} row{'s' if len(rows) != 1 else ''} cannot be imported, "
-            "so nothing was imported (fix them, or use --skip-bad to import the rest)",
-            report,
-        )
-    if dry_run or not good:
-        return report
-    digest = hashlib.sha256(text.encode()).hexdigest()
-    try:
-        with reg.transaction(actor) as tx:
-            _write(tx, good)
-            tx.audit(
-                "import",
-                new={
-                    "file": Path(source).name,
-                    "sha256": digest,
-                    "rows": len(rows),
-                    "imported": len(good),
-                    "skipped": len(report.problems),
-                },
+        options.cal, options.nation = load_calendar(tx), sar_nation(tx)
+        tx.insert(
+            "import_batches",
+            {"id": batch, "file": Path(source).name, "sha256": table.sha256, "at": tx.at,
+             "actor": actor, "rows": len(records), "imported": 0},
+            pk="id", action="import",
+        )  # fmt: skip
+        # Rows that carry a reference of foikit's own form first, so that a row without one
+        # never takes a number a later row of the file names.
+        order = sorted(records, key=lambda r: foikit_reference(r[0].reference, r[0].regime) is None)
+        for rec, digest in order:
+            if not rec.problems:
+                _import_one(reg, rec, digest, options, report)
+        lines = {rec.line: i for i, (rec, _) in enumerate(records)}
+        for refs in (report.imported, report.updated, report.unchanged):
+            refs.sort(key=lambda ref: lines.get(report.lines.get(ref, 0), 0))
+        bad = [rec for rec, _ in records if rec.problems]
+        for rec, _ in records:
+            report.problems.extend(Problem(rec.line, m) for m in rec.problems)
+            report.warnings.extend(Problem(rec.line, m) for m in rec.warnings)
+            if not rec.problems:
+                report.warnings.extend(Problem(rec.line, f"kept: {m}") for m in rec.flags)
+        report.rejected_rows = len(bad)
+        report.unknown_values = reader.unknowns.as_list()
+        report.unknown_lines = reader.unknowns.lines()
+        if rejects is not None:
+            write_rejects(reg, rejects, table, [r.line for r in bad], records)
+        if bad and not skip_bad:
+            raise RowsRejected(
+                f"{len(bad)} of {len(records)} row{'s' if len(records) != 1 else ''} cannot be"
+                " imported, so nothing was imported (fix them, or use --skip-bad to import the"
+                " rest)",
+                report,
             )
-    except sqlite3.IntegrityError as e:
-        # Someone added a request with one of these references between the check and the write.
-        raise ImportFailed(
-            f"the register changed during the import ({e}); nothing was imported: run it again"
-        ) from None
+        _finish_batch(tx, batch, table, Path(source).name, report, skipped=len(bad))
+        report.batch = batch
     return report
 
 
-TABLES = (
-    "requesters",
-    "requests",
-    "clock_events",
-    "questions",
-    "answers",
-    "answer_exemptions",
-    "reviews",
-)
-
-
-def _write(tx: Any, rows: Sequence[_Row]) -> None:
-    """Write the checked rows table by table. Ids are allocated here, inside the transaction
-    (BEGIN IMMEDIATE holds the register), so children can name their parents before insert."""
-    at = tx.at
-    next_id = {
-        t: int(tx.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM [{t}]").fetchone()[0])
-        for t in TABLES
+def _finish_batch(
+    tx: Any, batch: str, table: Table, name: str, report: ImportReport, skipped: int
+) -> None:
+    """The batch's counts, the audit trail's last row so far (undo refuses a request worked
+    on after it), and one `import` audit row naming the file."""
+    counts = {
+        "imported": len(report.imported),
+        "updated": len(report.updated),
+        "skipped": skipped + len(report.unchanged),
     }
-    out: dict[str, tuple[list[dict[str, Any]], list[Any]]] = {t: ([], []) for t in TABLES}
-
-    def add(table: str, row: dict[str, Any], request_id: int | None) -> int:
-        row_id = next_id[table]
-        next_id[table] += 1
-        out[table][0].append({"id": row_id, **row})
-        out[table][1].append(request_id)
-        return row_id
-
-    for row in rows:
-        request_id = next_id["requests"]
-        requester_id = None
-        if row.requester is not None:
-            requester_id = add("requesters", row.requester, request_id)
-        add(
-            "requests",
-            {**row.request, "requester_id": requester_id, "created_at": at, "updated_at": at},
-            request_id,
-        )
-        for event in row.events:
-            add("clock_events", {**event, "request_id": request_id, "created_at": at}, request_id)
-        for q in row.questions:
-            question_id = add(
-                "questions",
-                {"request_id": request_id, "number": q["number"], "text": q["text"]},
-                request_id,
-            )
-            if q["status"] is None:
-                continue
-            answer = {
-                "question_id": question_id,
-                "status": q["status"],
-                "text": q["answer"],
-                "answered_by": tx.actor,
-                "answered_at": at,
-            }
-            answer_id = add("answers", answer, request_id)
-            for e in q["exemptions"]:
-                add("answer_exemptions", {**e, "answer_id": answer_id}, request_id)
-        if row.review is not None:
-            add("reviews", {**row.review, "request_id": request_id}, request_id)
-    # Parents before children, for the foreign keys. Row by row through Tx.insert: measured on
-    # 100,000 rows, executemany saves nothing, as the time goes on the indexes and audit rows.
-    for table in TABLES:
-        records, request_ids = out[table]
-        for record, request_id in zip(records, request_ids, strict=True):
-            tx.insert(table, record, request_id=request_id, action="import")
-
-
-# -- export -------------------------------------------------------------------------------------
-
-
-def export_records(reg: Any) -> list[dict[str, Any]]:
-    """Every request as a record of the default columns, questions as a list (reference order)."""
-    requests = reg.query(
-        """
-        SELECT r.*, p.name AS requester_name, p.email AS requester_email,
-            p.address AS requester_address
-        FROM requests r LEFT JOIN requesters p ON p.id = r.requester_id
-        ORDER BY r.received, r.id
-        """
+    last = int(tx.execute("SELECT MAX(id) FROM audit").fetchone()[0]) + 1
+    tx.update("import_batches", batch, {**counts, "last_audit": last}, pk="id", action="import")
+    tx.audit(
+        "import",
+        new={"file": name, "sha256": table.sha256, "batch": batch, "rows": report.rows, **counts},
     )
-    events: dict[int, list[dict[str, Any]]] = {}
-    for e in reg.query(
-        "SELECT request_id, kind, date, days, amount, reason FROM clock_events ORDER BY id"
-    ):
-        events.setdefault(e.pop("request_id"), []).append(e)
-    reviews: dict[int, dict[str, Any]] = {}
-    for v in reg.query("SELECT * FROM reviews ORDER BY id"):
-        reviews[v["request_id"]] = v  # the latest review of each request
-    exemptions: dict[int, list[dict[str, Any]]] = {}
-    for e in reg.query("SELECT * FROM answer_exemptions ORDER BY id"):
-        exemptions.setdefault(e["answer_id"], []).append(e)
-    questions: dict[int, list[dict[str, Any]]] = {}
-    for q in reg.query(
-        """
-        SELECT q.request_id, q.number, q.text, a.id AS answer_id, a.status, a.text AS answer
-        FROM questions q LEFT JOIN answers a ON a.question_id = q.id
-        ORDER BY q.request_id, q.number
-        """
-    ):
-        questions.setdefault(q["request_id"], []).append(
-            {
-                "number": q["number"],
-                "question": q["text"],
-                "status": q["status"],
-                "answer": q["answer"],
-                "exemptions": [
-                    {k: e[k] for k in ("section", "reason", "public_interest", "ncnd")}
-                    for e in exemptions.get(q["answer_id"], [])
+
+
+def import_csv(reg: Any, actor: str, source: str | Path, **kwargs: Any) -> ImportReport:
+    """The import under its first name (CSV was all it read)."""
+    return import_file(reg, actor, source, **kwargs)
+
+
+def _duplicates_in_file(records: list[tuple[Record, str]]) -> None:
+    seen: dict[str, int] = {}
+    for rec, _ in records:
+        if rec.problems or rec.received is None:
+            continue
+        key = f"ref:{rec.original_reference}" if rec.original_reference else rec.match_key()
+        if key in seen:
+            what = rec.original_reference or "the same received date, requester and subject"
+            rec.problems.append(f"{what} is also in row {seen[key]} of the file")
+        else:
+            seen[key] = rec.line
+
+
+def _existing(reg: Any, rec: Record, batch: str) -> dict[str, Any] | None:
+    """The request an earlier import made of this row, if any; a reference already taken by a
+    request logged in foikit is a problem of the row."""
+    ours = foikit_reference(rec.reference, rec.regime)
+    if rec.original_reference:
+        row = reg.one(
+            "SELECT * FROM requests WHERE import_batch IS NOT NULL AND import_batch != ?"
+            " AND original_reference = ?",
+            (batch, rec.original_reference),
+        )
+        if row is None and ours is not None:
+            row = reg.one("SELECT * FROM requests WHERE reference = ?", (ours[0],))
+            if row is not None and row["import_batch"] is None:
+                raise FoikitError(f"{ours[0]} is already in the register (not from an import)")
+            if row is None and reg.one(
+                "SELECT 1 FROM requests WHERE regime = ? AND year = ? AND seq = ?",
+                (rec.regime, ours[1], ours[2]),
+            ):
+                raise FoikitError(f"{ours[0]} is already in the register")
+        return row
+    return reg.one(
+        "SELECT * FROM requests WHERE import_batch IS NOT NULL AND import_batch != ?"
+        " AND import_key = ?",
+        (batch, rec.match_key()),
+    )
+
+
+def _import_one(reg: Any, rec: Record, digest: str, opts: _Options, report: ImportReport) -> None:
+    try:
+        with reg.savepoint(opts.actor) as tx:
+            existing = _existing(reg, rec, opts.batch)
+            if existing is not None:
+                report.lines[existing["reference"]] = rec.line
+            if existing is not None and existing["import_hash"] == digest:
+                report.unchanged.append(existing["reference"])
+                return
+            if existing is not None:
+                _update(reg, tx, rec, digest, existing, opts, report)
+                return
+            marks = _marks(rec, digest, opts)
+            if rec.closed:
+                ref = _new_history(reg, tx, rec, marks, opts)
+            else:
+                ref = _new_open(reg, tx, rec, marks, opts)
+            report.imported.append(ref)
+            report.lines[ref] = rec.line
+    except FoikitError as e:
+        rec.problems.append(str(e))
+
+
+def _marks(rec: Record, digest: str, opts: _Options) -> dict[str, Any]:
+    return {
+        "import_batch": opts.batch,
+        "original_reference": rec.original_reference,
+        "import_key": rec.match_key(),
+        "import_hash": digest,
+    }
+
+
+def _new_history(reg: Any, tx: Any, rec: Record, marks: dict[str, Any], opts: _Options) -> str:
+    from foikit.casework.common import next_seq
+    from foikit.records.history import write_history
+
+    assert rec.received is not None
+    kind = get_regime(rec.regime)
+    ours = foikit_reference(rec.reference, rec.regime)
+    if ours is not None:
+        reference, year, seq = ours
+    else:
+        year = rec.received.year
+        seq = next_seq(tx, kind.key, kind.prefix, year)
+        reference = f"{kind.prefix}-{year}-{seq:04d}"
+    write_history(
+        tx, rec, reference=reference, year=year, seq=seq, marks=marks, publish=opts.publish,
+        cal=opts.cal, nation=opts.nation, deadlines=opts.deadlines,
+    )  # fmt: skip
+    return reference
+
+
+def _new_open(reg: Any, tx: Any, rec: Record, marks: dict[str, Any], opts: _Options) -> str:
+    """An open request, created by the lifecycle exactly as an officer would log it."""
+    from foikit.casework import lifecycle
+    from foikit.casework.common import get_request_row
+
+    assert rec.received is not None
+    if rec.review is not None:
+        raise FoikitError("an open request cannot have an internal review: give its response")
+    ours = foikit_reference(rec.reference, rec.regime)
+    ref = lifecycle.add_request(
+        reg, opts.actor, received=rec.received, subject=rec.subject, regime=rec.regime,
+        questions=[q["text"] for q in rec.questions], requester_name=rec.requester_name,
+        requester_email=rec.requester_email, requester_address=rec.requester_address,
+        handler=rec.handler, channel=rec.channel, today=opts.today,
+        reference=ours[0] if ours else None,
+        publish=True if rec.publish is None else rec.publish, notes=rec.notes,
+    )  # fmt: skip
+    for event in rec.events:
+        _event(reg, ref, event, opts)
+    for q in rec.questions:
+        if q["status"] or q["answer"] or q["exemptions"]:
+            lifecycle.answer_question(
+                reg, opts.actor, ref, q["number"], text=q["answer"],
+                not_held=q["status"] == "not-held",
+                exemptions=[
+                    (e["section"], e["reason"], e["public_interest"]) for e in q["exemptions"]
                 ],
-            }
+                ncnd=any(e["ncnd"] for e in q["exemptions"]),
+            )  # fmt: skip
+    if rec.exemptions and not any(q["exemptions"] for q in rec.questions):
+        rec.warnings.append(
+            "an open request's exemptions are recorded with its answers"
+            f" (`foikit request answer {ref} N --exempt SECTION`); kept in its notes"
         )
-    records = []
-    for r in requests:
-        review = reviews.get(r["id"])
-        records.append(
-            {
-                "reference": r["reference"],
-                "regime": r["regime"],
-                "received": r["received"],
-                "subject": r["subject"],
-                "requester_name": r["requester_name"],
-                "requester_email": r["requester_email"],
-                "requester_address": r["requester_address"],
-                "channel": r["channel"],
-                "handler": r["handler"],
-                "due": r["due"],
-                "responded": r["responded"],
-                "outcome": r["outcome"],
-                "events": events.get(r["id"], []),
-                "review_received": review["received"] if review else None,
-                "reviewer": review["reviewer"] if review else None,
-                "review_decided": review["decided"] if review else None,
-                "review_outcome": review["outcome"] if review else None,
-                "publish": bool(r["publish"]),
-                "notes": r["notes"],
-                "questions": questions.get(r["id"], []),
-            }
+        cited = "Exemptions: " + ", ".join(rec.exemptions)
+        marks = {**marks, "notes": "\n".join(filter(None, [rec.notes, cited]))}
+    row = get_request_row(reg, ref)
+    if rec.due is not None and row["due"] is not None and rec.due.isoformat() != row["due"]:
+        rec.warnings.append(f"due {rec.due} in the file; the statutory date {row['due']} is used")
+    tx.update("requests", row["id"], marks, action="import")
+    return ref
+
+
+def _event(reg: Any, ref: str, event: dict[str, Any], opts: _Options) -> None:
+    from foikit.casework import lifecycle
+
+    kind, day, actor = event["kind"], event["date"], opts.actor
+    if day is None and kind != "extend":
+        raise FoikitError(f"the {kind} event has no date")
+    if kind == "clarify":
+        lifecycle.clarify(reg, actor, ref, sent=day, today=opts.today)
+    elif kind == "clarified":
+        lifecycle.clarified(reg, actor, ref, received=day, today=opts.today)
+    elif kind == "fee":
+        lifecycle.fee(reg, actor, ref, sent=day, amount=event["amount"], today=opts.today)
+    elif kind == "fee-paid":
+        lifecycle.fee_paid(reg, actor, ref, paid=day, today=opts.today)
+    elif kind == "extend":
+        lifecycle.extend(
+            reg, actor, ref, reason=event["reason"] or "public-interest", days=event["days"],
+            on=day, today=opts.today,
+        )  # fmt: skip
+    else:
+        raise FoikitError(f"an open request cannot be imported with a {kind} event")
+
+
+def _update(
+    reg: Any,
+    tx: Any,
+    rec: Record,
+    digest: str,
+    existing: dict[str, Any],
+    opts: _Options,
+    report: ImportReport,
+) -> None:
+    """A corrected row of an earlier import: a closed request nobody has touched since is
+    rewritten as the row now says; anything else is left as it is, with a warning."""
+    from foikit.records.history import write_history
+
+    ref = existing["reference"]
+    touched = reg.scalar(
+        "SELECT COUNT(*) FROM audit a JOIN import_batches b ON b.id = ?"
+        " WHERE a.request_id = ? AND a.id >= b.last_audit"
+        " AND a.action NOT IN ('import', 'import-remove')",
+        (existing["import_batch"], existing["id"]),
+    )
+    if not (rec.closed and existing["status"] == "closed") or touched:
+        why = "changed in foikit since" if touched else "open in foikit or in the file"
+        rec.warnings.append(f"matches {ref}, {why}: not overwritten")
+        report.unchanged.append(ref)
+        return
+    marks = {**_marks(rec, digest, opts), "import_batch": existing["import_batch"]}
+    marks["original_reference"] = rec.original_reference or existing["original_reference"]
+    write_history(
+        tx, rec, reference=ref, year=existing["year"], seq=existing["seq"], marks=marks,
+        publish=bool(existing["publish"]), cal=opts.cal, nation=opts.nation,
+        deadlines=opts.deadlines,
+        replace_id=existing["id"],
+    )  # fmt: skip
+    report.updated.append(ref)
+
+
+def write_rejects(
+    reg: Any,
+    path: str | Path,
+    table: Table,
+    lines: list[int],
+    records: list[tuple[Record, str]],
+) -> None:
+    """The rows that cannot be imported, as they were, with a `problems` column, as CSV with a
+    byte-order mark (Excel opens it), for fixing and importing again."""
+    from foikit.records.export import guard_output, write_atomic
+
+    guard_output(reg, path)
+    problems = {rec.line: "; ".join(rec.problems) for rec, _ in records}
+    cells = dict(table.rows)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["row", *table.headers, "problems"])
+    for line in lines:
+        writer.writerow([line, *cells[line], problems.get(line, "")])
+    write_atomic(path, "\ufeff" + out.getvalue())
+
+
+def undo_import(reg: Any, actor: str, batch: str) -> list[str]:
+    """Remove the requests one import created, in one transaction; returns their references.
+    Refused when any of them has been changed in foikit since (a letter, an answer, a review)."""
+    from foikit.records.history import _clear_children
+
+    with reg.transaction(actor) as tx:
+        row = reg.one("SELECT * FROM import_batches WHERE id = ?", (batch,))
+        if row is None:
+            known = [r["id"] for r in reg.query("SELECT id FROM import_batches ORDER BY at DESC")]
+            raise ImportFailed(
+                f"no import batch {batch!r} (batches: {', '.join(known[:5]) or 'none'})"
+            )
+        if row["undone_at"]:
+            raise ImportFailed(f"import {batch} was already undone at {row['undone_at']}")
+        requests = reg.query(
+            "SELECT id, reference, requester_id FROM requests WHERE import_batch = ? ORDER BY id",
+            (batch,),
         )
-    return records
+        ids = [r["id"] for r in requests]
+        changed = reg.query(
+            f"SELECT DISTINCT r.reference FROM audit a JOIN requests r ON r.id = a.request_id"
+            f" WHERE a.id >= ? AND a.action NOT IN ('import', 'import-remove')"
+            f" AND a.request_id IN ({','.join('?' * len(ids)) or 'NULL'})",
+            (row["last_audit"] or 0, *ids),
+        )
+        if changed:
+            refs = ", ".join(r["reference"] for r in changed[:10])
+            raise ImportFailed(
+                f"{len(changed)} request(s) of import {batch} changed since ({refs}): nothing was"
+                " undone"
+            )
+        for r in requests:
+            for table in ("letters", "ico_cases"):
+                for (other,) in tx.execute(
+                    f"SELECT id FROM {table} WHERE request_id = ?", (r["id"],)
+                ).fetchall():
+                    tx.delete(table, other, request_id=r["id"], action="import-undo")
+            _clear_children(tx, r["id"])
+            tx.delete("requests", r["id"], request_id=r["id"], action="import-undo")
+            if (
+                r["requester_id"] is not None
+                and not tx.execute(
+                    "SELECT 1 FROM requests WHERE requester_id = ?", (r["requester_id"],)
+                ).fetchone()
+            ):
+                tx.delete("requesters", r["requester_id"], action="import-undo")
+        tx.update("import_batches", batch, {"undone_at": tx.at}, pk="id", action="import-undo")
+        tx.audit("import-undo", new={"batch": batch, "removed": len(requests)})
+    return [r["reference"] for r in requests]
 
 
-def export_rows(reg: Any) -> tuple[list[str], list[dict[str, Any]]]:
-    """The header and rows `import` reads back: the default columns, four per question."""
-    records = export_records(reg)
-    most = max((len(r["questions"]) for r in records), default=0)
-    header = list(COLUMNS) + [
-        f"{f}_{n}" for n in range(1, max(most, 1) + 1) for f in QUESTION_FIELDS
-    ]
-    rows = []
-    for record in records:
-        row = {k: record[k] for k in COLUMNS}
-        row["events"] = format_events(record["events"])
-        row["publish"] = "yes" if record["publish"] else "no"
-        for q in record["questions"]:
-            n = q["number"]
-            row[f"question_{n}"] = q["question"]
-            row[f"status_{n}"] = q["status"]
-            row[f"answer_{n}"] = q["answer"]
-            row[f"exemptions_{n}"] = format_exemptions(q["exemptions"])
-        rows.append({k: ("" if row.get(k) is None else row[k]) for k in header})
-    return header, rows
-
-
-def export_csv(reg: Any, out: Any) -> int:
-    """Write the register as CSV to a text stream; returns the number of requests."""
-    header, rows = export_rows(reg)
-    writer = csv.DictWriter(out, fieldnames=header, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return len(rows)
+def as_json(report: ImportReport) -> str:
+    return json.dumps(report.as_dict(), indent=2, ensure_ascii=False)

@@ -23,6 +23,7 @@ The counting rules, in one place:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -408,3 +409,84 @@ def stats_table(result: dict[str, Any]) -> list[dict[str, Any]]:
         row["ico_decided"] = b["ico"]["decided"]
         rows.append(row)
     return rows
+
+
+# -- the financial year, as the Cabinet Office's quarterly FOI statistics count it --------------
+
+_FINANCIAL_YEAR = re.compile(r"^(\d{4})(?:[-/](\d{2}|\d{4}))?$")
+
+
+def financial_year(label: str) -> tuple[str, dt.date, dt.date]:
+    """`2024-25` (or `2024`, the year it starts): the label, 1 April and 31 March."""
+    match = _FINANCIAL_YEAR.match(label.strip())
+    if not match:
+        raise InvalidStatsQuery(f"financial year {label!r} is not like 2024-25")
+    start = int(match[1])
+    if match[2] and int(match[2][-2:]) != (start + 1) % 100:
+        raise InvalidStatsQuery(f"financial year {label!r}: the years must follow each other")
+    return f"{start}-{(start + 1) % 100:02d}", dt.date(start, 4, 1), dt.date(start + 1, 3, 31)
+
+
+def _s21_only(reg: Any, start: dt.date, end: dt.date, regimes: Sequence[str]) -> dict[str, int]:
+    """Withheld requests (in full or in part) whose only exemption is s.21, by outcome."""
+    where, params = _filters("r.received", start, end, regimes)
+    rows = reg.query(
+        f"""
+        SELECT r.outcome AS outcome, COUNT(*) AS n FROM requests r
+        WHERE {where} AND r.status = 'closed'
+          AND r.outcome IN ('partially-withheld', 'withheld-in-full')
+          AND EXISTS (SELECT 1 FROM answer_exemptions e JOIN answers a ON a.id = e.answer_id
+                      JOIN questions q ON q.id = a.question_id WHERE q.request_id = r.id)
+          AND NOT EXISTS (SELECT 1 FROM answer_exemptions e JOIN answers a ON a.id = e.answer_id
+                          JOIN questions q ON q.id = a.question_id
+                          WHERE q.request_id = r.id
+                            AND NOT (e.section = '21' OR e.section LIKE '21(%'))
+        GROUP BY 1
+        """,
+        params,
+    )
+    return {r["outcome"]: int(r["n"]) for r in rows}
+
+
+def _cabinet_office(block: dict[str, Any], s21: dict[str, int]) -> dict[str, Any]:
+    """The Cabinet Office's view of a block: requests withheld where s.21 (information
+    reasonably accessible by other means) is the only exemption are left out of the resolvable
+    requests and of the withheld counts; the other figures are the block's own."""
+    partly, fully = s21.get("partially-withheld", 0), s21.get("withheld-in-full", 0)
+    outcomes = block["outcomes"]
+    return {
+        "excluded_s21_only": partly + fully,
+        "resolvable": block["resolvable"] - partly - fully,
+        "granted_in_full": outcomes["granted-in-full"],
+        "partially_withheld": outcomes["partially-withheld"] - partly,
+        "withheld_in_full": outcomes["withheld-in-full"] - fully,
+        "not_held": outcomes["not-held"],
+        "other_exemptions": block["refusals"]["other_exemptions"] - partly - fully,
+    }
+
+
+def financial_year_stats(
+    reg: Any, *, year: str, today: dt.date, regimes: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The statistics of one financial year (1 April to 31 March) and of its quarters, Q1
+    April to June; each block also gives `cabinet_office`, the figures with the s.21-only
+    exclusion of the Cabinet Office's quarterly statistics."""
+    label, start, end = financial_year(year)
+    result = register_stats(reg, today=today, start=start, end=end, regimes=regimes)
+    result["financial_year"] = label
+    result["cabinet_office"] = _cabinet_office(result, _s21_only(reg, start, end, regimes))
+    quarters = []
+    for q in range(4):
+        q_start = dt.date(start.year + (q == 3), (4 + 3 * q - 1) % 12 + 1, 1)
+        q_end = dt.date(
+            q_start.year + (q_start.month == 10), (q_start.month + 2) % 12 + 1, 1
+        ) - dt.timedelta(days=1)
+        block = register_stats(reg, today=today, start=q_start, end=q_end, regimes=regimes)
+        block["period"] = f"{label} Q{q + 1}"
+        block["cabinet_office"] = _cabinet_office(block, _s21_only(reg, q_start, q_end, regimes))
+        for key in ("today", "regimes", "by", "periods"):
+            block.pop(key, None)
+        quarters.append(block)
+    result["periods"] = quarters
+    result["by"] = "financial-quarter"
+    return result

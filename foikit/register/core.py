@@ -142,6 +142,8 @@ class Register:
         self._read_only_depth = 0
         if self.base_authorizer is not None:
             conn.set_authorizer(self.base_authorizer)
+        self._joinable: Tx | None = None  # set by unit_of_work(): transactions become savepoints
+        self._savepoints = 0
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -206,7 +208,14 @@ class Register:
 
     @contextmanager
     def transaction(self, actor: str) -> Iterator[Tx]:
-        """One unit of work: every change in it and its audit rows commit together or not at all."""
+        """One unit of work: every change in it and its audit rows commit together or not at all.
+
+        Inside `unit_of_work` a transaction is a SAVEPOINT of the outer one: its changes are
+        undone alone when it fails, and commit only with the outer unit of work."""
+        if self._joinable is not None:
+            with self._savepoint(actor) as tx:
+                yield tx
+            return
         if self.conn.in_transaction:
             raise RuntimeError("transactions do not nest")
         self.conn.execute("BEGIN IMMEDIATE")
@@ -218,6 +227,51 @@ class Register:
             raise
         else:
             self.conn.commit()
+
+    @contextmanager
+    def _savepoint(self, actor: str) -> Iterator[Tx]:
+        self._savepoints += 1
+        name = f"foikit_{self._savepoints}"
+        self.conn.execute(f"SAVEPOINT {name}")
+        tx = Tx(self, actor)
+        try:
+            yield tx
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            self.conn.execute(f"RELEASE {name}")
+
+    @contextmanager
+    def unit_of_work(self, actor: str, *, commit: bool = True) -> Iterator[Tx]:
+        """One transaction around many calls of the lifecycle (an import: one per file). Each
+        `transaction()` inside it is a savepoint; `savepoint()` wraps a step that may fail
+        alone. With `commit=False` everything is rolled back at the end (a dry run that runs
+        every rule exactly as the real run does)."""
+        try:
+            with self.transaction(actor) as tx:
+                self._joinable = tx
+                try:
+                    yield tx
+                finally:
+                    self._joinable = None
+                if not commit:
+                    raise _DryRun  # rolls the transaction back
+        except _DryRun:
+            pass
+
+    @contextmanager
+    def savepoint(self, actor: str) -> Iterator[Tx]:
+        """A step inside `unit_of_work` that is undone alone when it raises."""
+        if self._joinable is None:
+            raise RuntimeError("a savepoint needs an open unit_of_work")
+        with self._savepoint(actor) as tx:
+            yield tx
+
+
+class _DryRun(Exception):
+    """Raised inside a unit of work that must not commit; never leaves it."""
 
 
 class Tx:

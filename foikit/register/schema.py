@@ -288,3 +288,34 @@ def m011_letter_dated(db: Database) -> None:
     # The date a letter bears, so its published copy carries the same date.
     if "dated" not in db["letters"].columns_dict:
         db.execute("ALTER TABLE letters ADD COLUMN dated TEXT")
+
+
+@migrations()
+def m060_import_batches(db: Database) -> None:
+    # Migration (issue 20): each import is a batch that can be undone; an imported request keeps
+    # the office's own reference (searchable) and the flags found in it (an invalid email kept).
+    db.executescript(
+        """
+        CREATE TABLE import_batches (
+            id TEXT PRIMARY KEY,              -- 20260101T101500-1a2b3c: when, and the file's hash
+            file TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            at TEXT NOT NULL,                 -- UTC, ISO 8601
+            actor TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            imported INTEGER NOT NULL,
+            updated INTEGER NOT NULL DEFAULT 0,
+            skipped INTEGER NOT NULL DEFAULT 0,
+            last_audit INTEGER,               -- the audit trail's last row when it committed
+            undone_at TEXT
+        );
+        ALTER TABLE requests ADD COLUMN import_batch TEXT REFERENCES import_batches(id);
+        ALTER TABLE requests ADD COLUMN original_reference TEXT;
+        ALTER TABLE requests ADD COLUMN import_key TEXT;   -- received|requester|subject, folded
+        ALTER TABLE requests ADD COLUMN import_flags TEXT; -- JSON list of what was kept as found
+        ALTER TABLE requests ADD COLUMN import_hash TEXT;  -- the cells: unchanged on re-import
+        CREATE INDEX requests_original_reference ON requests (original_reference);
+        CREATE INDEX requests_import_key ON requests (import_key);
+        CREATE INDEX requests_import_batch ON requests (import_batch);
+        """
+    )

@@ -85,6 +85,13 @@ SETTINGS: dict[str, Setting] = {
             "Nation whose bank holidays move a subject access due date (ENG, WLS, SCT, NIR)",
             "nation",
         ),
+        Setting(
+            "reference.next",
+            "",
+            "Continue the office's own numbering: the next new request of that prefix and year"
+            " gets at least this number, e.g. FOI-2026-0120 (empty: the register's own count)",
+            "reference",
+        ),
     )
 }
 
@@ -114,11 +121,33 @@ def normalise(key: str, value: str) -> str:
         if number < 0:
             raise InvalidSetting(f"{key} cannot be negative")
         return str(number)
+    if definition.kind == "reference":
+        return _reference_setting(key, value)
     if definition.kind == "nation":
         if value.upper() not in ("ENG", "WLS", "SCT", "NIR"):
             raise InvalidSetting(f"{key} must be one of ENG, WLS, SCT, NIR, not {value!r}")
         return value.upper()
     return value.strip()
+
+
+def _reference_setting(key: str, value: str) -> str:
+    """`FOI-2026-0120` (any regime's prefix; `foi/2026/120` is read the same): stored as
+    `request add` writes references. Empty clears it."""
+    import re
+
+    from foikit.law.regimes import REGIMES
+
+    text = value.strip().upper()
+    if not text:
+        return ""
+    match = re.fullmatch(r"([A-Z]+)[-/ ](\d{4})[-/ ](\d{1,9})", text)
+    prefixes = sorted({r.prefix for r in REGIMES.values()})
+    if not match or match[1] not in prefixes or int(match[3]) < 1:
+        raise InvalidSetting(
+            f"{key} must be a reference such as FOI-2026-0120 (prefix {', '.join(prefixes)}),"
+            f" not {value!r}"
+        )
+    return f"{match[1]}-{match[2]}-{int(match[3]):04d}"
 
 
 def all_settings(reg: Any) -> dict[str, str]:
