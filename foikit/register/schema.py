@@ -232,3 +232,11 @@ def m003_letter_file_deleted(db: Database) -> None:
     # Retention deletes the letter files that name a requester; the row stays, so the history
     # still shows which letter was sent and when, and says when its file went.
     db.execute("ALTER TABLE letters ADD COLUMN deleted_at TEXT")
+
+
+@migrations()
+def m040_clock_event_late(db: Database) -> None:
+    # A notice given after the time for compliance (a fees notice, FOIA s.9(1); EIR particulars
+    # or a charge, regs 8 and 9(2); a s.17(2) extension notice) is kept on file with `--late`
+    # but has no effect on the clock.
+    db.execute("ALTER TABLE clock_events ADD COLUMN late INTEGER NOT NULL DEFAULT 0")
