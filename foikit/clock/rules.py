@@ -531,7 +531,13 @@ def _result(state: _Clock, original_due: dt.date) -> Deadline:
         return Deadline(
             None, original_due, None, state.stopped, said, state.fee_lapses, state.period.key, late
         )
-    base_due = state.due_now()
+    unmoved = (state.start, state.period, state.disregarded, state.paused) == (
+        state.received,
+        state.base,
+        0,
+        0,
+    )
+    base_due = original_due if unmoved else state.due_now()
     state.say(lambda: _describe_period(state, base_due))
     if state.pi_days is None:
         said = tuple(state.steps) if state.explain else ()
