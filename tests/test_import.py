@@ -179,7 +179,7 @@ BAD_ROWS = [
     ({"exemptions_1": "31(1)(a): prejudice"}, "public interest", "qualified without the test"),
     ({"exemptions_1": "99"}, "unknown exemption", "no section 99"),
     (
-        {"responded": "2021-06-10", "outcome": "granted-in-full", "exemptions_1": "40(2)"},
+        {"responded": "2021-06-10", "outcome": "granted-in-full", "exemptions_1": "40(2): names"},
         "granted in full, but",
         "the outcome disagrees with the answers",
     ),
