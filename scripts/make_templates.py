@@ -88,6 +88,13 @@ ICO_ADDRESS: list[Item] = [
     ("blank", ""),
 ]
 
+# When the ICO asks complaints to be made: FOIA and EIR, weeks after the final response (the
+# setting ico.complaint_weeks); subject access, three months after the last meaningful contact.
+COMPLAINT_TIME = (
+    "{% if regime.complaint_time %}{{ regime.complaint_time }}{% else %}within "
+    "{{ ico.complaint_weeks|words }} weeks of our final response{% endif %}"
+)
+
 NO_CHARGE = (
     "There is no charge for asking for an internal review or for complaining to the "
     "Information Commissioner."
@@ -96,16 +103,17 @@ NO_CHARGE = (
 RIGHT_OF_APPEAL: list[Item] = [
     ("heading", "Your right to ask for a review and to complain"),
     "If you are unhappy with the way we have handled your request, you may ask for an internal "
-    "review. Please write to us, by letter or email, within {{ office.review_within_days }} "
+    "review{% if regime.review_law %}, by making representations under {{ regime.review_law }}"
+    "{% endif %}. Please write to us, by letter or email, within {{ office.review_within_days }} "
     "working days of the date of our response, quoting your reference {{ request.reference }} "
     "and saying why you would like a review, to:",
     *ADDRESS_OFFICE,
     "We will acknowledge your request for a review and tell you when to expect the outcome. The "
-    "review will be carried out by someone who was not involved in the original response. We aim "
-    "to complete reviews within 20 working days, and in exceptional cases within 40 working days.",
+    "review will be carried out by someone who was not involved in the original response. "
+    "{{ regime.review_time }}",
     "If you remain dissatisfied after the internal review, you have the right to complain to the "
     "Information Commissioner under {{ regime.complaint_law }}. The Commissioner asks that "
-    "complaints are made within {{ ico.complaint_weeks|words }} weeks of our final response. "
+    "complaints are made " + COMPLAINT_TIME + ". "
     "The Information Commissioner's Office can be contacted at:",
     *ICO_ADDRESS,
     NO_CHARGE,
@@ -121,22 +129,62 @@ SIGN_OFF: list[Item] = [
 ]
 
 # The s.17(1) content for one exemption `e` on question `q` (s.17(1)(a)-(c), s.17(3)).
+# What a s.12 refusal says (s.12, the Fees Regulations 2004, s.17(5)): the estimate, the limit.
+COST_LIMIT = (
+    "the cost of complying would exceed the appropriate limit of {{ office.cost_limit|money }}, "
+    "which represents {{ office.cost_limit // office.hourly_rate }} hours of staff time at "
+    "{{ office.hourly_rate|money }} an hour (the Freedom of Information and Data Protection "
+    "(Appropriate Limit and Fees) Regulations 2004), counting only the time needed to find out "
+    "whether we hold the information and to locate, retrieve and extract it"
+)
+
+# The public interest paragraph: FOIA s.2(2)(b), s.17(3); EIR regs 12(1)(b) and 12(2); NCND
+# weighs confirming or denying, not withholding (s.2(1)(b)).
+PUBLIC_INTEREST = (
+    "{% if e.ground == 'exception' %}{% if e.section == 'reg 12(4)(a)' %}{% elif "
+    "e.public_interest_test %}Under regulation 12(1)(b) of the Regulations we may refuse to "
+    "disclose only if, in all the circumstances, the public interest in maintaining the "
+    "exception outweighs the public interest in disclosing the information, and regulation "
+    "12(2) requires us to apply a presumption in favour of disclosure.{% if e.public_interest %} "
+    "{{ e.public_interest }}{% endif %}{% else %}The public interest test in regulation "
+    "12(1)(b) does not apply to personal data refused under regulation 13 on this ground."
+    "{% endif %}{% elif e.refusal %}No public interest test applies to {{ e.label }}."
+    "{% elif e.ground == 'exemption' and e.section.startswith(('sch ', 'art ')) %}This "
+    "restriction has no public interest test, but applies only so far as the law allows; we "
+    "have given our reasons above.{% elif e.public_interest_test %}This is a qualified "
+    "exemption, so we have considered whether the public interest in {% if e.ncnd %}"
+    "maintaining the exclusion of the duty to confirm or deny outweighs the public interest in "
+    "telling you whether we hold the information{% else %}withholding the information "
+    "outweighs the public interest in disclosing it{% endif %}.{% if e.public_interest %} "
+    "{{ e.public_interest }}{% endif %}{% else %}This is an absolute exemption, so the public "
+    "interest test does not apply.{% endif %}"
+)
+
+# How the ground is named: FOIA "withholding ... under section N"; an EIR exception "refusing
+# to disclose ... under regulation N"; not held under the EIR is reg 12(4)(a); NCND relies on
+# the provision that removes the duty to confirm or deny (s.31(3), not s.31(1)(a)).
+GROUND = (
+    "{% if e.ncnd %}We neither confirm nor deny whether we hold this information, relying on "
+    "{{ e.ncnd_label }} of {{ regime.short }}, which removes the duty to confirm or deny where "
+    "{{ e.label }} ({{ e.name }}) would apply.{% elif e.section == 'reg 12(4)(a)' %}We do not "
+    "hold this information, so regulation 12(4)(a) of the Regulations applies.{% elif e.ground "
+    "== 'exception' %}We are refusing to disclose this information under the exception in "
+    "{{ e.label }} of the Regulations ({{ e.name }}).{% elif e.section.startswith(('sch ', "
+    "'art ')) %}We are not providing this information: {{ e.label }} ({{ e.name }}) applies."
+    "{% else %}We are withholding this information under {{ e.label }} of {{ regime.short }} "
+    "({{ e.name }}).{% endif %}"
+)
+
 EXEMPTION: list[Item] = [
-    "{% if e.section == '12' %}We are not obliged to answer this question because the cost of "
-    "complying would exceed the appropriate limit (section 12 of {{ regime.short }}).{% elif "
+    "{% if e.section == '12' %}We are not obliged to answer this question (section 12 of "
+    "{{ regime.short }}): " + COST_LIMIT + ".{% if e.reason %} Our estimate: {{ e.reason }}"
+    "{% endif %}{% elif "
     "e.section in ['14', '14(1)'] %}We are not obliged to answer this question because we "
     "consider the request vexatious (section 14(1) of {{ regime.short }}).{% elif e.section == "
     "'14(2)' %}We are not obliged to answer this question because it repeats an earlier request "
-    "(section 14(2) of {{ regime.short }}).{% elif e.ncnd %}We neither confirm nor deny whether "
-    "we hold this information, relying on {{ e.label }} of {{ regime.short }} ({{ e.name }})."
-    "{% else %}We are withholding {% if q.answer %}the rest of {% endif %}this information under "
-    "{{ e.label }} of {{ regime.short }} ({{ e.name }}).{% endif %}"
-    "{% if e.reason %} {{ e.reason }}{% endif %}",
-    "{% if e.refusal %}No public interest test applies to {{ e.label }}.{% elif "
-    "e.public_interest_test %}This is a qualified exemption, so we have considered whether the "
-    "public interest in withholding the information outweighs the public interest in disclosing "
-    "it.{% if e.public_interest %} {{ e.public_interest }}{% endif %}{% else %}This is an "
-    "absolute exemption, so the public interest test does not apply.{% endif %}",
+    "(section 14(2) of {{ regime.short }}).{% else %}" + GROUND + "{% endif %}"
+    "{% if e.reason and e.section != '12' %} {{ e.reason }}{% endif %}",
+    PUBLIC_INTEREST,
 ]
 
 # -- the kinds ------------------------------------------------------------------------------------
@@ -170,8 +218,7 @@ CLARIFICATION: list[Item] = [
     ("quote", "{{ event.detail or 'Please tell us more precisely what information you want.' }}"),
     "Under {{ regime.clarify_law }} we are not obliged to deal with your request until we have "
     "this further information. The time for our response stopped on {{ event.date|uk_date }}, "
-    "when we asked you for clarification, and a new period of {{ regime.time_limit }} will start "
-    "from the day we receive your reply.",
+    "when we asked you for clarification, and {{ regime.clarify_effect }}.",
     "We are happy to advise and assist you in rewording your request; please contact us at "
     "{{ office.email }} or on {{ office.phone }}.",
     "If we have not heard from you within three months of the date of this letter, we may treat "
@@ -183,7 +230,7 @@ FEES: list[Item] = [
     "Thank you for your request under {{ regime.act }}, which we received on "
     "{{ request.received|uk_date }} (our reference {{ request.reference }}).",
     "This letter is a fees notice under {{ regime.fee_law }}. A fee of "
-    "{{ event.amount|money if event.amount else '(amount to be confirmed)' }} is payable before "
+    "{{ event.amount|money }} is payable before "
     "we provide the information.{% if regime.fee_basis %} {{ regime.fee_basis }}{% endif %}",
     ("bold", "How to pay"),
     "{{ event.detail or 'Please contact us at ' ~ office.email ~ ' or on ' ~ office.phone ~ "
@@ -218,8 +265,10 @@ EXTENSION: list[Item] = [
     "public interest in withholding the information outweighs the public interest in disclosing "
     "it. Section 10(3) of the Freedom of Information Act 2000 allows us such further time as is "
     "reasonable to decide.",
-    "This letter is our notice under section 17(2) of the Act. We estimate that we will reach "
-    "our decision on the public interest, and send you our response, by "
+    "This letter is our notice under section 17(2) of the Act{% if event.late %}. It is sent "
+    "after the date our response was due, and we apologise that it is late: a late notice does "
+    "not extend the time we had to respond{% endif %}. We estimate that we "
+    "will reach our decision on the public interest, and send you our response, by "
     "{{ request.due|uk_date if request.due else 'a date we will confirm' }}.",
     "{%p endif %}",
     "If we are able to respond sooner, we will.",
@@ -236,14 +285,19 @@ RESPONSE: list[Item] = [
     "{%p if q.status == 'answered' %}",
     "{{ q.answer }}",
     "{%p elif q.status == 'not-held' %}",
-    "We do not hold this information.{% if q.answer %} {{ q.answer }}{% endif %}",
+    "We do not hold this information.{% if regime.key.startswith('eir') %} Regulation 12(4)(a) "
+    "of the Regulations applies: we did not hold it when we received your request.{% endif %}"
+    "{% if q.answer %} {{ q.answer }}{% endif %}",
     "{%p elif q.status == 'exempt' %}",
-    "{%p if q.answer %}",
+    "{%p if q.answer and not q.exemptions|selectattr('section', 'equalto', '12')|list %}",
     "{{ q.answer }}",
     "{%p endif %}",
     "{%p for e in q.exemptions %}",
     *EXEMPTION,
     "{%p endfor %}",
+    "{%p if q.answer and q.exemptions|selectattr('section', 'equalto', '12')|list %}",
+    "Advice and assistance (section 16 of the Act): {{ q.answer }}",
+    "{%p endif %}",
     "{%p else %}",
     ("draft", "[No answer recorded yet]"),
     "{%p endif %}",
@@ -266,14 +320,8 @@ REFUSAL: list[Item] = [
     "This applies to question{{ 's' if e.questions|length > 1 else '' }} "
     "{{ e.questions|join(', ') }}.",
     "{%p if e.section == '12' %}",
-    "We estimate that the cost of complying with your request would exceed the appropriate "
-    "limit of {{ office.cost_limit|money }}, which represents "
-    "{{ office.cost_limit // office.hourly_rate }} hours of staff "
-    "time at {{ office.hourly_rate|money }} an hour (the Freedom of Information and Data "
-    "Protection (Appropriate Limit and Fees) Regulations 2004). The estimate counts only the time "
-    "needed to find out whether we hold the information and to locate, retrieve and extract it. "
-    "Section 12 of the Act therefore does not oblige us to comply with your request."
-    "{% if e.reason %} {{ e.reason }}{% endif %}",
+    "We estimate that " + COST_LIMIT + ". Section 12 of the Act therefore does not oblige us "
+    "to comply with your request.{% if e.reason %} Our estimate: {{ e.reason }}{% endif %}",
     ("bold", "Advice and assistance"),
     "Under section 16 of the Act we offer the following advice on how you could narrow your "
     "request so that we may be able to answer it within the limit: "
@@ -287,18 +335,11 @@ REFUSAL: list[Item] = [
     "complied with, and a reasonable interval has not passed since then, so section 14(2) of the "
     "Act means we are not obliged to comply with it.{% if e.reason %} {{ e.reason }}{% endif %} "
     "No public interest test applies to section 14.",
-    "{%p elif e.ncnd %}",
-    "We neither confirm nor deny whether we hold this information, relying on {{ e.label }} of "
-    "{{ regime.short }} ({{ e.name }}).{% if e.reason %} {{ e.reason }}{% endif %}",
     "{%p else %}",
-    "We are withholding this information under {{ e.label }} of {{ regime.short }} "
-    "({{ e.name }}).{% if e.reason %} {{ e.reason }}{% endif %}",
+    GROUND + "{% if e.reason %} {{ e.reason }}{% endif %}",
     "{%p endif %}",
     "{%p if not e.refusal %}",
-    "{% if e.public_interest_test %}This is a qualified exemption, so we have considered whether "
-    "the public interest in withholding the information outweighs the public interest in "
-    "disclosing it.{% if e.public_interest %} {{ e.public_interest }}{% endif %}{% else %}This is "
-    "an absolute exemption, so the public interest test does not apply.{% endif %}",
+    PUBLIC_INTEREST,
     "{%p endif %}",
     "{%p endfor %}",
     *RIGHT_OF_APPEAL,
@@ -313,6 +354,10 @@ REVIEW_ACKNOWLEDGEMENT: list[Item] = [
     "%}20{% endif %} working days after we received your request for a review. If the review "
     "needs longer in exceptional circumstances we will tell you before then, and it will not take "
     "more than 40 working days in total.",
+    "{%p if regime.review_law %}",
+    "We are reconsidering our response on your representations under {{ regime.review_law }}. "
+    "{{ regime.review_time }}",
+    "{%p endif %}",
     "{%p if review.late_request %}",
     "Your request for a review reached us more than {{ office.review_within_days }} working days "
     "after our response. We have accepted it nonetheless.",
@@ -320,7 +365,7 @@ REVIEW_ACKNOWLEDGEMENT: list[Item] = [
     ("heading", "Your right to complain to the Information Commissioner"),
     "If you remain dissatisfied once the review is complete, you have the right to complain to "
     "the Information Commissioner under {{ regime.complaint_law }}. The Commissioner asks that "
-    "complaints are made within {{ ico.complaint_weeks|words }} weeks of our final response, "
+    "complaints are made " + COMPLAINT_TIME + ", "
     "which will be the outcome of this review. The Information Commissioner's Office can be "
     "contacted at:",
     *ICO_ADDRESS,
@@ -340,15 +385,37 @@ REVIEW_OUTCOME: list[Item] = [
     "We will send you a fresh response{% if request.due and request.status == 'open' %} by "
     "{{ request.due|uk_date }}{% endif %}.{% else %}[The review has not been decided yet.]"
     "{% endif %}",
+    "{%p if regime.review_law %}",
+    "This is our decision on your representations under {{ regime.review_law }}.",
+    "{%p endif %}",
     ("bold", "Reasons"),
     "{{ review.reasons or '[reasons to be given]' }}",
     ("heading", "Your right to complain to the Information Commissioner"),
+    "{%p if review.outcome == 'overturned' %}",
+    "Our fresh response will be our final response. If you remain dissatisfied with it, you "
+    "have the right to complain to the Information Commissioner under "
+    "{{ regime.complaint_law }}; the Commissioner asks that complaints are made "
+    + COMPLAINT_TIME
+    + ". The Information Commissioner's Office can be contacted at:",
+    "{%p else %}",
     "If you remain dissatisfied, you have the right to complain to the Information Commissioner "
     "under {{ regime.complaint_law }}. This letter is our final response: the Commissioner asks "
-    "that complaints are made within {{ ico.complaint_weeks|words }} weeks of it. The "
-    "Information Commissioner's Office can be contacted at:",
+    "that complaints are made " + COMPLAINT_TIME + ". The Information Commissioner's Office "
+    "can be contacted at:",
+    "{%p endif %}",
     *ICO_ADDRESS,
     "There is no charge for complaining to the Information Commissioner.",
+]
+
+# The outcome is the reviewer's: signed by the person who carried out the review (the s.45
+# Code: someone not involved in the original decision), not by the original signatory.
+REVIEW_SIGN_OFF: list[Item] = [
+    ("blank", ""),
+    "Yours sincerely,",
+    ("blank", ""),
+    ("tight", "{{ review.reviewer }}"),
+    ("tight", "Internal reviewer"),
+    ("tight", "{{ office.name }}"),
 ]
 
 KINDS: dict[str, list[Item]] = {
@@ -430,7 +497,8 @@ def build(kind: str, body: list[Item]) -> DocumentObject:
     doc.core_properties.title = f"OPCC letter: {kind}"
     doc.core_properties.author = "foikit"
     # A fresh Document() starts with no paragraphs; everything is ours.
-    for item in [*LETTERHEAD, *body, *SIGN_OFF]:
+    sign_off = REVIEW_SIGN_OFF if kind == "review-outcome" else SIGN_OFF
+    for item in [*LETTERHEAD, *body, *sign_off]:
         _add(doc, item)
     return doc
 

@@ -85,10 +85,47 @@ def test_deadline_reads_the_registers_holidays(register, invoke):
     assert invoke("deadline", "2022-11-20").stdout == "2022-12-16\n"
 
 
-def test_deadline_refuses_a_date_beyond_the_registers_holidays(register, invoke):
-    result = invoke("deadline", "2040-03-01")
-    assert result.exit_code == 1
-    assert "outside the years whose bank holidays are loaded (2010 to 2035)" in result.stderr
+@pytest.mark.parametrize(
+    ("received", "message", "why"),
+    [
+        ("9999-12-31", "outside the years whose bank holidays are known", "no package year"),
+        ("2004-12-31", "before 1 January 2005", "FOIA in force from 1 January 2005"),
+    ],
+    ids=["9999", "2004"],
+)
+@pytest.mark.parametrize("with_register", [True, False], ids=["register", "no register"])
+def test_deadline_refuses_a_year_nobody_covers(
+    request, invoke, tmp_path, monkeypatch, received, message, why, with_register
+):
+    if with_register:
+        request.getfixturevalue("register")
+    else:
+        monkeypatch.setenv("FOIKIT_DB", str(tmp_path / "none.db"))
+    monkeypatch.setenv("FOIKIT_CACHE_DIR", str(tmp_path / "cache"))
+    result = invoke("deadline", received)
+    assert result.exit_code == 1, why
+    assert result.stdout == "" and result.stderr.startswith("Error: "), why
+    assert message in result.stderr and "Traceback" not in result.stderr, why
+
+
+def test_deadline_loads_a_year_beyond_the_register_on_demand(register, invoke):
+    # The register holds 2005 to two years ahead; 2040 comes from the holidays package.
+    # 19 March 2040 (St Patrick's Day substitute, NI), Good Friday 30 March, Easter Monday.
+    assert invoke("deadline", "2040-03-01").stdout == "2040-04-03\n"
+
+
+@pytest.mark.parametrize(
+    ("received", "due", "why"),
+    [
+        ("2008-10-01", "2008-10-29", "Alaveteli: handles no holidays"),
+        ("2007-02-01", "2007-03-01", "Alaveteli: non leap years"),
+        ("2009-03-12", "2009-04-14", "Alaveteli: St Patrick's Day (NI) and Good Friday"),
+        ("2009-03-14", "2009-04-15", "Alaveteli: Saturday start"),
+    ],
+)
+def test_alaveteli_vectors_from_the_register(register, invoke, received, due, why):
+    # `foikit init` loads 2005 on: the peer vectors hold from the register's own table.
+    assert invoke("deadline", received).stdout == f"{due}\n", why
 
 
 def test_holidays_list(register, invoke):

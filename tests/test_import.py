@@ -412,15 +412,18 @@ def test_clock_events_are_checked_even_with_a_due_date_given(register, tmp_path)
 
 
 def test_an_old_closed_case_keeps_its_own_due_date(register, tmp_path):
-    # The register's bank holidays start in 2010; a 2008 case keeps the date it was given.
+    # An old case keeps the date it was given; without one, the clock works it out for any
+    # year from 2005 (FOIA in force), and refuses a date before FOIA, never guessing.
     row = {**GOOD, "received": "2008-03-03", "responded": "2008-03-20", "outcome": "withdrawn"}
     path = write_csv(tmp_path / "old.csv", [{**row, "due": "31/03/2008"}])
     import_csv(register, "importer", path, today=TODAY)
     assert register.scalar("SELECT due FROM requests") == "2008-03-31"
-    # Without one, the 2008 case is still history: kept, with no due date and a flag.
     import_csv(register, "importer", write_csv(tmp_path / "no-due.csv", [row]), today=TODAY)
-    flags = register.scalar("SELECT import_flags FROM requests WHERE due IS NULL")
-    assert "no due date" in flags
+    # 17 March (NI), Good Friday 21 March and Easter Monday 24 March 2008 are skipped.
+    assert register.scalar("SELECT max(due) FROM requests") == "2008-04-03"
+    before = {**row, "received": "2004-12-01", "responded": "2004-12-20"}
+    with pytest.raises(RowsRejected, match="1 of 1 row"):
+        import_csv(register, "importer", write_csv(tmp_path / "pre.csv", [before]), today=TODAY)
 
 
 def test_a_row_with_more_cells_than_the_header_is_refused(register, tmp_path):

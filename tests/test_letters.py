@@ -118,7 +118,11 @@ def test_every_kind_is_laid_out_as_an_opcc_letter(tmp_path, kind):
     assert "Date: 10 June 2021" in lines
     assert lines.index("A Person") < lines.index("Dear A Person,"), "addressee block"
     assert "Re: A subject" in lines
-    assert lines[-3:] == ["A Signatory", "Title", "Office"], "signed by name and title"
+    signed = ["A Reviewer", "Internal reviewer"] if kind == "review-outcome" else ["A Signatory"]
+    if kind != "review-outcome":
+        signed.append("Title")
+    # the review outcome is the reviewer's decision, signed by the reviewer (s.45 Code)
+    assert lines[-3:] == [*signed, "Office"], "signed by name and title"
     assert "DRAFT" not in text
 
 
@@ -585,8 +589,24 @@ REGIME_LETTERS = [
          "normally free of charge", "administrative cost",
          "The one calendar month we have to respond runs from the day we receive your payment.",
          "not obliged to respond to your request until the fee is paid"],
-        ["section 9", "section 10", "regulation 8", "three months", "working days from the date"],
-        "subject access: a fee only for a manifestly unfounded or excessive request or copies",
+        ["section 9", "section 10", "regulation 8", "within three months of the date",
+         "working days from the date", "weeks of our final response"],
+        "subject access: a fee only for a manifestly unfounded or excessive request or copies; "
+        "ICO complaints within three months of the last contact, not FOIA's six weeks",
+    ),
+    (
+        "sar", "clarification",
+        ["Under Article 12A of the UK General Data Protection Regulation", "paused",
+         "both included", "within three months of your last meaningful contact"],
+        ["section 1(3)", "new period", "weeks of our final response"],
+        "UK GDPR Art 12A: the month pauses for clarification, never FOIA s.1(3)/s.10(6)",
+    ),
+    (
+        "eir", "acknowledgement",
+        ["representations under regulation 11 of the Environmental Information Regulations",
+         "regulation 11(4)", "no later than 40 working days"],
+        ["aim to complete reviews within 20 working days"],
+        "EIR reg 11: reconsideration on representations, decided within 40 working days",
     ),
     (
         "foi", "clarification",

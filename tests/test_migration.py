@@ -85,7 +85,10 @@ def test_the_authority_register_is_kept_as_recorded(register, tmp_path):
         " WHERE r.original_reference = 'OPCC 103'"
     )
     assert (dan["email"], dan["address"]) == (None, "1 High St\nBirmingham")
-    assert by_ref["OPCC 7"]["due"] is None and "no due date" in by_ref["OPCC 7"]["import_flags"]
+    # The calendar reaches back to 2005 (FOIA in force), so a 2008 case with no due date of its
+    # own gets the clock's.
+    assert by_ref["OPCC 7"]["due"] is not None
+    assert "no due date" not in (by_ref["OPCC 7"]["import_flags"] or "")
     assert by_ref["OPCC 240"]["due"] == "2024-05-21", "the open one's due date is the clock's"
     assert by_ref["OPCC 101"]["notes"] == "Status: Closed", "an unmapped column becomes notes"
     assert ("Date Received", "received") in report.columns
@@ -272,7 +275,7 @@ def test_rejects_file_holds_the_bad_rows_for_fixing(register, tmp_path, invoke):
     ]  # fmt: skip
     result = invoke("import", path, "--rejects", register.path, "--dry-run")
     assert result.exit_code == 1
-    assert "is the register itself" in result.output
+    assert "over the register" in result.output
     assert register.scalar("SELECT COUNT(*) FROM requests") == 3
 
 
@@ -458,7 +461,7 @@ def test_export_gives_labels_exemptions_and_a_bom(register, tmp_path, invoke):
     )
     assert got["4/19"]["exemptions"] == "40, 31"
     result = invoke("export", "--csv", "--out", register.path)
-    assert result.exit_code == 1 and "is the register itself" in result.output
+    assert result.exit_code == 1 and "over the register" in result.output
 
 
 def test_financial_year_quarters_and_the_cabinet_office_exclusion(register, tmp_path):
@@ -542,7 +545,7 @@ def test_cli_financial_year(register, tmp_path, invoke):
     import_file(register, "rm", moj_csv(tmp_path / "m.csv"), value_maps=MOJ_UPHELD, today=TODAY)
     result = invoke("stats", "--financial-year", "2021-22", "--today", TODAY)
     assert result.exit_code == 0, result.output
-    assert "2021-22 Q1" in result.output and "Cabinet Office: resolvable 4" in result.output
+    assert "2021-22 Q1" in result.output and "Cabinet Office: resolvable 3" in result.output
     result = invoke("stats", "--financial-year", "2021-23")
     assert result.exit_code == 1 and "the years must follow each other" in result.output
     result = invoke("stats", "--financial-year", "2021-22", "--by", "month")

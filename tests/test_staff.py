@@ -424,7 +424,9 @@ async def test_clock_forms(app, sessions, staff_register, action, data, expected
 async def test_a_stopped_clock_restarts(app, sessions, staff_register, stop, start, data, why):
     olive = await sessions("olive")
     reference = await log_request(olive)
-    response = await olive.act(reference, stop, {"sent": "2021-06-08"})
+    # s.9(1): a fees notice states the fee
+    sent = {"sent": "2021-06-08", **({"amount": "10.00"} if stop == "fee" else {})}
+    response = await olive.act(reference, stop, sent)
     assert response.status_code == 302, text_of(response)
     page = text_of(await olive.get(f"/requests/{reference}"))
     assert "Awaiting" in page

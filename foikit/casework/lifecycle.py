@@ -342,10 +342,13 @@ def _exemption_rows(
         if canonical in seen:
             raise InvalidAnswer(f"exemption {canonical} is given twice")
         seen.add(canonical)
-        if regime.startswith("eir") and entry.regime != "eir":
+        problem = exemption_registry.regime_problem(entry, regime)
+        if problem is not None:
+            raise InvalidAnswer(problem)
+        if not (reason and reason.strip()):
             raise InvalidAnswer(
-                f"{canonical} is a FOIA section, but this request is under the EIR: "
-                "use an EIR exception such as reg 12(4)(b), 12(5)(b) or reg 13"
+                f"{entry.label} needs the reason it applies (FOIA s.17(1)(c); EIR reg 14(3); "
+                "UK GDPR Art 12(4)): give it with --reason"
             )
         pi = public_interest if public_interest and public_interest.strip() else None
         if entry.needs_public_interest and pi is None:
@@ -357,6 +360,7 @@ def _exemption_rows(
             raise InvalidAnswer(
                 f"{entry.label} has no provision to neither confirm nor deny; NCND cannot be "
                 "recorded with it"
+                + (" (s.43(3) covers s.43(2) only)" if canonical.startswith("43(1)") else "")
             )
         rows.append(
             {
@@ -627,6 +631,7 @@ def _clock_event(
     reason: str | None = None,
     detail: str | None = None,
     expected_version: int | None = None,
+    late: bool = False,
 ) -> None:
     check_text(f"{kind} details", detail, reason)
     if day is not None:
@@ -654,6 +659,7 @@ def _clock_event(
                 "reason": reason,
                 "detail": detail if detail and detail.strip() else None,
                 "created_at": tx.at,
+                "late": 1 if late else 0,
             },
             request_id=row["id"],
             action=kind,
@@ -671,8 +677,11 @@ def clarify(
     detail: str | None = None,
     today: dt.date | str | None = None,
     expected_version: int | None = None,
+    late: bool = False,
 ) -> None:
-    """s.1(3): clarification asked for; the clock stops until it arrives."""
+    """s.1(3): clarification asked for; the clock stops until it arrives (subject access: the
+    month pauses, UK GDPR Art 12A). Under the EIR a request for particulars after 20 working
+    days (reg 9(2)) is refused, or with `late` recorded without effect on the clock."""
     day = as_date(sent, "date the clarification was asked for")
     _clock_event(
         reg,
@@ -683,6 +692,7 @@ def clarify(
         today=resolve_today(today),
         detail=detail,
         expected_version=expected_version,
+        late=late,
     )
 
 
@@ -723,10 +733,19 @@ def fee(
     detail: str | None = None,
     today: dt.date | str | None = None,
     expected_version: int | None = None,
+    late: bool = False,
 ) -> None:
-    """s.9: a fees notice given; the days until the fee arrives are disregarded (s.10(2))."""
+    """s.9: a fees notice given; the days until the fee arrives are disregarded (s.10(2)).
+
+    The notice states the fee and is given within the time for compliance (s.9(1); EIR reg 8):
+    a notice without an amount is refused, and a late one too unless `late`, which records it
+    without any effect on the clock."""
     day = as_date(sent, "date the fees notice was given")
     pounds: float | None = None
+    if amount is None or not str(amount).strip():
+        raise InvalidClockEvent(
+            "a fees notice states the fee (FOIA s.9(1)): give the amount in pounds (--amount)"
+        )
     if amount is not None:
         try:
             value = Decimal(str(amount))
@@ -749,6 +768,7 @@ def fee(
         amount=pounds,
         detail=detail,
         expected_version=expected_version,
+        late=late,
     )
 
 
@@ -785,6 +805,7 @@ def extend(
     on: dt.date | str | None = None,
     today: dt.date | str | None = None,
     expected_version: int | None = None,
+    late: bool = False,
 ) -> None:
     """Extend the time for compliance: `public-interest` (FOIA s.10(3), default 20 working days
     past the original due date) or `complex` (EIR reg 7, subject access, review)."""
@@ -796,6 +817,13 @@ def extend(
         )
     if days is not None and int(days) < 1:
         raise InvalidClockEvent("an extension needs at least one working day")
+    if reason == "public-interest":
+        for entry in exemption_registry.sections_named(detail):
+            if not entry.needs_public_interest:
+                raise InvalidClockEvent(
+                    f"{entry.label} is absolute (FOIA s.2(3)): there is no public interest to "
+                    "consider, so no extension under s.10(3)"
+                )
     today_ = resolve_today(today)
     day = as_date(on, "date of the extension") if on is not None else None
     _clock_event(
@@ -809,4 +837,5 @@ def extend(
         reason=reason,
         detail=detail,
         expected_version=expected_version,
+        late=late,
     )

@@ -126,10 +126,13 @@ def open_review(
             )
         check_independent(reg, row["id"], reviewer)
         warnings = []
-        late = review_request_is_late(responded, received_, cal)
+        from foikit.register.settings import get_setting
+
+        within = int(get_setting(reg, "review.request_within_days"))
+        late = review_request_is_late(responded, received_, cal, within)
         if late:
             warnings.append(
-                f"the review was asked for more than 40 working days after the response "
+                f"the review was asked for more than {within} working days after the response "
                 f"({row['responded']}); the s.45 Code allows a reasonable refusal, but it is "
                 "recorded"
             )

@@ -480,6 +480,11 @@ def _after_event(reg: Any, reference: str, today: str | None, as_json: bool) -> 
 @click.argument("reference")
 @click.option("--sent", required=True, metavar="YYYY-MM-DD", help="When clarification was asked.")
 @click.option("--detail", metavar="TEXT", help="What needs clarifying.")
+@click.option(
+    "--late",
+    is_flag=True,
+    help="Record a notice given after its time; it has no effect on the clock.",
+)
 @_today_option
 @by_option
 @json_option
@@ -489,11 +494,14 @@ def request_clarify(
     reference: str,
     sent: str,
     detail: str | None,
+    late: bool,
     today: str | None,
     by: str | None,
     as_json: bool,
 ) -> None:
-    """s.1(3): clarification asked for; the clock stops until it arrives.
+    """s.1(3): clarification asked for; the clock stops until it arrives. Subject access: the
+    month pauses (UK GDPR Art 12A). EIR: asked after 20 working days (reg 9(2)), it is refused
+    unless --late, which records it without any effect on the clock.
 
     \b
     Example:
@@ -508,6 +516,7 @@ def request_clarify(
         sent=parse_date(sent, "date sent"),
         detail=detail,
         today=_date(today, "date for today"),
+        late=late,
     )
     _after_event(reg, reference, today, as_json)
 
@@ -551,8 +560,13 @@ def request_clarified(
 @request.command("fee")
 @click.argument("reference")
 @click.option("--sent", required=True, metavar="YYYY-MM-DD", help="When the notice was given.")
-@click.option("--amount", metavar="GBP", help="The fee in pounds, e.g. 12.50.")
+@click.option("--amount", metavar="GBP", help="The fee in pounds, e.g. 12.50 (required).")
 @click.option("--detail", metavar="TEXT", help="How to pay; what the fee covers.")
+@click.option(
+    "--late",
+    is_flag=True,
+    help="Record a notice given after its time; it has no effect on the clock.",
+)
 @_today_option
 @by_option
 @json_option
@@ -563,11 +577,16 @@ def request_fee(
     sent: str,
     amount: str | None,
     detail: str | None,
+    late: bool,
     today: str | None,
     by: str | None,
     as_json: bool,
 ) -> None:
     """s.9 fees notice: the working days until the fee arrives are disregarded (s.10(2)).
+
+    The notice states the fee and is given within the time for compliance (s.9(1); EIR reg 8
+    within 20 working days): a late one is refused unless --late, which records it without
+    any effect on the clock.
 
     \b
     Example:
@@ -583,6 +602,7 @@ def request_fee(
         amount=amount,
         detail=detail,
         today=_date(today, "date for today"),
+        late=late,
     )
     _after_event(reg, reference, today, as_json)
 
@@ -630,6 +650,11 @@ def request_fee_paid(
 )
 @click.option("--on", "on", metavar="YYYY-MM-DD", help="When the requester was told.")
 @click.option("--detail", metavar="TEXT", help="The exemption being considered, and why.")
+@click.option(
+    "--late",
+    is_flag=True,
+    help="Record a notice given after its time; it has no effect on the clock.",
+)
 @_today_option
 @by_option
 @json_option
@@ -641,12 +666,14 @@ def request_extend(
     days: str | None,
     on: str | None,
     detail: str | None,
+    late: bool,
     today: str | None,
     by: str | None,
     as_json: bool,
 ) -> None:
     """Extend the time for compliance. A public interest extension keeps the s.17(2) notice
-    due on the original date.
+    due on the original date, and is at most 20 working days. Told after the date in force,
+    it is refused unless --late, which records it without any effect on the clock.
 
     \b
     Example:
@@ -664,6 +691,7 @@ def request_extend(
         detail=detail,
         on=_date(on, "date of the extension"),
         today=_date(today, "date for today"),
+        late=late,
     )
     _after_event(reg, reference, today, as_json)
 

@@ -16,9 +16,11 @@ from typing import Any
 
 from foikit.clock import rules as clock
 from foikit.clock.workdays import (
-    DEFAULT_YEARS,
     NATIONS,
     Calendar,
+    PackageDays,
+    default_cache_dir,
+    default_years,
     is_statutory,
     parse_nations,
     uk_holidays,
@@ -38,7 +40,11 @@ def calendar_from_rows(rows: list[dict[str, Any]]) -> Calendar:
         r["date"][:4] for r in rows
     ]
     years = (int(min(loaded)), int(max(loaded))) if loaded else None
-    return Calendar.from_rows(rows, years)
+    cal = Calendar.from_rows(rows, years)
+    if years is None:
+        return cal  # nothing loaded yet: `foikit init` first, not a silent package calendar
+    # Any other year the `holidays` package covers is read from it on demand (not stored).
+    return Calendar(cal.holidays, cal.years, PackageDays(default_cache_dir()))
 
 
 def _execute(reg_or_tx: Any, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
@@ -106,7 +112,7 @@ def events_for(reg_or_tx: Any, request_id: int) -> list[clock.ClockEvent]:
     undated extension stays where it was recorded."""
     rows = _execute(
         reg_or_tx,
-        "SELECT kind, date, days, reason FROM clock_events WHERE request_id = ? ORDER BY id",
+        "SELECT kind, date, days, reason, late FROM clock_events WHERE request_id = ? ORDER BY id",
         (request_id,),
     )
     keyed = []
@@ -116,7 +122,9 @@ def events_for(reg_or_tx: Any, request_id: int) -> list[clock.ClockEvent]:
         keyed.append(((last, i), row))
     keyed.sort(key=lambda item: item[0])
     return [
-        clock.ClockEvent(row["kind"], _date(row["date"]), row["days"], row["reason"])
+        clock.ClockEvent(
+            row["kind"], _date(row["date"]), row["days"], row["reason"], bool(row["late"])
+        )
         for _, row in keyed
     ]
 
@@ -245,13 +253,13 @@ def remove_holiday(reg: Any, day: dt.date, actor: str) -> list[str]:
         return recompute_open(tx, load_calendar(tx))
 
 
-def load_uk_holidays(tx: Any, years: Iterable[int] = DEFAULT_YEARS) -> int:
+def load_uk_holidays(tx: Any, years: Iterable[int] | None = None) -> int:
     """Store the `holidays` package's UK-wide days (used by `foikit init`); returns how many rows
     were added or changed. Days an officer added by hand are left alone. Open deadlines are
     recomputed when anything changed."""
     manual = {r[0] for r in _execute(tx, "SELECT date FROM holidays WHERE source = 'manual'")}
     changed = 0
-    for holiday in uk_holidays(years):
+    for holiday in uk_holidays(default_years() if years is None else years):
         iso = holiday.date.isoformat()
         if iso in manual:
             continue

@@ -28,19 +28,19 @@ from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from foikit.errors import FoikitError, HolidayError
-
-if TYPE_CHECKING:  # numpy is imported only by the bulk clock, never on `foikit deadline`'s path
-    import numpy as np
-    from numpy.typing import NDArray
 
 T = TypeVar("T")
 
 NATIONS = ("ENG", "WLS", "SCT", "NIR")
-# The years `foikit init` loads: wide enough for old requests and several years ahead.
-DEFAULT_YEARS = range(2010, 2036)
+# FOIA came fully into force on 1 January 2005: no register holds a request received before.
+FIRST_YEAR = 2005
+# Years after this year + FAR_AHEAD are checked against the last year the `holidays` package
+# covers (an import of the package); nearer years are taken to be covered, which every version
+# of it does by decades.
+FAR_AHEAD = 10
 WEEKEND_NAMES = {5: "Saturday", 6: "Sunday"}
 MAX_TABLE_YEARS = 200  # wider calendars use the bisect arithmetic alone
 CACHE_FILE = "uk-holidays.json"
@@ -59,11 +59,60 @@ class Holiday:
     nations: tuple[str, ...]
 
 
-def uk_holidays(years: Iterable[int] = DEFAULT_YEARS) -> list[Holiday]:
+def default_years(today: dt.date | None = None) -> range:
+    """The years `foikit init` loads: from FOIA's first year to two years ahead. Any other year
+    the `holidays` package covers is loaded on demand (`Calendar.covering`)."""
+    year = (today or dt.date.today()).year
+    return range(FIRST_YEAR, year + 3)
+
+
+def package_last_year() -> int:
+    """The last year the installed `holidays` package knows the UK's bank holidays for."""
+    import holidays
+
+    return int(holidays.UK.end_year)
+
+
+def package_years(wanted: Iterable[int]) -> list[int]:
+    """The years of `wanted` that the `holidays` package covers, from FIRST_YEAR on."""
+    years = sorted({y for y in wanted if y >= FIRST_YEAR})
+    if years and years[-1] > dt.date.today().year + FAR_AHEAD:
+        last = package_last_year()
+        years = [y for y in years if y <= last]
+    return years
+
+
+class _OneNation:
+    """A fill restricted to one nation's days (for `Calendar.only`)."""
+
+    def __init__(self, fill: Callable[[Iterable[int]], list[Holiday]], nation: str) -> None:
+        self.fill, self.nation = fill, nation
+
+    def __call__(self, years: Iterable[int]) -> list[Holiday]:
+        return [h for h in self.fill(years) if self.nation in h.nations]
+
+
+class PackageDays:
+    """The `holidays` package's UK days for the years asked, through the cache file when a
+    folder is given: what a calendar loads on demand for a year it does not hold."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.cache_dir = cache_dir
+
+    def __call__(self, years: Iterable[int]) -> list[Holiday]:
+        wanted = package_years(years)
+        if not wanted:
+            return []
+        if self.cache_dir is None:
+            return uk_holidays(wanted)
+        return uk_holidays_cached(wanted, self.cache_dir)
+
+
+def uk_holidays(years: Iterable[int] | None = None) -> list[Holiday]:
     """Bank holidays of every UK nation from the `holidays` package, merged by date."""
     import holidays  # imported here: the clock commands should not pay for it at start-up
 
-    years = list(years)
+    years = list(default_years() if years is None else years)
     by_date: dict[dt.date, dict[str, list[str]]] = {}
     for nation in NATIONS:
         for day, name in holidays.UK(subdiv=nation, years=years, categories=("public",)).items():
@@ -265,6 +314,10 @@ class Calendar:
 
     holidays: tuple[Holiday, ...] = ()
     years: tuple[int, int] | None = None
+    # Where the days of a year the calendar does not hold come from (`covering`); None: nowhere.
+    fill: Callable[[Iterable[int]], list[Holiday]] | None = field(
+        default=None, repr=False, compare=False
+    )
     _by_date: dict[dt.date, Holiday] = field(init=False, repr=False, compare=False)
     _sorted_dates: list[dt.date] = field(init=False, repr=False, compare=False)
     _weekday_ordinals: list[int] = field(init=False, repr=False, compare=False)
@@ -344,13 +397,53 @@ class Calendar:
 
     @classmethod
     def from_package(
-        cls, years: Iterable[int] = DEFAULT_YEARS, cache_dir: Path | None = None
+        cls, years: Iterable[int] | None = None, cache_dir: Path | None = None
     ) -> Calendar:
         """Straight from the `holidays` package (before `foikit init`, or to compare); through
-        the cache file in `cache_dir` when one is given (see `uk_holidays_cached`)."""
-        years = sorted(set(years))
-        days = uk_holidays(years) if cache_dir is None else uk_holidays_cached(years, cache_dir)
-        return cls(tuple(days), (years[0], years[-1]))
+        the cache file in `cache_dir` when one is given (see `uk_holidays_cached`). Any other
+        year the package covers is loaded on demand (`covering`)."""
+        fill = PackageDays(cache_dir)
+        wanted = package_years(default_years() if years is None else years)
+        if not wanted:
+            return cls((), (FIRST_YEAR, FIRST_YEAR - 1), fill)
+        return cls(tuple(fill(wanted)), (wanted[0], wanted[-1]), fill)
+
+    def covering(self, first: int, last: int) -> Calendar:
+        """This calendar, or one that also holds the years `first` to `last` from `fill` (the
+        `holidays` package), for those of them from FIRST_YEAR that the package covers. Days the
+        calendar holds win over the package's (a register's own rows). Without `fill`, or for
+        years nobody covers, the calendar is returned as it is and `check` refuses the date."""
+        if self.fill is None or self.years is None:
+            return self
+        have_first, have_last = self.years
+        if have_first <= first and last <= have_last:
+            return self
+        empty = have_first > have_last
+        lo = first if empty else min(first, have_first)
+        hi = last if empty else max(last, have_last)
+        missing = [
+            y
+            for y in range(max(lo, FIRST_YEAR), hi + 1)
+            if empty or not have_first <= y <= have_last
+        ]
+        return self.memo(("covering", lo, hi), lambda: self._with_years(missing))
+
+    def _with_years(self, missing: list[int]) -> Calendar:
+        fill = self.fill
+        assert fill is not None and self.years is not None
+        added = fill(missing)
+        years = package_years(missing)
+        if not years:
+            return self
+        by_date = {h.date: h for h in added}
+        by_date.update({h.date: h for h in self.holidays})
+        have_first, have_last = self.years
+        span = (
+            (years[0], years[-1])
+            if have_first > have_last
+            else (min(years[0], have_first), max(years[-1], have_last))
+        )
+        return Calendar(tuple(by_date[d] for d in sorted(by_date)), span, fill)
 
     def only(self, nation: str) -> Calendar:
         """The days of one nation (subject access moves a due date by the authority's own)."""
@@ -358,7 +451,9 @@ class Calendar:
         if cached is None:
             key = parse_nations(nation)[0]
             days = tuple(h for h in self.holidays if key in h.nations)
-            cached = self._nations[key] = self._nations[nation] = Calendar(days, self.years)
+            fill = self.fill
+            own = None if fill is None else _OneNation(fill, key)
+            cached = self._nations[key] = self._nations[nation] = Calendar(days, self.years, own)
         return cached
 
     # -- questions ---------------------------------------------------------------------------
@@ -384,6 +479,17 @@ class Calendar:
         for d in days:
             if first <= d.year <= last:
                 continue
+            if d.year < FIRST_YEAR:
+                raise CalendarOutOfRange(
+                    f"{d.isoformat()} is before 1 January {FIRST_YEAR}, when the Freedom of "
+                    "Information Act came into force: no deadline is worked out for it"
+                )
+            if self.fill is not None and d.year > package_last_year():  # nobody holds it
+                raise CalendarOutOfRange(
+                    f"{d.isoformat()} is outside the years whose bank holidays are known (the "
+                    f"`holidays` package covers {FIRST_YEAR} to {package_last_year()}): its "
+                    "deadline cannot be worked out"
+                )
             if first > last:
                 raise CalendarOutOfRange(
                     "no bank holidays are loaded: run `foikit init` (or `foikit holidays add`)"
@@ -434,18 +540,6 @@ class Calendar:
             self._memo[key] = build()
         value: T = self._memo[key]
         return value
-
-    def table_arrays(self) -> tuple[int, NDArray[np.int64], int, NDArray[np.int64]]:
-        """`table()` as numpy int64 arrays, for the bulk clock. numpy is imported here, on first
-        use, never at module level."""
-
-        def build() -> tuple[int, NDArray[np.int64], int, NDArray[np.int64]]:
-            import numpy as np
-
-            lo, through, first, days = self.table()
-            return lo, np.array(through, dtype=np.int64), first, np.array(days, dtype=np.int64)
-
-        return self.memo("table_arrays", build)
 
     def _count_by_bisect(self, ordinal: int) -> int:
         return _weekdays_through(ordinal) - bisect_right(self._weekday_ordinals, ordinal)

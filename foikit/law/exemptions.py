@@ -1,11 +1,18 @@
-"""FOIA exemptions, refusal grounds and EIR exceptions, defined once as data.
+"""FOIA exemptions, refusal grounds, EIR exceptions and subject access exemptions, as data.
+
+Each entry says its regime (FOIA on FOI requests, the EIR on EIR requests, UK GDPR and DPA 2018
+Schedules 2-4 on subject access), whether it is absolute or qualified (and, where that depends
+on a condition, which: s.40(2) is absolute under the first condition only, s.2(3)(fa)), whether
+it is prejudice- or class-based, and the provision that removes the duty to confirm or deny.
 
 Sections are stored in one canonical form: `40(2)`, `31(1)(a)`, `22A`, `12`, `reg 12(5)(b)`,
-`reg 13`. A subsection such as `31(1)(a)` is looked up by its most specific entry (`37(1)(a)`
+`reg 13`, `sch 2 para 2` (DPA 2018), `art 12(5)` (UK GDPR).
+A subsection such as `31(1)(a)` is looked up by its most specific entry (`37(1)(a)`
 is absolute although `37` is qualified), falling back to its parent section, while the
 canonical text the officer wrote is kept on the answer.
 
-Sources: FOIA 2000 Part II and ss.12, 14, 17; EIR 2004 regs 12 and 13; FOI-RULES.md.
+Sources: FOIA 2000 Part II and ss.2, 12, 14, 17, 39; EIR 2004 regs 12 and 13; UK GDPR Art 12(5)
+and 15; DPA 2018 Schedules 2-4; FOI-RULES.md.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from foikit.errors import UnknownExemption
 
 Kind = Literal["absolute", "qualified"]
 Ground = Literal["exemption", "refusal", "exception"]
-Law = Literal["foi", "eir"]
+Law = Literal["foi", "eir", "sar"]
 
 
 @dataclass(frozen=True)
@@ -28,9 +35,10 @@ class Exemption:
     kind: Kind  # absolute: no public interest test
     test: str  # class | prejudice | required | cost | vexatious | ...
     ncnd_subsection: str | None  # the provision removing the duty to confirm or deny, if any
-    regime: Law  # foi (FOIA) | eir (EIR 2004)
+    regime: Law  # foi (FOIA) | eir (EIR 2004) | sar (UK GDPR and DPA 2018)
     ground: Ground = "exemption"  # exemption (Part II) | refusal (s.12, s.14) | exception (EIR)
     note: str = ""
+    cite: str = ""  # how a letter names it, when not `section N` / `regulation N`
 
     @property
     def needs_public_interest(self) -> bool:
@@ -43,10 +51,18 @@ class Exemption:
 
     @property
     def label(self) -> str:
-        """How a letter cites it: `section 40(2)` or `regulation 12(5)(b)`."""
-        if self.regime == "eir":
-            return "regulation " + self.section.removeprefix("reg ")
-        return f"section {self.section}"
+        """How a letter cites it: `section 40(2)`, `regulation 12(5)(b)`, `Article 12(5) of the
+        UK GDPR`, `Schedule 2, paragraph 2 of the Data Protection Act 2018`."""
+        return self.cite or citation(self.section)
+
+    @property
+    def regimes(self) -> tuple[str, ...]:
+        """The request regimes it may be relied on under."""
+        return {
+            "foi": ("foi",),
+            "eir": ("eir", "eir-extended"),
+            "sar": ("sar", "sar-extended"),
+        }[self.regime]
 
 
 def _foi(
@@ -57,12 +73,19 @@ def _foi(
     ncnd: str | None,
     ground: Ground = "exemption",
     note: str = "",
+    cite: str = "",
 ) -> Exemption:
-    return Exemption(section, name, kind, test, ncnd, "foi", ground, note)
+    return Exemption(section, name, kind, test, ncnd, "foi", ground, note, cite)
 
 
 def _eir(section: str, name: str, ncnd: str | None = None, kind: Kind = "qualified") -> Exemption:
     return Exemption(f"reg {section}", name, kind, "adverse effect", ncnd, "eir", "exception")
+
+
+def _dpa(section: str, name: str, test: str, ground: Ground = "exemption") -> Exemption:
+    # No public interest test: the DPA 2018 restrictions apply to the extent that complying
+    # would prejudice the interest named (or by class); the reasons must still be given.
+    return Exemption(section, name, "absolute", test, None, "sar", ground)
 
 
 _ALL: tuple[Exemption, ...] = (
@@ -74,8 +97,8 @@ _ALL: tuple[Exemption, ...] = (
         "cost",
         "12(2)",
         "refusal",
-        "£450 for this authority: 18 hours at £25 an hour (settings office.cost_limit, "
-        "office.hourly_rate); give advice and assistance under s.16",
+        "the appropriate limit and hourly rate are the settings office.cost_limit and "
+        "office.hourly_rate; give advice and assistance under s.16",
     ),
     _foi(
         "14",
@@ -104,6 +127,14 @@ _ALL: tuple[Exemption, ...] = (
     _foi("24", "National security", "qualified", "required for safeguarding", "24(2)"),
     _foi("26", "Defence", "qualified", "prejudice", "26(3)"),
     _foi("27", "International relations", "qualified", "prejudice", "27(4)"),
+    _foi("27(1)", "International relations: prejudice", "qualified", "prejudice", "27(4)"),
+    _foi(
+        "27(2)",
+        "Confidential information obtained from another State or an international organisation",
+        "qualified",
+        "class",
+        "27(4)",
+    ),
     _foi("28", "Relations within the United Kingdom", "qualified", "prejudice", "28(3)"),
     _foi("29", "The economy", "qualified", "prejudice", "29(2)"),
     _foi(
@@ -143,6 +174,7 @@ _ALL: tuple[Exemption, ...] = (
         "qualified",
         "class",
         "39(2)",
+        note="the information is handled under the EIR: log the request as eir (s.39)",
     ),
     _foi(
         "40",
@@ -165,12 +197,40 @@ _ALL: tuple[Exemption, ...] = (
         "absolute",
         "class",
         "40(5B)",
-        note="absolute where the first condition (s.40(3A)) applies",
+        note="absolute under the first condition (s.40(3A), s.2(3)(fa)); cite 40(3B) or 40(4A) "
+        "for the second or third condition, which need the public interest test",
+    ),
+    _foi(
+        "40(3a)",
+        "Personal data of third parties: disclosure would contravene the data protection "
+        "principles (the first condition)",
+        "absolute",
+        "class",
+        "40(5B)",
+        cite="section 40(2) (the first condition, section 40(3A))",
+    ),
+    _foi(
+        "40(3b)",
+        "Personal data of third parties: the data subject has objected (the second condition)",
+        "qualified",
+        "class",
+        "40(5B)",
+        cite="section 40(2) (the second condition, section 40(3B))",
+    ),
+    _foi(
+        "40(4a)",
+        "Personal data of third parties: exempt from the subject's right of access (the third "
+        "condition)",
+        "qualified",
+        "class",
+        "40(5B)",
+        cite="section 40(2) (the third condition, section 40(4A))",
     ),
     _foi("41", "Information provided in confidence", "absolute", "class", "41(2)"),
     _foi("42", "Legal professional privilege", "qualified", "class", "42(2)"),
     _foi("43", "Commercial interests", "qualified", "prejudice", "43(3)"),
-    _foi("43(1)", "Trade secrets", "qualified", "class", "43(3)"),
+    # s.43(3): the duty to confirm or deny does not arise for s.43(2) only, not trade secrets.
+    _foi("43(1)", "Trade secrets", "qualified", "class", None),
     _foi("43(2)", "Commercial interests", "qualified", "prejudice", "43(3)"),
     _foi("44", "Prohibitions on disclosure", "absolute", "class", "44(2)"),
     # EIR 2004: every exception is subject to the public interest test, with a presumption in
@@ -194,13 +254,54 @@ _ALL: tuple[Exemption, ...] = (
     _eir("12(5)(f)", "Interests of the person who provided the information"),
     _eir("12(5)(g)", "Protection of the environment"),
     _eir("13", "Personal data", "reg 13(5A)", "absolute"),
+    # Subject access (UK GDPR Art 15): Art 12(5) and the DPA 2018 Schedule 2-4 restrictions.
+    # There is no cost limit (s.12) and no FOIA exemption for subject access.
+    _dpa(
+        "art 12(5)",
+        "Manifestly unfounded or excessive request",
+        "manifestly unfounded or excessive",
+        "refusal",
+    ),
+    _dpa("sch 2 para 2", "Crime and taxation: general", "prejudice"),
+    _dpa("sch 2 para 3", "Crime and taxation: risk assessment systems", "prejudice"),
+    _dpa(
+        "sch 2 para 5",
+        "Information required to be disclosed by law or in connection with legal proceedings",
+        "class",
+    ),
+    _dpa("sch 2 para 7", "Functions designed to protect the public", "prejudice"),
+    _dpa("sch 2 para 8", "Audit functions", "prejudice"),
+    _dpa("sch 2 para 13", "Parliamentary privilege", "class"),
+    _dpa("sch 2 para 14", "Judicial appointments, independence and proceedings", "class"),
+    _dpa("sch 2 para 15", "Crown honours, dignities and appointments", "class"),
+    _dpa(
+        "sch 2 para 16",
+        "Protection of the rights of others (information identifying another individual)",
+        "balance (consent, or reasonable to disclose without it)",
+    ),
+    _dpa("sch 2 para 19", "Legal professional privilege", "class"),
+    _dpa("sch 2 para 20", "Self-incrimination", "class"),
+    _dpa("sch 2 para 21", "Corporate finance", "prejudice"),
+    _dpa("sch 2 para 22", "Management forecasts", "prejudice"),
+    _dpa("sch 2 para 23", "Negotiations", "prejudice"),
+    _dpa("sch 2 para 24", "Confidential references", "class"),
+    _dpa("sch 2 para 25", "Exam scripts and exam marks", "class"),
+    _dpa("sch 2 para 26", "Journalistic, academic, artistic and literary purposes", "class"),
+    _dpa("sch 2 para 27", "Research and statistics", "prejudice"),
+    _dpa("sch 2 para 28", "Archiving in the public interest", "prejudice"),
+    _dpa("sch 3 pt 2", "Health data: serious harm, or processed by a court", "serious harm"),
+    _dpa("sch 3 pt 3", "Social work data: serious harm, or processed by a court", "serious harm"),
+    _dpa("sch 3 pt 4", "Education data: serious harm, or processed by a court", "serious harm"),
+    _dpa("sch 3 pt 5", "Child abuse data", "best interests of the data subject"),
+    _dpa("sch 4", "Disclosure prohibited or restricted by an enactment", "class"),
 )
 
 EXEMPTIONS: dict[str, Exemption] = {e.section: e for e in _ALL}
 
 # s.12: the appropriate limit for an authority outside central government, and the rate for
-# staff time (the Fees Regulations 2004, regs 3 and 4); the register's settings
-# office.cost_limit and office.hourly_rate hold the figures in force.
+# staff time (the Fees Regulations 2004, regs 3 and 4). The only place these figures are
+# written: they are the defaults of the register's settings office.cost_limit and
+# office.hourly_rate, which hold the figures in force and which letters print.
 APPROPRIATE_LIMIT_GBP = 450
 HOURLY_RATE_GBP = 25
 
@@ -208,7 +309,7 @@ HOURLY_RATE_GBP = 25
 def cost_limit_hours(
     limit_gbp: float = APPROPRIATE_LIMIT_GBP, hourly_rate_gbp: float = HOURLY_RATE_GBP
 ) -> float:
-    """Hours of staff time the s.12 limit allows: £450 at £25 an hour is 18 hours."""
+    """Hours of staff time the s.12 limit allows (the limit over the hourly rate)."""
     if hourly_rate_gbp <= 0:
         raise ValueError("the hourly rate must be more than zero")
     return limit_gbp / hourly_rate_gbp
@@ -228,6 +329,49 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _SHAPE = re.compile(r"^(?P<num>\d+[A-Za-z]?)(?P<subs>(?:\([0-9A-Za-z]+\))*)$")
+_SCHEDULE = re.compile(
+    r"^(?:dpa\s*(?:2018)?\s*,?\s*)?sch(?:edule|\.)?\s*(?P<sch>\d+)\s*,?\s*"
+    r"(?:(?:part|pt)\.?\s*(?P<part>\d+)\s*,?\s*)?"
+    r"(?:(?:paragraph|para|p)\.?\s*(?P<para>\d+)(?P<subs>(?:\([0-9a-z]+\))*))?"
+    r"(?:\s*(?:dpa|of the dpa)\s*(?:2018)?)?$",
+    re.IGNORECASE,
+)
+_ARTICLE = re.compile(
+    r"^(?:uk\s*gdpr\s*,?\s*)?art(?:icle|\.)?\s*(?P<num>\d+)(?P<subs>(?:\s*\([0-9a-z]+\))*)"
+    r"(?:\s*(?:of\s+the\s+)?(?:uk\s*)?gdpr)?$",
+    re.IGNORECASE,
+)
+
+
+def _data_protection_section(raw: str) -> str | None:
+    """`Sch 2 para 2`, `DPA 2018 Schedule 2, paragraph 16`, `Art 12(5)`, `UK GDPR Art 12(5)`
+    in their canonical forms (`sch 2 para 2`, `art 12(5)`); None for anything else."""
+    schedule = _SCHEDULE.match(raw)
+    if schedule:
+        n, part, para = schedule.group("sch"), schedule.group("part"), schedule.group("para")
+        if para:  # DPA 2018 schedules number their paragraphs right through, parts aside
+            return f"sch {n} para {para}{(schedule.group('subs') or '').lower()}"
+        return f"sch {n} pt {part}" if part else f"sch {n}"
+    article = _ARTICLE.match(raw)
+    if article:
+        subs = re.sub(r"\s+", "", article.group("subs")).lower()
+        return f"art {article.group('num')}{subs}"
+    return None
+
+
+def citation(section: str) -> str:
+    """How a letter cites a canonical section: the one citation formatter."""
+    if section.startswith("reg "):
+        return "regulation " + section.removeprefix("reg ")
+    if section.startswith("art "):
+        return f"Article {section.removeprefix('art ')} of the UK GDPR"
+    if section.startswith("sch "):
+        parts = section.split()
+        text = f"Schedule {parts[1]}"
+        if len(parts) == 4:
+            text += f", {'Part' if parts[2] == 'pt' else 'paragraph'} {parts[3]}"
+        return text + " to the Data Protection Act 2018"
+    return f"section {section}"
 
 
 def normalise_section(text: str, regime: str | None = None) -> str:
@@ -238,6 +382,9 @@ def normalise_section(text: str, regime: str | None = None) -> str:
     is `eir`. Raises UnknownExemption when the text is not shaped like a section.
     """
     raw = text.strip()
+    data_protection = _data_protection_section(raw)
+    if data_protection is not None:
+        return data_protection
     body = raw
     eir = foia = False
     match = _PREFIX.match(body)
@@ -281,7 +428,56 @@ def get_exemption(section: str, regime: str | None = None) -> Exemption:
     known = ", ".join(e.section for e in _ALL if e.regime == "foi" and "(" not in e.section)
     raise UnknownExemption(
         f"unknown exemption {section.strip()!r}: FOIA sections {known}; "
-        "EIR reg 12(4)(a)-(e), reg 12(5)(a)-(g), reg 13"
+        "EIR reg 12(4)(a)-(e), reg 12(5)(a)-(g), reg 13; subject access: Art 12(5), "
+        "DPA 2018 Sch 2 para 2-28, Sch 3 pt 2-5, Sch 4"
+    )
+
+
+_NAMED = re.compile(r"(?:\bs\.?\s*|\bsection\s+)(\d+[A-Za-z]?(?:\([0-9A-Za-z]+\))*)", re.IGNORECASE)
+
+
+def sections_named(text: str | None) -> list[Exemption]:
+    """The FOIA exemptions a note names (`s.31(1)(a)`, `section 40(2)`), for checking that a
+    public interest extension is taken for a qualified one."""
+    found = []
+    for match in _NAMED.finditer(text or ""):
+        try:
+            found.append(get_exemption(match.group(1), "foi"))
+        except UnknownExemption:
+            continue
+    return found
+
+
+def regime_problem(entry: Exemption, regime: str) -> str | None:
+    """Why `entry` cannot be relied on for a request under `regime`, or None when it can.
+
+    FOIA Part II and ss.12, 14 on FOI requests; environmental information is dealt with under
+    the EIR (s.39), so EIR exceptions only on EIR requests; subject access has its own
+    restrictions (UK GDPR Art 12(5), DPA 2018 Schedules 2-4) and no cost limit.
+    """
+    family = regime.split("-")[0]
+    if family == entry.regime:
+        return None
+    if family == "sar":
+        return (
+            f"{entry.label} is not a subject access exemption: a subject access request is "
+            "answered under the UK GDPR and the DPA 2018 (Art 12(5) manifestly unfounded or "
+            "excessive; DPA 2018 Schedules 2 to 4, e.g. sch 2 para 2 crime, sch 2 para 16 "
+            "others' data); there is no cost limit for subject access"
+        )
+    if family == "eir":
+        return (
+            f"{entry.label} is not an EIR exception, but this request is under the EIR: use an "
+            "EIR exception such as reg 12(4)(b), 12(5)(b) or reg 13"
+        )
+    if entry.regime == "eir":
+        return (
+            f"{entry.label} is an EIR exception: environmental information is dealt with under "
+            "the EIR, not FOIA (s.39); log the request under the EIR (regime eir) to rely on it"
+        )
+    return (
+        f"{entry.label} applies to subject access only: on an FOI request cite a FOIA section "
+        "(personal data: s.40(1) or s.40(2))"
     )
 
 

@@ -1,4 +1,9 @@
-"""Request outcomes: the categories of the official FOI statistics (CONTRACT.md)."""
+"""Request outcomes: the categories of the official FOI statistics (CONTRACT.md).
+
+Resolvable requests (Cabinet Office, "Freedom of Information statistics: definitions"): those
+where the information could be supplied, withheld in part or withheld in full; information not
+held, advice and assistance, withdrawn, lapsed and transferred requests are not resolvable.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +26,9 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome("granted-in-full", "Granted in full", True, True),
         Outcome("partially-withheld", "Partially withheld", True, True),
         Outcome("withheld-in-full", "Withheld in full", True, True),
-        Outcome("not-held", "Information not held", True, True),
+        # The Cabinet Office's FOI statistics count "information not held" separately: it is
+        # not a resolvable request (nor is advice and assistance).
+        Outcome("not-held", "Information not held", False, True),
         Outcome("withdrawn", "Withdrawn", False, False),
         Outcome("lapsed", "Lapsed (clarification or fee not received)", False, False),
         Outcome("transferred", "Transferred to another authority", False, False),

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from foikit.errors import FoikitError, TemplateError
+from foikit.law.exemptions import APPROPRIATE_LIMIT_GBP, HOURLY_RATE_GBP
 from foikit.letters import CONTEXT_NAMES, LETTER_KINDS, make_context, templates_dir
 from foikit.letters.docx import compile_template, render_parts
 
@@ -139,8 +140,8 @@ def sample_inputs() -> dict[str, Any]:
         "signatory_name": "A Signatory",
         "signatory_title": "Title",
         "disclosure_log_url": "https://example.org/log",
-        "cost_limit": 450,
-        "hourly_rate": 25,
+        "cost_limit": APPROPRIATE_LIMIT_GBP,
+        "hourly_rate": HOURLY_RATE_GBP,
         "review_within_days": 40,
     }
     ico = {

@@ -77,6 +77,12 @@ REGIME_WORDS: dict[str, dict[str, str]] = {
         "fee_time_law": "section 10(2) of the Freedom of Information Act 2000",
         "fee_lapse": "three months",
         "fee_lapse_law": "section 9(2) of the Freedom of Information Act 2000",
+        "clarify_effect": "a new period of 20 working days will start from the day we receive "
+        "your reply (section 10(6)(b))",
+        "review_law": "",
+        "review_time": "We aim to complete reviews within 20 working days, and in exceptional "
+        "cases within 40 working days.",
+        "complaint_time": "",
     },
     "eir": {
         "act": "the Environmental Information Regulations 2004",
@@ -99,12 +105,18 @@ REGIME_WORDS: dict[str, dict[str, str]] = {
         "fee_time_law": "regulation 8 of the Environmental Information Regulations 2004",
         "fee_lapse": "60 working days",
         "fee_lapse_law": "regulation 8 of the Environmental Information Regulations 2004",
+        "clarify_effect": "a new period of 20 working days will start from the day we receive "
+        "your reply (regulation 9(4))",
+        "review_law": "regulation 11 of the Environmental Information Regulations 2004",
+        "review_time": "Under regulation 11(4) we will tell you our decision as soon as possible "
+        "and no later than 40 working days after we receive your representations.",
+        "complaint_time": "",
     },
     "sar": {
         "act": "the UK General Data Protection Regulation (Article 15, the right of access)",
         "short": "the UK GDPR",
         "time_limit": "one calendar month",
-        "clarify_law": "Article 12(3) of the UK General Data Protection Regulation",
+        "clarify_law": "Article 12A of the UK General Data Protection Regulation",
         "complaint_law": "Article 77 of the UK General Data Protection Regulation",
         "refusal_law": "Article 12(4) of the UK General Data Protection Regulation",
         # Subject access is free; a fee only for a manifestly unfounded or excessive request
@@ -120,6 +132,12 @@ REGIME_WORDS: dict[str, dict[str, str]] = {
         "fee_time_law": "",
         "fee_lapse": "",
         "fee_lapse_law": "",
+        "clarify_effect": "the time for our response is paused from the day we asked until the "
+        "day we receive your reply, both included, and then runs on (Article 12A)",
+        "review_law": "",
+        "review_time": "We aim to complete reviews within 20 working days.",
+        # The ICO asks for data protection complaints within three months (its complaints pages).
+        "complaint_time": "within three months of your last meaningful contact with us",
     },
 }
 
@@ -206,12 +224,13 @@ def enrich_exemption(exemption: Mapping[str, Any], regime: str | None = None) ->
     section = str(exemption["section"])
     if not result.get("name"):
         result["name"] = entry.name if entry else section
+    from foikit.law.exemptions import citation
+
     # Cite the provision as the officer recorded it (31(1)(a)), not only its parent section.
-    result["label"] = (
-        f"regulation {section.removeprefix('reg ')}"
-        if section.startswith("reg ")
-        else f"section {section}"
-    )
+    result["label"] = entry.label if entry is not None and entry.cite else citation(section)
+    # NCND relies on the provision removing the duty to confirm or deny (s.31(3)), not s.31(1).
+    ncnd = entry.ncnd_subsection if entry else None
+    result["ncnd_label"] = citation(ncnd) if ncnd else result["label"]
     result["kind"] = entry.kind if entry else "qualified"
     result["ground"] = entry.ground if entry else "exemption"
     result["public_interest_test"] = bool(entry and entry.needs_public_interest)
@@ -368,7 +387,10 @@ def _event_for(
             event["lapses"] = _iso(lapses)
         return event
     if kind == "extension":
-        return _latest(events, "extend")
+        event = _latest(events, "extend")
+        if event is not None:
+            event["late"] = bool(event.get("late"))  # told after the date in force (s.17(2))
+        return event
     return None
 
 
@@ -391,6 +413,10 @@ def check_letter(context: Mapping[str, Any], kind: str) -> None:
         step = {"clarification": "clarify", "fees": "fee", "extension": "extend"}[kind]
         raise LetterNotApplicable(
             f"{ref} has no {step} on its clock: record it with `foikit request {step}` first"
+        )
+    if kind == "fees" and not context["event"].get("amount"):
+        raise LetterNotApplicable(
+            f"{ref}: a fees notice states the fee (FOIA s.9(1)): record the notice with --amount"
         )
     if kind == "extension":
         event = context["event"]

@@ -6,7 +6,9 @@ The counting rules, in one place:
   statistics use); `received`, `resolved`, `in_time`, the outcomes and the exemptions all count
   requests received in the period.
 - `resolved`: closed requests (any outcome); `resolvable`: closed with one of the resolvable
-  outcomes of the official statistics (foikit.law.outcomes); `open`: not yet processed.
+  outcomes of the official statistics (foikit.law.outcomes: granted in full, partially withheld,
+  withheld in full; information not held is counted apart and is not resolvable, by the
+  Cabinet Office's definitions); `open`: not yet processed.
 - `in_time`: responded on or before the due date in force (requests.due, which the clock keeps
   after every clarification, fee and extension, so a permitted extension counts as in time).
   The percentage is taken over requests whose timeliness is known: closed ones that had a

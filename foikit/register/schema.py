@@ -319,3 +319,11 @@ def m060_import_batches(db: Database) -> None:
         CREATE INDEX requests_import_batch ON requests (import_batch);
         """
     )
+
+
+@migrations()
+def m040_clock_event_late(db: Database) -> None:
+    # A notice given after the time for compliance (a fees notice, FOIA s.9(1); EIR particulars
+    # or a charge, regs 8 and 9(2); a s.17(2) extension notice) is kept on file with `--late`
+    # but has no effect on the clock.
+    db.execute("ALTER TABLE clock_events ADD COLUMN late INTEGER NOT NULL DEFAULT 0")

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from foikit.clock.rules import REVIEW_REQUEST_WITHIN
 from foikit.errors import InvalidSetting, UnknownSetting
+from foikit.law.exemptions import APPROPRIATE_LIMIT_GBP, HOURLY_RATE_GBP
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,17 @@ SETTINGS: dict[str, Setting] = {
             "",
             "Public address of the disclosure log (empty: letters do not point to it)",
         ),
-        Setting("office.cost_limit", "450", "FOIA s.12 appropriate limit in pounds", "int"),
         Setting(
-            "office.hourly_rate", "25", "Staff time rate for s.12 estimates, pounds an hour", "int"
+            "office.cost_limit",
+            str(APPROPRIATE_LIMIT_GBP),
+            "FOIA s.12 appropriate limit in pounds",
+            "int",
+        ),
+        Setting(
+            "office.hourly_rate",
+            str(HOURLY_RATE_GBP),
+            "Staff time rate for s.12 estimates, pounds an hour",
+            "int",
         ),
         Setting("ico.name", "Information Commissioner's Office", "The regulator's name"),
         Setting(
@@ -72,7 +82,7 @@ SETTINGS: dict[str, Setting] = {
         ),
         Setting(
             "review.request_within_days",
-            "40",
+            str(REVIEW_REQUEST_WITHIN),
             "Working days after the response within which a review should be asked for",
             "int",
         ),

@@ -15,8 +15,6 @@ from typing import Any
 from foikit.errors import FoikitError, RequestNotFound
 from foikit.register import Register
 
-DUE_SOON_WORKING_DAYS = 5  # "due this week": within a working week
-
 
 @dataclass
 class Tag:
@@ -61,8 +59,10 @@ def board(reg: Register, today: dt.date) -> list[BoardRow]:
     """Open requests and open reviews, the most urgent first (working days left, then due)."""
     from foikit.clock import rules as clock
     from foikit.clock.duedates import load_calendar
+    from foikit.register.settings import get_setting
 
     cal = load_calendar(reg)
+    soon = int(get_setting(reg, "clock.due_soon_days"))  # the setting, not a constant
     # Open requests through their (status, due) index, plus undecided reviews: never a scan
     # of the whole register.
     rows = reg.query(
@@ -88,9 +88,7 @@ def board(reg: Register, today: dt.date) -> list[BoardRow]:
         in_review = row["review_id"] is not None
         due = row["review_due"] if in_review and row["status"] != "open" else row["due"]
         # The clock's own status: due is NULL while the clock is stopped, so no count then.
-        status = clock.status(
-            dt.date.fromisoformat(due) if due else None, today, cal, soon=DUE_SOON_WORKING_DAYS
-        )
+        status = clock.status(dt.date.fromisoformat(due) if due else None, today, cal, soon=soon)
         result.append(
             BoardRow(
                 reference=row["reference"],
