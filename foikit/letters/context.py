@@ -38,6 +38,7 @@ from foikit.letters.sandbox import (
     plain,
     render_bounded,
 )
+from foikit.letters.signatory import office_signatory, signatory_for
 from foikit.register.facts import figure_function
 
 # Re-exported: the disclosure log reads letters with letters.letter_text.
@@ -441,6 +442,7 @@ def make_context(
     published: bool = False,
     draft: bool = False,
     calendar: Any | None = None,
+    signatory: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The letter context (CONTRACT.md "Letter template context") from plain values.
 
@@ -477,6 +479,7 @@ def make_context(
         "kind": kind,
         "draft": draft,
         "published": published,
+        "signatory": plain(dict(signatory or office_signatory(office)), "signatory"),
         "regime": regime_words(regime),
         "event": _event_for(kind, req, calendar),
         "review": review,
@@ -543,6 +546,7 @@ def _build_context(
         published=published,
         draft=draft,
         calendar=load_calendar(reg) if kind == "fees" else None,
+        signatory=signatory_for(reg, request, kind, office),
     )
 
 
@@ -564,6 +568,7 @@ def render_letter(
 ) -> Path:
     """Render one letter for a request and record it in the `letters` table; returns its path."""
     from foikit.casework.lifecycle import get_request_row
+    from foikit.letters.drafts import refuse_overwriting_sent
     from foikit.register import current_actor
 
     get_kind(kind)
@@ -579,6 +584,8 @@ def render_letter(
         else responses_dir()
         / letter_filename(row["reference"], kind, published=published, draft=draft)
     )
+    if draft:
+        refuse_overwriting_sent(reg, row["id"], target)
     with reg.read_only():
         written = render_docx(compiled, context, target)
     with reg.transaction(current_actor(actor)) as tx:
@@ -593,7 +600,7 @@ def render_letter(
                 "rendered_at": tx.at,
             },
             request_id=row["id"],
-            action="letter",
+            action="letter-draft" if draft else "letter",  # a preview is not taking part
         )
     return written
 
