@@ -132,9 +132,7 @@ async def sessions(app):
 
 
 # Audit rows of changes to the casework: reads and sessions (foikit.register.reads) left out.
-WRITES = (
-    "SELECT count(*) FROM audit WHERE coalesce(table_name, '') NOT IN ('reads', 'sessions')"
-)
+WRITES = "SELECT count(*) FROM audit WHERE coalesce(table_name, '') NOT IN ('reads', 'sessions')"
 
 
 def text_of(response: httpx.Response) -> str:

@@ -260,11 +260,11 @@ async def test_a_forwarded_proto_counts_only_from_a_trusted_proxy(browsers, invo
          "after six failures the next try waits, but only waits"),
         ([("Olive\u200b", "10.1.1.1")] * 6, "olive", "10.1.1.1", 429,
          "the account counts however it is written"),
-        ([(f"made.up{i}", "198.51.100.7") for i in range(25)], "olive", "10.1.1.1", 302,
+        ([(f"made.up{i}", "198.51.100.7") for i in range(12)], "olive", "10.1.1.1", 302,
          "the issue's lockout weapon: made-up names shut nobody else out"),
-        ([(f"made.up{i}", "10.1.1.1") for i in range(60)], "olive", "10.1.1.1", 429,
-         "one address may make only so many attempts"),
-        ([(f"made.up{i}", "10.1.1.1") for i in range(60)], "olive", "10.1.1.2", 302,
+        ([(f"made.up{i}", "10.1.1.1") for i in range(12)], "olive", "10.1.1.1", 429,
+         "one address may make only so many attempts (12 here, 60 by default)"),
+        ([(f"made.up{i}", "10.1.1.1") for i in range(12)], "olive", "10.1.1.2", 302,
          "the address limit is that address's alone"),
     ],
 )  # fmt: skip
@@ -272,7 +272,9 @@ async def test_throttling_slows_a_guesser_and_still_admits_the_right_password(
     ds, browsers, attack, then_name, then_from, first_status, why
 ):
     now = [1000.0]
-    login_throttle(ds).clock = lambda: now[0]
+    throttle = login_throttle(ds)
+    throttle.clock = lambda: now[0]
+    throttle.per_client = 12  # the default 60 takes longer to reach, not differently
     by_address: dict[str, Browser] = {}
     for name, address in attack:
         if address not in by_address:
@@ -471,9 +473,7 @@ def test_who_may_decide_a_review_from_the_cli(
         (True, "olive\u2060", None, "officer", "the handler disguised, with accounts"),
     ],
 )  # fmt: skip
-def test_who_may_be_named_reviewer(
-    staff_register, accounts, reviewer, stored, error, why
-):
+def test_who_may_be_named_reviewer(staff_register, accounts, reviewer, stored, error, why):
     from foikit.casework.lifecycle import add_request, answer_question, close_request
     from foikit.casework.reviews import open_review
     from foikit.errors import FoikitError
@@ -658,3 +658,50 @@ def test_a_preview_never_overwrites_a_sent_letter(staff_register, invoke, tmp_pa
     assert result.exit_code == 1
     assert "a letter that was sent" in result.output and "Traceback" not in result.output
     assert sent.read_bytes() == before, "the sent letter is untouched"
+
+
+# -- the reviewer rules hold for imports ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reviewer, decided, error, why",
+    [
+        ("rita", "", None, "an open review with a reviewer account"),
+        ("olive\u200b", "2021-06-30", "is the request's handler", "the handler, disguised"),
+        ("no.such.person", "", "no staff account called", "an open review nobody can decide"),
+        ("oscar", "", "officer, not a reviewer", "an officer named to review"),
+        ("a.former.colleague", "2021-06-30", None, "a past review keeps its reviewer's name"),
+    ],
+)
+def test_imported_reviews_follow_the_reviewer_rules(
+    staff_register, tmp_path, reviewer, decided, error, why
+):
+    import csv
+
+    from foikit.records.importer import import_csv
+
+    row = {
+        "received": "2021-06-01", "subject": "CSPs", "requester_name": "A Person",
+        "requester_email": "a@example.org", "question 1": "How many?", "answer 1": "Seven.",
+        "responded": "2021-06-10", "outcome": "granted-in-full", "handler": "olive",
+        "review_received": "2021-06-20", "reviewer": reviewer, "review_decided": decided,
+        "review_outcome": "upheld" if decided else "",
+    }  # fmt: skip
+    path = tmp_path / "old.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    if error is None:
+        import_csv(staff_register, "ada", path, today=TODAY)
+        stored = staff_register.scalar("SELECT reviewer FROM reviews")
+        assert stored == reviewer, why
+    else:
+        from foikit.errors import FoikitError
+
+        with pytest.raises(FoikitError) as raised:
+            import_csv(staff_register, "ada", path, today=TODAY)
+        report = getattr(raised.value, "report", None)
+        text = str(raised.value) + " ".join(str(p) for p in getattr(report, "problems", []))
+        assert error in text, f"{why}: {text}"
+        assert staff_register.scalar("SELECT count(*) FROM reviews") == 0, why

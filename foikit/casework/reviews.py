@@ -102,6 +102,19 @@ def resolve_reviewer(reg: Any, reviewer: str | None) -> str:
     return user.name
 
 
+def import_reviewer(reg: Any, reviewer: str, handler: str | None, decided: Any) -> str:
+    """The reviewer of a review brought in from a spreadsheet (foikit.records.importer): never
+    the handler; a review still to be decided needs a reviewer who can decide it (resolve_reviewer);
+    one decided in the past keeps the name it was decided under, cleaned."""
+    cleaned = clean_name(reviewer)
+    if handler and person_key(handler) == person_key(cleaned):
+        raise ReviewerNotIndependent(
+            f"the reviewer {cleaned} is the request's handler: the review must be done by someone "
+            "not involved in the original response (s.45 Code of Practice, part 5)"
+        )
+    return cleaned if decided is not None else resolve_reviewer(reg, cleaned)
+
+
 def check_decider(reg: Any, row: dict, review: dict, actor: str, doing: str) -> None:
     """NotAuthorised unless the actor is the named reviewer, or an active administrator who took
     no part in the case (s.45 Code of Practice, part 5: the review is independent)."""

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from foikit.casework.lifecycle import CHANNELS, _check_outcome_fits
+from foikit.casework.reviews import import_reviewer
 from foikit.clock import rules as clock
 from foikit.clock.workdays import CalendarOutOfRange
 from foikit.errors import FoikitError, ImportFailed
@@ -384,6 +385,7 @@ class _Checker:
         from foikit.clock.duedates import load_calendar, sar_nation
 
         self.today = today
+        self.reg = reg
         self.cal = load_calendar(reg)
         self.nation = sar_nation(reg)
         self.references = {r["reference"] for r in reg.query("SELECT reference FROM requests")}
@@ -680,6 +682,10 @@ class _Checker:
                 raise BadCell(f"review_received {received} is before the response {responded}")
         if not reviewer:
             raise BadCell("a review needs its reviewer")
+        try:  # the reviewer rules of foikit.casework.reviews hold for imports too
+            reviewer = import_reviewer(self.reg, reviewer, cells.get("handler"), decided)
+        except FoikitError as e:
+            raise BadCell(str(e)) from None
         if (decided is None) != (not outcome_text):
             raise BadCell("a decided review needs both review_decided and review_outcome")
         if decided is not None and decided < received:
