@@ -538,6 +538,7 @@ def test_people_are_compared_as_people_read_them(a, b, same, why):
         ("/-/permissions", "the permission debugger"),
         ("/-/messages", "the message debugger"),
         ("/.json", "the databases, with their paths"),
+        ("/register/sessions", "who is logged in, and from where"),
     ],
 )
 async def test_introspection_pages_are_for_administrators_only(browsers, path, why):

@@ -14,9 +14,9 @@ from datasette import hookimpl
 from foikit.staff import PLUGIN_NAME
 from foikit.staff.auth import can, session_token
 
-# Tables a non-administrator may not browse in Datasette: password hashes and the raw audit
-# trail (a request's own history is on its page).
-ADMIN_ONLY_TABLES = frozenset({"users", "audit", "_sqlite_migrations"})
+# Tables a non-administrator may not browse in Datasette: password hashes, the raw audit
+# trail (a request's own history is on its page) and the sessions (who is logged in, from where).
+ADMIN_ONLY_TABLES = frozenset({"users", "audit", "sessions", "_sqlite_migrations"})
 
 
 def is_staff(datasette: Any) -> bool:
