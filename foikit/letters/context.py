@@ -136,6 +136,7 @@ CONTEXT_NAMES = CONTRACT_NAMES | {
     "event",
     "review",
     "exemptions",
+    "signatory",  # foikit.letters.signatory
 }
 
 ANSWERED = ("answered", "not-held", "exempt")
@@ -584,8 +585,7 @@ def render_letter(
         else responses_dir()
         / letter_filename(row["reference"], kind, published=published, draft=draft)
     )
-    if draft:
-        refuse_overwriting_sent(reg, row["id"], target)
+    refuse_overwriting_sent(reg, row["id"], target, draft=draft)
     with reg.read_only():
         written = render_docx(compiled, context, target)
     with reg.transaction(current_actor(actor)) as tx:

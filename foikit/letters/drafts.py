@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 
-def refuse_overwriting_sent(reg: Any, request_id: int, target: Path) -> None:
-    """A preview never replaces the file of a letter that was sent."""
+def refuse_overwriting_sent(reg: Any, request_id: int, target: Path, *, draft: bool) -> None:
+    """A preview never replaces the file of a letter that was sent (a letter to send may)."""
+    if not draft:
+        return
     from foikit.letters.context import LetterNotApplicable
 
     resolved = str(Path(target).resolve())

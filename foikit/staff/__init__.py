@@ -40,7 +40,8 @@ def make_staff_datasette(
     """A Datasette serving the register privately, with the staff pages and their login.
 
     `secret` signs Datasette's CSRF tokens and messages (default $FOIKIT_STAFF_SECRET, else
-    random); sessions themselves live in the register (foikit.register.sessions). `responses_dir` and `templates_dir` default to what the CLI uses
+    random); sessions themselves live in the register (foikit.register.sessions).
+    `responses_dir` and `templates_dir` default to what the CLI uses
     ($FOIKIT_RESPONSES, $FOIKIT_TEMPLATES); `disclosure_path` is where Publish writes the public
     log (default disclosure.db beside the register). `today` fixes the date the pages work to
     (tests, demos of old requests); by default it is the real date at each request.
