@@ -313,6 +313,28 @@ def test_the_delay_grows_with_failures(failures, waits, why):
 
 
 @pytest.mark.parametrize(
+    "attempts, every, then_wait, why",
+    [
+        (59, 1.0, 0.0, "under 60 attempts in 15 minutes: no wait"),
+        (60, 1.0, 900.0 - 60, "the 60th attempt: wait until the oldest leaves the window"),
+        (1000, 1.0, 900.0 - 60, "a flood: the wait is counted from the newest 60 (memory bounded)"),
+        (60, 16.0, 0.0, "60 attempts spread over 16 minutes never wait"),
+    ],
+)
+def test_the_address_limit_counts_attempts(attempts, every, then_wait, why):
+    from foikit.staff.auth import LoginThrottle
+
+    now = [0.0]
+    throttle = LoginThrottle(clock=lambda: now[0])
+    for _ in range(attempts):
+        throttle.attempted("10.0.0.1")
+        now[0] += every
+    assert throttle.wait("anyone", "10.0.0.1") == pytest.approx(max(0.0, then_wait)), why
+    assert len(throttle._attempts["10.0.0.1"]) <= 120, "bounded memory"
+    assert throttle.wait("anyone", "10.0.0.2") == 0, "another address is not counted"
+
+
+@pytest.mark.parametrize(
     "trusted, peer, forwarded, counted_as, why",
     [
         ("", "127.0.0.1", "203.0.113.5", "127.0.0.1", "no proxies trusted: the header is ignored"),

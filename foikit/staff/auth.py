@@ -178,13 +178,14 @@ class LoginThrottle:
             while times and times[0] <= now - self.window:
                 times.popleft()
             if len(times) >= self.per_client:
-                waits.append(times[0] + self.window - now)
+                waits.append(times[-self.per_client] + self.window - now)
         return max(waits)
 
     def attempted(self, client: str | None) -> None:
         """Count an attempt from this address (right or wrong)."""
         if client:
-            self._attempts.setdefault(client, deque()).append(self.clock())
+            times = self._attempts.setdefault(client, deque(maxlen=self.per_client * 2))
+            times.append(self.clock())  # bounded: only the newest attempts matter
 
     def failed(self, name: str, client: str | None) -> None:
         now = self.clock()
