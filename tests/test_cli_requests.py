@@ -272,6 +272,7 @@ def test_questions_added_later_and_a_review_extended(reg, ok, invoke):
     ok("review", "open", ref, "--received", "2024-06-24", "--reviewer", "a.senior",
        "--today", TODAY)  # fmt: skip
     # 40 working days from 24 June 2024, skipping 12 July (NI) and 5 August (Scotland).
-    assert ok("review", "extend", ref, "--reason", "Voluminous.") == "review due 2024-08-21\n"
+    extend = ("review", "extend", ref, "--reason", "Voluminous.", "--by", "a.senior")
+    assert ok(*extend) == "review due 2024-08-21\n", "by the named reviewer (issue 14)"
     line = _fail_line(invoke("request", "set", ref))
     assert "nothing to set" in line

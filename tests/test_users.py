@@ -29,7 +29,7 @@ PASSWORD = "correct horse battery"
 def test_a_hash_is_salted_and_verifies_only_the_right_password():
     first, second = hash_password(PASSWORD), hash_password(PASSWORD)
     assert first != second, "a fresh random salt each time"
-    assert first.startswith("scrypt$")
+    assert first.startswith("$argon2id$"), "argon2id (OWASP Password Storage Cheat Sheet)"
     assert PASSWORD not in first
     assert verify_password(PASSWORD, first)
     assert verify_password(PASSWORD, second)

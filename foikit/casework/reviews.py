@@ -4,6 +4,15 @@ Independence is read from the audit trail, not from a flag someone could forget 
 reviewer may not be the handler, nor anyone recorded as having changed the request (logging it,
 answering, closing, clock events) before the review was opened. Like the lifecycle functions,
 each change takes `expected_version` (a stale form is refused, not written).
+
+Who may act is enforced here, for every path (the CLI, the staff pages, scripts):
+- once the register has staff accounts, the reviewer named must be an active account with a
+  reviewer role (foikit.register.roles.REVIEWER_ROLES); a register used from the command line
+  alone, with no accounts, takes the name as given (cleaned of invisible characters);
+- only the named reviewer, or an administrator who took no part in the case, may extend or
+  decide the review;
+- people are compared by foikit.register.people.person_key (NFKC, invisible characters removed,
+  case folded), so `ravi.quenby` followed by a zero-width space is still ravi.quenby.
 """
 
 from __future__ import annotations
@@ -23,18 +32,29 @@ from foikit.casework.common import (
     resolve_today,
     touch,
 )
-from foikit.errors import InvalidDate, InvalidRequest, ReviewerNotIndependent, ReviewNotFound
+from foikit.errors import (
+    InvalidDate,
+    InvalidRequest,
+    NotAuthorised,
+    ReviewerNotIndependent,
+    ReviewNotFound,
+)
 from foikit.law.outcomes import check_review_outcome
+from foikit.register.people import clean_name, person_key
 
 # Audit actions that are not taking part: the clock moving because an administrator added a
 # bank holiday (foikit.clock.duedates.recompute_open) touches every open request.
-NOT_INVOLVEMENT = ("clock",)
+# A letter preview (`--draft`, the staff Preview button) is not taking part either.
+NOT_INVOLVEMENT = ("clock", "letter-draft")
+# Recording that a review was asked for, or extending it, does not take part in the response:
+# an administrator who only did these may still decide it.
+REVIEW_BOOKKEEPING = ("review-open", "review-extend")
 
 
-def involvement(reg: Any, request_id: int) -> dict[str, str]:
+def involvement(reg: Any, request_id: int, *, ignore: tuple[str, ...] = ()) -> dict[str, str]:
     """Everyone who took part in the request so far, each with what they did: its handler now
     or at any earlier time, and every actor the audit trail records changing it (an earlier
-    reviewer included). Keys are case-folded names."""
+    reviewer included). Keys are foikit.register.people.person_key names."""
     found: dict[str, str] = {}
     for r in reg.query(
         "SELECT actor, action, at, json_extract(old, '$.handler') AS old_handler,"
@@ -42,22 +62,86 @@ def involvement(reg: Any, request_id: int) -> dict[str, str]:
         " FROM audit WHERE request_id = ? ORDER BY id",
         (request_id,),
     ):
-        if r["action"] not in NOT_INVOLVEMENT:
-            found.setdefault(r["actor"].strip().casefold(), f"{r['action']} on {r['at'][:10]}")
+        if r["action"] not in NOT_INVOLVEMENT and r["action"] not in ignore:
+            found.setdefault(person_key(r["actor"]), f"{r['action']} on {r['at'][:10]}")
         if r["table_name"] == "requests":
             for name in (r["old_handler"], r["new_handler"]):
                 if isinstance(name, str) and name.strip():
-                    found.setdefault(name.strip().casefold(), "handled it")
+                    found.setdefault(person_key(name), "handled it")
     handler = reg.scalar("SELECT handler FROM requests WHERE id = ?", (request_id,))
     if handler and handler.strip():
-        found[handler.strip().casefold()] = "handled it"
+        found[person_key(handler)] = "handled it"
     return found
+
+
+def resolve_reviewer(reg: Any, reviewer: str | None) -> str:
+    """The reviewer's name as stored. With staff accounts, the account's own name, refused unless
+    it is an active reviewer; without any (a CLI-only register), the name cleaned of invisible
+    characters, as given."""
+    from foikit.register.roles import REVIEWER_ROLES
+    from foikit.register.users import find_person, has_accounts
+
+    cleaned = clean_name(reviewer)
+    if not cleaned:
+        raise InvalidRequest("a review needs a reviewer (--reviewer NAME)")
+    if not has_accounts(reg):
+        return cleaned
+    user = find_person(reg, cleaned)
+    if user is None:
+        raise InvalidRequest(
+            f"there is no staff account called {cleaned!r}: the reviewer must be an active user "
+            "with the reviewer role (`foikit users list`)"
+        )
+    if not user.active:
+        raise InvalidRequest(f"{user.name}'s account is disabled: choose another reviewer")
+    if user.role not in REVIEWER_ROLES:
+        raise InvalidRequest(
+            f"{user.name} is an {user.role}, not a reviewer: internal reviews are decided by "
+            "a reviewer (`foikit users role NAME reviewer`)"
+        )
+    return user.name
+
+
+def import_reviewer(reg: Any, reviewer: str, handler: str | None, decided: Any) -> str:
+    """The reviewer of a review brought in from a spreadsheet (foikit.records.importer): never
+    the handler; a review still to be decided needs a reviewer who can decide it (resolve_reviewer);
+    one decided in the past keeps the name it was decided under, cleaned."""
+    cleaned = clean_name(reviewer)
+    if handler and person_key(handler) == person_key(cleaned):
+        raise ReviewerNotIndependent(
+            f"the reviewer {cleaned} is the request's handler: the review must be done by someone "
+            "not involved in the original response (s.45 Code of Practice, part 5)"
+        )
+    return cleaned if decided is not None else resolve_reviewer(reg, cleaned)
+
+
+def check_decider(reg: Any, row: dict, review: dict, actor: str, doing: str) -> None:
+    """NotAuthorised unless the actor is the named reviewer, or an active administrator who took
+    no part in the case (s.45 Code of Practice, part 5: the review is independent)."""
+    from foikit.register.users import find_person
+
+    if person_key(actor) == person_key(review["reviewer"]):
+        return
+    user = find_person(reg, actor)
+    if user is not None and user.active and user.is_admin:
+        what = involvement(reg, row["id"], ignore=REVIEW_BOOKKEEPING).get(person_key(actor))
+        if what is None:
+            return
+        raise ReviewerNotIndependent(
+            f"{user.name} took part in {row['reference']} ({what}): an administrator may "
+            f"{doing} a review only of a case they took no part in (s.45 Code of Practice, part 5)"
+        )
+    raise NotAuthorised(
+        f"the review of {row['reference']} is {review['reviewer']}'s to {doing}, not "
+        f"{clean_name(actor) or 'nobody'}'s (only the named reviewer, or an administrator who took "
+        "no part in the case, may)"
+    )
 
 
 def check_independent(reg: Any, request_id: int, reviewer: str) -> None:
     """ReviewerNotIndependent when the reviewer took part in the original response."""
     reference = reg.scalar("SELECT reference FROM requests WHERE id = ?", (request_id,))
-    what = involvement(reg, request_id).get(reviewer.strip().casefold())
+    what = involvement(reg, request_id).get(person_key(reviewer))
     if what is not None:
         raise ReviewerNotIndependent(
             f"{reviewer} took part in {reference} ({what}): the review must be done by someone "
@@ -95,9 +179,7 @@ def open_review(
     received_ = as_date(received, "date the review was asked for")
     check_not_future(received_, today_, "date the review was asked for")
     check_text("reviewer", reviewer)
-    check_text("grounds", grounds)
-    if reviewer is None or not reviewer.strip():
-        raise InvalidRequest("a review needs a reviewer (--reviewer NAME)")
+    reviewer = resolve_reviewer(reg, reviewer)
     with reg.transaction(actor) as tx:
         cal = load_calendar(tx)  # inside the transaction: a holiday added meanwhile counts
         cal.check(received_)
@@ -171,6 +253,7 @@ def extend_review(
         row = get_request_row(reg, reference)
         check_version(reg, row, expected_version)
         review = _undecided(reg, row)
+        check_decider(reg, row, review, actor, "extend")
         due = review_due(dt.date.fromisoformat(review["received"]), cal, extended=True)
         changes = {"extended": 1, "due": due.isoformat()}
         if reason and reason.strip():
@@ -223,6 +306,7 @@ def close_review(
         row = get_request_row(reg, reference)
         check_version(reg, row, expected_version)
         review = _undecided(reg, row)
+        check_decider(reg, row, review, actor, "decide")
         if decided_.isoformat() < review["received"]:
             raise InvalidDate(
                 f"the review decision {decided_.isoformat()} is before the review was asked for "

@@ -84,22 +84,40 @@ def users() -> None:
     envvar="FOIKIT_NEW_PASSWORD",
     help="Prompted when not given (or $FOIKIT_NEW_PASSWORD, for scripts).",
 )
+@click.option("--full-name", metavar="TEXT", help="Name printed on the letters they sign.")
+@click.option("--job-title", metavar="TEXT", help="Job title printed under it.")
 @by_option
 @json_option
 @with_register
 def users_add(
-    reg: object, name: str, role: str, password: str, by: str | None, as_json: bool
+    reg: object,
+    name: str,
+    role: str,
+    password: str,
+    full_name: str | None,
+    job_title: str | None,
+    by: str | None,
+    as_json: bool,
 ) -> None:
     """Add a user; the password is asked for twice and stored only as a salted hash.
 
     \b
     Example:
-        foikit users add jane.smith --role officer
+        foikit users add jane.smith --role officer --full-name "Jane Smith" \\
+            --job-title "Disclosure Officer"
     """
     from foikit.register import current_actor
     from foikit.register.users import add_user
 
-    user = add_user(reg, name, role, password, actor=current_actor(by))  # type: ignore[arg-type]
+    user = add_user(
+        reg,  # type: ignore[arg-type]
+        name,
+        role,
+        password,
+        actor=current_actor(by),
+        full_name=full_name,
+        job_title=job_title,
+    )
     if as_json:
         emit_json(user.as_dict())
         return
@@ -126,7 +144,8 @@ def users_list(reg: object, as_json: bool) -> None:
         click.echo("No users yet: add one with `foikit users add NAME --role officer`")
     for u in people:
         state = "" if u.active else "  (disabled)"
-        click.echo(f"{u.name:<24} {u.role}{state}")
+        signs = f"  {u.full_name}, {u.job_title or ''}".rstrip(", ") if u.full_name else ""
+        click.echo(f"{u.name:<24} {u.role}{state}{signs}")
 
 
 @users.command("role")
@@ -208,3 +227,42 @@ def users_password(reg: object, name: str, password: str, by: str | None) -> Non
 
     set_password(reg, name, password, actor=current_actor(by))  # type: ignore[arg-type]
     click.echo(f"Password changed for {name}")
+
+
+@users.command("edit")
+@click.argument("name")
+@click.option("--full-name", metavar="TEXT", help="Name printed on the letters they sign.")
+@click.option("--job-title", metavar="TEXT", help="Job title printed under it ('' clears it).")
+@by_option
+@json_option
+@with_register
+def users_edit(
+    reg: object,
+    name: str,
+    full_name: str | None,
+    job_title: str | None,
+    by: str | None,
+    as_json: bool,
+) -> None:
+    """Set a user's full name and job title, which sign the letters they decide
+    (setting letters.signatory).
+
+    \b
+    Example:
+        foikit users edit ravi.quenby --full-name "Ravi Quenby" --job-title "Head of Legal"
+    """
+    from foikit.register import current_actor
+    from foikit.register.users import edit_user
+
+    user = edit_user(
+        reg,  # type: ignore[arg-type]
+        name,
+        actor=current_actor(by),
+        full_name=full_name,
+        job_title=job_title,
+    )
+    if as_json:
+        emit_json(user.as_dict())
+        return
+    title = user.job_title or "(no title)"
+    click.echo(f"{user.name}: {user.full_name or '(no full name)'}, {title}")

@@ -38,6 +38,7 @@ from foikit.letters.sandbox import (
     plain,
     render_bounded,
 )
+from foikit.letters.signatory import office_signatory, signatory_for
 from foikit.register.facts import figure_function
 
 # Re-exported: the disclosure log reads letters with letters.letter_text.
@@ -153,6 +154,7 @@ CONTEXT_NAMES = CONTRACT_NAMES | {
     "event",
     "review",
     "exemptions",
+    "signatory",  # foikit.letters.signatory
 }
 
 ANSWERED = ("answered", "not-held", "exempt")
@@ -469,6 +471,7 @@ def make_context(
     published: bool = False,
     draft: bool = False,
     calendar: Any | None = None,
+    signatory: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The letter context (CONTRACT.md "Letter template context") from plain values.
 
@@ -505,6 +508,7 @@ def make_context(
         "kind": kind,
         "draft": draft,
         "published": published,
+        "signatory": plain(dict(signatory or office_signatory(office)), "signatory"),
         "regime": regime_words(regime),
         "event": _event_for(kind, req, calendar),
         "review": review,
@@ -574,6 +578,7 @@ def _build_context(
         published=published,
         draft=draft,
         calendar=load_calendar(reg) if kind == "fees" else None,
+        signatory=signatory_for(reg, request, kind, office),
     )
     # A published copy is what `release` lets the public see, and nothing else.
     return release_letter_context(reg, reference, context) if published else context

@@ -96,5 +96,5 @@ def record_letter(
             "dated": dated,
         },
         request_id=request_id,
-        action="letter",
+        action="letter-draft" if draft else "letter",  # a preview is not taking part
     )

@@ -271,17 +271,26 @@ def _write_children(tx: Any, rid: int, rec: Record, cal: Any) -> None:
         for e in _sections(q["exemptions"], rec.regime):
             tx.insert("answer_exemptions", {**e, "answer_id": aid}, request_id=rid, action="import")
     if rec.review is not None:
+        from foikit.casework.reviews import import_reviewer
+
         review = rec.review
         try:
             due: str | None = clock.review_due(review["received"], cal).isoformat()
         except FoikitError:
             due = None
+        # The reviewer rules hold for imports too: never the handler; a review still open needs
+        # a reviewer who can decide it; a past one keeps its reviewer's name, cleaned.
+        reviewer = (
+            import_reviewer(tx.register, review["reviewer"], rec.handler, review["decided"])
+            if review["reviewer"]
+            else "(not recorded)"
+        )
         tx.insert(
             "reviews",
             {
                 "request_id": rid,
                 "received": review["received"].isoformat(),
-                "reviewer": review["reviewer"] or "(not recorded)",
+                "reviewer": reviewer,
                 "due": due,
                 "decided": review["decided"].isoformat() if review["decided"] else None,
                 "outcome": review["outcome"],

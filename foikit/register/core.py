@@ -53,6 +53,7 @@ def now_utc() -> str:
 # retention must be able to erase, so they live only in the requesters table.
 SECRET_COLUMNS = {
     "users": {"password_hash": "[secret]"},
+    "sessions": {"token_hash": "[secret]"},
     "requesters": {
         "name": "[personal data]",
         "email": "[personal data]",

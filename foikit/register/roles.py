@@ -10,3 +10,7 @@ ROLES: dict[str, str] = {
     "reviewer": "Reviewer: everything an officer does, and decides internal reviews",
     "administrator": "Administrator: everything, and manages users and raw SQL",
 }
+
+# Who may be named as an internal reviewer once the register has staff accounts: a reviewer, or
+# an administrator (who may do everything a reviewer does).
+REVIEWER_ROLES: tuple[str, ...] = ("reviewer", "administrator")

@@ -327,3 +327,30 @@ def m040_clock_event_late(db: Database) -> None:
     # or a charge, regs 8 and 9(2); a s.17(2) extension notice) is kept on file with `--late`
     # but has no effect on the clock.
     db.execute("ALTER TABLE clock_events ADD COLUMN late INTEGER NOT NULL DEFAULT 0")
+
+
+@migrations()
+def m020_staff_sessions(db: Database) -> None:
+    # Server-side staff sessions: the cookie holds a random id, the register holds only its
+    # SHA-256, so a copy of the register cannot be replayed as a login. Ending a row ends it.
+    # Users get the name and title letters are signed with (issue 21).
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS sessions (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,  -- sha256 hex of the cookie's random id
+            user_name TEXT NOT NULL,
+            created_at TEXT NOT NULL,         -- UTC, ISO 8601
+            last_seen TEXT NOT NULL,          -- UTC; idle past staff.idle_minutes ends it
+            client TEXT,                      -- the address it logged in from
+            ended_at TEXT,                    -- logout, password, role change, disabling
+            ended_why TEXT
+        );
+        CREATE INDEX IF NOT EXISTS sessions_user ON sessions (user_name, ended_at);
+        """
+    )
+    columns = {c.name for c in db["users"].columns}
+    if "full_name" not in columns:
+        db.execute("ALTER TABLE users ADD COLUMN full_name TEXT")
+    if "job_title" not in columns:
+        db.execute("ALTER TABLE users ADD COLUMN job_title TEXT")

@@ -20,7 +20,7 @@ class Setting:
     key: str
     default: str
     description: str
-    kind: str = "text"  # text | lines | int | nation
+    kind: str = "text"  # text | lines | int | nation | addresses | signatory
 
 
 SETTINGS: dict[str, Setting] = {
@@ -102,6 +102,26 @@ SETTINGS: dict[str, Setting] = {
             " gets at least this number, e.g. FOI-2026-0120 (empty: the register's own count)",
             "reference",
         ),
+        Setting(
+            "staff.idle_minutes",
+            "60",
+            "Minutes without a request after which a staff session ends",
+            "int",
+        ),
+        Setting(
+            "staff.trusted_proxies",
+            "",
+            "Addresses of the reverse proxies in front of `foikit staff`, comma separated: "
+            "only from these is X-Forwarded-For believed (empty: none)",
+            "addresses",
+        ),
+        Setting(
+            "letters.signatory",
+            "decider",
+            "Who signs letters: decider (the handler for request letters, the reviewer for "
+            "review letters, the office signatory when they have no full name) or office",
+            "signatory",
+        ),
     )
 }
 
@@ -137,6 +157,12 @@ def normalise(key: str, value: str) -> str:
         if value.upper() not in ("ENG", "WLS", "SCT", "NIR"):
             raise InvalidSetting(f"{key} must be one of ENG, WLS, SCT, NIR, not {value!r}")
         return value.upper()
+    if definition.kind == "addresses":
+        return _addresses(key, value)
+    if definition.kind == "signatory":
+        if value.strip().lower() not in ("decider", "office"):
+            raise InvalidSetting(f"{key} must be decider or office, not {value!r}")
+        return value.strip().lower()
     return value.strip()
 
 
@@ -158,6 +184,21 @@ def _reference_setting(key: str, value: str) -> str:
             f" not {value!r}"
         )
     return f"{match[1]}-{match[2]}-{int(match[3]):04d}"
+
+
+def _addresses(key: str, value: str) -> str:
+    import ipaddress
+
+    found = []
+    for part in value.replace(";", ",").split(","):
+        if part.strip():
+            try:
+                found.append(str(ipaddress.ip_network(part.strip(), strict=False)))
+            except ValueError:
+                raise InvalidSetting(
+                    f"{key}: {part.strip()!r} is not an IP address or network"
+                ) from None
+    return ",".join(found)
 
 
 def all_settings(reg: Any) -> dict[str, str]:

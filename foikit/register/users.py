@@ -14,14 +14,19 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from foikit.errors import FoikitError
 from foikit.register import Register, now_utc
 from foikit.register.roles import ROLES
+from foikit.register.sessions import end_user_sessions
 
 MIN_PASSWORD_LENGTH = 10
-# scrypt at n=2**14, r=8 takes ~16 MB and tens of milliseconds: slow for a guesser, quick at login.
+MAX_TEXT = 200  # full name, job title
+# The legacy scheme, still verified so that existing users can log in (and be upgraded).
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+# OWASP Password Storage Cheat Sheet, argon2id: m=19 MiB, t=2, p=1.
+ARGON2_MEMORY_KIB, ARGON2_TIME, ARGON2_LANES = 19 * 1024, 2, 1
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
 
@@ -55,6 +60,8 @@ class User:
     role: str
     active: bool
     created_at: str
+    full_name: str | None = None
+    job_title: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -66,6 +73,8 @@ class User:
             "role": self.role,
             "active": self.active,
             "created_at": self.created_at,
+            "full_name": self.full_name,
+            "job_title": self.job_title,
         }
 
 
@@ -94,8 +103,22 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def hash_password(password: str, *, salt: bytes | None = None) -> str:
-    """`scrypt$n$r$p$salt$hash`, salt and hash in base64; a fresh random salt each time."""
+@functools.cache
+def _hasher() -> Any:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(
+        time_cost=ARGON2_TIME, memory_cost=ARGON2_MEMORY_KIB, parallelism=ARGON2_LANES
+    )
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash in PHC form (`$argon2id$v=19$m=19456,t=2,p=1$salt$hash`)."""
+    return str(_hasher().hash(password))
+
+
+def scrypt_hash(password: str, *, salt: bytes | None = None) -> str:
+    """The legacy `scrypt$n$r$p$salt$hash` form (kept to test the upgrade on login)."""
     salt = salt if salt is not None else secrets.token_bytes(16)
     digest = hashlib.scrypt(
         password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
@@ -103,7 +126,24 @@ def hash_password(password: str, *, salt: bytes | None = None) -> str:
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
 
 
+def needs_rehash(stored: str) -> bool:
+    """True for any hash not argon2id at today's parameters."""
+    if not stored.startswith("$argon2id$"):
+        return True
+    try:
+        return bool(_hasher().check_needs_rehash(stored))
+    except Exception:
+        return True
+
+
 def verify_password(password: str, stored: str) -> bool:
+    if stored.startswith("$argon2"):
+        from argon2.exceptions import Argon2Error, InvalidHashError
+
+        try:
+            return bool(_hasher().verify(stored, password))
+        except (Argon2Error, InvalidHashError):
+            return False
     try:
         scheme, n, r, p, salt_b64, digest_b64 = stored.split("$")
         if scheme != "scrypt":
@@ -127,11 +167,29 @@ def verify_password(password: str, stored: str) -> bool:
 @functools.cache
 def _dummy_hash() -> str:
     # Checked when the name is unknown, so a wrong name takes as long as a wrong password.
-    return hash_password("not a password", salt=b"\0" * 16)
+    return hash_password("not a password")
 
 
 def _user(row: dict) -> User:
-    return User(row["name"], row["role"], bool(row["active"]), row["created_at"])
+    return User(
+        row["name"],
+        row["role"],
+        bool(row["active"]),
+        row["created_at"],
+        row.get("full_name"),
+        row.get("job_title"),
+    )
+
+
+def _text(value: str | None, what: str) -> str | None:
+    from foikit.register.people import clean_name
+
+    if value is None:
+        return None
+    cleaned = clean_name(value)
+    if len(cleaned) > MAX_TEXT:
+        raise UserError(f"the {what} is longer than {MAX_TEXT} characters")
+    return cleaned or None
 
 
 def get_user(reg: Register, name: str) -> User:
@@ -150,7 +208,16 @@ def list_users(reg: Register) -> list[User]:
     return [_user(r) for r in reg.query("SELECT * FROM users ORDER BY name")]
 
 
-def add_user(reg: Register, name: str, role: str, password: str, *, actor: str) -> User:
+def add_user(
+    reg: Register,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    actor: str,
+    full_name: str | None = None,
+    job_title: str | None = None,
+) -> User:
     check_name(name)
     check_role(role)
     check_password(password)
@@ -165,6 +232,8 @@ def add_user(reg: Register, name: str, role: str, password: str, *, actor: str) 
                 "password_hash": hash_password(password),
                 "active": 1,
                 "created_at": now_utc(),
+                "full_name": _text(full_name, "full name"),
+                "job_title": _text(job_title, "job title"),
             },
             action="user-add",
         )
@@ -182,7 +251,29 @@ def set_role(reg: Register, name: str, role: str, *, actor: str) -> User:
     check_role(role)
     user_id = _user_id(reg, name)
     with reg.transaction(actor) as tx:
-        tx.update("users", user_id, {"role": role}, action="user-role")
+        if tx.update("users", user_id, {"role": role}, action="user-role"):
+            end_user_sessions(tx, name, "role changed")
+    return get_user(reg, name)
+
+
+def edit_user(
+    reg: Register,
+    name: str,
+    *,
+    actor: str,
+    full_name: str | None = None,
+    job_title: str | None = None,
+) -> User:
+    """Set a user's full name and job title (None leaves one as it is; "" clears it)."""
+    user_id = _user_id(reg, name)
+    changes: dict[str, str | None] = {}
+    if full_name is not None:
+        changes["full_name"] = _text(full_name, "full name")
+    if job_title is not None:
+        changes["job_title"] = _text(job_title, "job title")
+    if changes:
+        with reg.transaction(actor) as tx:
+            tx.update("users", user_id, changes, action="user-edit")
     return get_user(reg, name)
 
 
@@ -196,6 +287,8 @@ def set_active(reg: Register, name: str, active: bool, *, actor: str) -> User:
             {"active": 1 if active else 0},
             action="user-enable" if active else "user-disable",
         )
+        if not active:
+            end_user_sessions(tx, name, "disabled")
     return get_user(reg, name)
 
 
@@ -206,6 +299,7 @@ def set_password(reg: Register, name: str, password: str, *, actor: str) -> None
         tx.update(
             "users", user_id, {"password_hash": hash_password(password)}, action="user-password"
         )
+        end_user_sessions(tx, name, "password changed")
 
 
 def authenticate(reg: Register, name: str, password: str) -> User:
@@ -214,4 +308,43 @@ def authenticate(reg: Register, name: str, password: str) -> User:
     ok = verify_password(password, row["password_hash"] if row else _dummy_hash())
     if row is None or not ok or not row["active"]:
         raise LoginFailed("the user name or password is not right")
+    if needs_rehash(row["password_hash"]):
+        # The right password of an older hash: store it at today's parameters.
+        with reg.transaction(name) as tx:
+            tx.update(
+                "users",
+                row["id"],
+                {"password_hash": hash_password(password)},
+                action="user-password-upgrade",
+            )
     return _user(row)
+
+
+def reviewer_accounts(reg: Register) -> list[User]:
+    """Active users who may be named to review (foikit.register.roles.REVIEWER_ROLES)."""
+    from foikit.register.roles import REVIEWER_ROLES
+
+    marks = ", ".join("?" for _ in REVIEWER_ROLES)
+    return [
+        _user(r)
+        for r in reg.query(
+            f"SELECT * FROM users WHERE active = 1 AND role IN ({marks}) ORDER BY name",
+            list(REVIEWER_ROLES),
+        )
+    ]
+
+
+def has_accounts(reg: Register) -> bool:
+    """Whether the register has staff accounts at all (a CLI-only register has none)."""
+    return bool(reg.scalar("SELECT EXISTS (SELECT 1 FROM users)"))
+
+
+def find_person(reg: Register, name: str) -> User | None:
+    """The user whose name is this person's (foikit.register.people.person_key), if any."""
+    from foikit.register.people import person_key
+
+    key = person_key(name)
+    for row in reg.query("SELECT * FROM users"):
+        if person_key(row["name"]) == key:
+            return _user(row)
+    return None

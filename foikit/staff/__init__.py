@@ -15,7 +15,7 @@ from typing import Any
 
 PLUGIN_NAME = "foikit-staff"
 HERE = Path(__file__).parent
-SESSION_HOURS = 10  # a working day: officers log in again each morning
+SESSION_HOURS = 10  # a working day (foikit.register.sessions.MAX_AGE): log in each morning
 
 
 def register_plugin() -> None:
@@ -45,6 +45,12 @@ def make_staff_datasette(
     shipped with foikit, decided once here); `disclosure_path` is where Publish writes the
     public log (default disclosure.db beside the register). `today` fixes the date the pages
     work to (tests, demos of old requests); by default it is the real date at each request.
+    `secret` signs Datasette's CSRF tokens and messages (default $FOIKIT_STAFF_SECRET, else
+    random); sessions themselves live in the register (foikit.register.sessions).
+    `responses_dir` and `templates_dir` default to what the CLI uses
+    ($FOIKIT_RESPONSES, $FOIKIT_TEMPLATES); `disclosure_path` is where Publish writes the public
+    log (default disclosure.db beside the register). `today` fixes the date the pages work to
+    (tests, demos of old requests); by default it is the real date at each request.
     """
     from datasette.app import Datasette
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from foikit.errors import FoikitError, InvalidRequest, NotAuthorised, StaleRecord
+from foikit.errors import FoikitError, InvalidRequest, StaleRecord
 from foikit.law.letter_kinds import LETTER_KINDS
 from foikit.register import Register
 
@@ -214,22 +214,10 @@ def request_id(reg: Register, reference: str) -> int:
 
 
 def _review_close(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
-    from foikit.casework.reviews import close_review, current_review
-    from foikit.register.users import find_user
+    from foikit.casework.reviews import close_review
 
-    # Logged in, the decider is known for certain: only the named reviewer (or an
-    # administrator recording it for them) may decide, so independence holds at the decision too.
-    review = current_review(reg, request_id(reg, reference))
-    user = find_user(reg, actor)
-    if (
-        review is not None
-        and review["decided"] is None
-        and review["reviewer"].strip().casefold() != actor.casefold()
-        and (user is None or user.role != "administrator")
-    ):
-        raise NotAuthorised(
-            f"the review of {reference} is {review['reviewer']}'s to decide, not {actor}'s"
-        )
+    # Who may decide (the named reviewer, or an administrator who took no part) is the
+    # library's rule, so the CLI and imports are held to it too.
     close_review(
         reg,
         actor,
@@ -309,8 +297,10 @@ def letter(
     today: dt.date,
     published: bool,
     config: dict[str, Any],
+    draft: bool = False,
 ) -> Path:
-    """Render the letter now (as the CLI's `foikit letter` does) and return the file to send."""
+    """Render the letter now (as the CLI's `foikit letter` does) and return the file to send.
+    `draft`: a preview (foikit.letters.drafts), which never counts as a letter sent."""
     from foikit import letters
 
     if kind not in LETTER_KINDS:
@@ -320,7 +310,7 @@ def letter(
     from foikit.casework.lifecycle import normalise_reference
 
     out = letters.responses_dir(config.get("responses")) / letters.letter_filename(
-        normalise_reference(reference), kind, published=published, draft=False
+        normalise_reference(reference), kind, published=published, draft=draft
     )
     path = letters.render_letter(
         reg,
@@ -329,6 +319,7 @@ def letter(
         template_dir=config.get("templates"),
         out=out,
         published=published,
+        draft=draft,
         today=today,
         actor=actor,
     )

@@ -1,19 +1,23 @@
-"""Who is logged in, and what their role lets them do.
+"""Who is logged in, and what their role lets them do; the login's own defences.
 
-The session is Datasette's own signed `ds_actor` cookie, holding only the user's name and an
-expiry. Every request looks the name up in the register (plugin.actor_from_request), so a
-disabled user or a changed role takes effect at once. The name sits under a `foikit` key rather
-than Datasette's `a`, so Datasette's own cookie reader never accepts a session the register
-has not vouched for. Capabilities are data: one table here.
+The session is server-side (foikit.register.sessions): the `foikit_session` cookie holds a
+random id, HttpOnly, SameSite=Lax, and Secure behind HTTPS. Every request looks it up in the
+register (plugin.actor_from_request), so logout, a new password, a changed role, disabling and
+the idle timeout end it at once. foikit never issues Datasette's own `ds_actor` cookie.
+Capabilities are data: one table here.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
+import re
 import time
 import weakref
 from collections import deque
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote, urlsplit
 
 from foikit.errors import NotAuthorised
 
@@ -51,104 +55,161 @@ def require(actor: dict[str, Any] | None, capability: str) -> str:
     return str(actor["id"])
 
 
-def session_cookie(datasette: Any, name: str, hours: float) -> str:
-    """The signed `ds_actor` value Datasette's cookie reader accepts, expiring after `hours`."""
-    from datasette.utils import baseconv
-
-    expires = baseconv.base62.encode(int(time.time() + hours * 3600))
-    return str(datasette.sign({"foikit": name, "e": expires}, "actor"))
+SESSION_COOKIE = "foikit_session"
 
 
-def session_name(datasette: Any, request: Any) -> str | None:
-    """The user name in a valid, unexpired session cookie, else None."""
-    from datasette.utils import baseconv
-    from itsdangerous import BadSignature
+def session_token(request: Any) -> str | None:
+    """The random session id from the request's cookie (looked up in the register)."""
+    raw = request.cookies.get(SESSION_COOKIE)
+    return raw if isinstance(raw, str) and 20 <= len(raw) <= 100 else None
 
-    raw = request.cookies.get("ds_actor")
-    if not raw:
-        return None
-    try:
-        decoded = datasette.unsign(raw, "actor")
-    except BadSignature:
-        return None
-    if not isinstance(decoded, dict):
-        return None
-    expires = decoded.get("e")
-    if not isinstance(expires, str) or time.time() > int(baseconv.base62.decode(expires)):
-        return None  # staff sessions always expire
-    name = decoded.get("foikit")
-    return name if isinstance(name, str) else None
+
+# Control characters, and the invisible characters a browser drops from a URL, are removed from
+# `next` before it is judged: `/\t/evil.example/` is `//evil.example/` to a browser.
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\u2060\ufeff]")
 
 
 def safe_next(value: str | None) -> str:
-    """Where to go after logging in: a path on this site only (no open redirect)."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return "/"
+    """Where to go after logging in: a path on this site only (no open redirect), else `/`."""
+    if not value:
+        return "/"
+    cleaned = _URL_JUNK.sub("", value)
+    if not cleaned.startswith("/") or cleaned.startswith("//") or "\\" in cleaned:
+        return "/"
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return quote(cleaned, safe="/?&=%#:@!$'()*+,;~.-_")
+
+
+def client_address(request: Any, trusted_proxies: str = "") -> str | None:
+    """The address a request came from. X-Forwarded-For is believed only from a configured
+    proxy (setting `staff.trusted_proxies`): walking it from the right, the first address that is
+    not a trusted proxy is the client. Anyone else's header is ignored, so a client cannot choose
+    the address it is counted under."""
+    client = request.scope.get("client")
+    peer = str(client[0]) if client else None
+    networks = []
+    for part in trusted_proxies.split(","):
+        if part.strip():
+            with contextlib.suppress(ValueError):
+                networks.append(ipaddress.ip_network(part.strip(), strict=False))
+
+    def trusted(address: str | None) -> bool:
+        try:
+            ip = ipaddress.ip_address(address or "")
+        except ValueError:
+            return False
+        return any(ip in net for net in networks)
+
+    if peer is None or not trusted(peer):
+        return peer
+    forwarded = request.headers.get("x-forwarded-for", "")
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not trusted(hop):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer  # a garbled header: count the proxy, not a made-up address
+    return peer
 
 
 class LoginThrottle:
-    """Refuse logins for a while after repeated failures, per user name and per client address.
+    """Slow guessing down without locking the real user out.
 
-    Held in memory by the staff server (a restart forgets it, as it forgets sessions). A name is
-    shut out after `per_name` failures within `window` seconds, for `lockout` seconds; a client
-    address after `per_client`, set higher because an office behind one router shares it. While
-    shut out, the password is not even checked, so guessing on gains nothing.
+    Held in memory by the staff server. Three counters:
+    - per account and address: the first `free` failures cost nothing, then each failure makes
+      the next attempt wait twice as long (1 s, 2 s, 4 s, ... up to `cap`);
+    - per account from anywhere: the same, with a larger allowance (`free_account`) and a lower
+      cap, so a guesser spreading over many addresses is slowed too, but by at most
+      `cap_account` for the real user;
+    - per address: at most `per_client` attempts (right or wrong) in `window` seconds, so one
+      address cannot try many accounts; with `staff.trusted_proxies` set, that is the real
+      client's address, not the proxy's.
+    A wait is a delay, never a lock: once it has passed, the right password logs in (and clears
+    that account's failures). While a wait runs the password is not checked, so guessing
+    faster gains nothing. Made-up names slow only themselves.
     """
 
     def __init__(
         self,
         *,
-        per_name: int = 5,
-        per_client: int = 20,
+        free: int = 3,
+        cap: float = 300.0,
+        free_account: int = 10,
+        cap_account: float = 30.0,
+        per_client: int = 60,
         window: float = 15 * 60,
-        lockout: float = 15 * 60,
+        forget: float = 60 * 60,
         clock: Callable[[], float] = time.monotonic,
     ):
-        self.limits = {"name": per_name, "client": per_client}
+        self.free, self.cap = free, cap
+        self.free_account, self.cap_account = free_account, cap_account
+        self.per_client = per_client
         self.window = window
-        self.lockout = lockout
+        self.forget = forget
         self.clock = clock
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._until: dict[tuple[str, str], float] = {}
+        self._failures: dict[tuple[str, ...], tuple[int, float]] = {}  # key -> (count, last)
+        self._attempts: dict[str, deque[float]] = {}
 
     @staticmethod
-    def _keys(name: str, client: str | None) -> list[tuple[str, str]]:
-        keys = [("name", name.strip().casefold())]
-        if client:
-            keys.append(("client", client))
-        return keys
+    def _account(name: str) -> str:
+        from foikit.register.people import person_key
+
+        return person_key(name)
+
+    def _delay(self, count: int, free: int, cap: float) -> float:
+        return 0.0 if count <= free else min(cap, 2.0 ** (count - free - 1))
 
     def wait(self, name: str, client: str | None) -> float:
-        """Seconds until this name and client may try again (0: now)."""
+        """Seconds until this account may be tried again from this address (0: now)."""
         now = self.clock()
-        return max(
-            (self._until.get(key, now) - now for key in self._keys(name, client)), default=0.0
-        )
+        account = self._account(name)
+        waits = [0.0]
+        for key, free, cap in (
+            (("pair", account, client or ""), self.free, self.cap),
+            (("account", account), self.free_account, self.cap_account),
+        ):
+            count, last = self._failures.get(key, (0, now))
+            waits.append(last + self._delay(count, free, cap) - now)
+        times = self._attempts.get(client or "")
+        if client and times:
+            while times and times[0] <= now - self.window:
+                times.popleft()
+            if len(times) >= self.per_client:
+                waits.append(times[-self.per_client] + self.window - now)
+        return max(waits)
+
+    def attempted(self, client: str | None) -> None:
+        """Count an attempt from this address (right or wrong)."""
+        if client:
+            times = self._attempts.setdefault(client, deque(maxlen=self.per_client * 2))
+            times.append(self.clock())  # bounded: only the newest attempts matter
 
     def failed(self, name: str, client: str | None) -> None:
         now = self.clock()
-        if len(self._failures) > 10_000:
+        if len(self._failures) > 10_000 or len(self._attempts) > 10_000:
             self._forget_before(now)
-        for key in self._keys(name, client):
-            times = self._failures.setdefault(key, deque())
-            while times and times[0] <= now - self.window:
-                times.popleft()
-            times.append(now)
-            if len(times) >= self.limits[key[0]]:
-                self._until[key] = now + self.lockout
-                del self._failures[key]
+        account = self._account(name)
+        for key in (("pair", account, client or ""), ("account", account)):
+            count, last = self._failures.get(key, (0, now))
+            if now - last > self.forget:
+                count = 0
+            self._failures[key] = (count + 1, now)
 
-    def succeeded(self, name: str) -> None:
-        """The right password: that name's earlier failures were its owner's typing."""
-        self._failures.pop(("name", name.strip().casefold()), None)
+    def succeeded(self, name: str, client: str | None = None) -> None:
+        """The right password: that account's earlier failures were its owner's typing."""
+        account = self._account(name)
+        for key in [k for k in self._failures if k[1] == account]:
+            del self._failures[key]
 
     def _forget_before(self, now: float) -> None:
         # Bound the memory a stream of made-up names could take.
-        for key in [k for k, t in self._failures.items() if not t or t[-1] <= now - self.window]:
+        for key in [k for k, (_, last) in self._failures.items() if now - last > self.forget]:
             del self._failures[key]
-        for key in [k for k, until in self._until.items() if until <= now]:
-            del self._until[key]
+        for client in [c for c, t in self._attempts.items() if not t or t[-1] <= now - self.window]:
+            del self._attempts[client]
 
 
 _THROTTLES: weakref.WeakKeyDictionary[Any, LoginThrottle] = weakref.WeakKeyDictionary()

@@ -20,9 +20,9 @@ from datasette.utils.asgi import Response
 
 from foikit.errors import FoikitError, NotAuthorised, RequestNotFound, StaleRecord
 from foikit.register import Register
-from foikit.staff import PLUGIN_NAME, SESSION_HOURS
+from foikit.staff import PLUGIN_NAME
 from foikit.staff import actions as staff_actions
-from foikit.staff.auth import can, login_throttle, require, safe_next, session_cookie
+from foikit.staff.auth import can, require
 from foikit.staff.board import board, request_detail
 
 # One write at a time from this server: letters and the disclosure log are files written outside
@@ -113,63 +113,25 @@ def status_for(error: FoikitError) -> int:
     return 400
 
 
-# -- login ---------------------------------------------------------------------------------
+# -- login (foikit.staff.login) ------------------------------------------------------------
 
 
 def client_address(request: Any) -> str | None:
-    """The address the login came from (behind a proxy, the proxy's: still one per office)."""
-    client = request.scope.get("client")
-    return str(client[0]) if client else None
+    from foikit.staff.login import client_of
+
+    return client_of(request)
 
 
 async def login(datasette: Any, request: Any) -> Response:
-    next_url = safe_next(request.args.get("next"))
-    if request.method == "POST":
-        form = await form_data(request)
-        name = first(form, "name")
-        password = form.get("password", [""])[0]
-        next_url = safe_next(first(form, "next"))
-        from foikit.register.users import LoginFailed, authenticate
+    from foikit.staff.login import login as login_view
 
-        throttle = login_throttle(datasette)
-        client = client_address(request)
-        wait = throttle.wait(name, client)
-        if wait > 0:
-            minutes = max(1, -(-int(wait) // 60))
-            error = (
-                "too many failed attempts to log in with this name or from this computer: "
-                f"try again in {minutes} minute{'s' if minutes > 1 else ''}"
-            )
-            context = {"title": "Log in", "error": error, "name": name, "next": next_url}
-            return await render(datasette, request, "staff_login.html", context, 429)
-        try:
-            user = await in_thread(datasette, lambda reg: authenticate(reg, name, password))
-        except LoginFailed as e:
-            throttle.failed(name, client)
-            context = {"title": "Log in", "error": str(e), "name": name, "next": next_url}
-            return await render(datasette, request, "staff_login.html", context, 401)
-        throttle.succeeded(name)
-        response = Response.redirect(next_url)
-        response.set_cookie(
-            "ds_actor",
-            session_cookie(datasette, user.name, SESSION_HOURS),
-            httponly=True,
-            samesite="lax",
-            secure=request.scheme == "https",  # behind an HTTPS proxy, never sent in clear
-        )
-        return response
-    if request.actor:
-        return Response.redirect(next_url)
-    context = {"title": "Log in", "name": "", "next": next_url}
-    return await render(datasette, request, "staff_login.html", context)
+    return await login_view(datasette, request)
 
 
 async def logout(datasette: Any, request: Any) -> Response:
-    if request.method != "POST":
-        return Response.redirect("/")
-    response = Response.redirect("/login")
-    response.set_cookie("ds_actor", "", expires=0, max_age=0)
-    return response
+    from foikit.staff.login import logout as logout_view
+
+    return await logout_view(datasette, request)
 
 
 # -- board and request page ----------------------------------------------------------------
@@ -218,7 +180,14 @@ async def _request_page(
 async def request_page(datasette: Any, request: Any) -> Response:
     if not request.actor:
         return login_redirect(request)
-    return await _request_page(datasette, request, request.url_vars["reference"])
+    reference = request.url_vars["reference"]
+    response = await _request_page(datasette, request, reference)
+    if response.status == 200:
+        from foikit.staff.login import audit_read
+
+        # The page shows the requester's name and contact details: who opened it is recorded.
+        await audit_read(datasette, request, "read-requester", reference)
+    return response
 
 
 async def request_action(datasette: Any, request: Any) -> Response:
@@ -296,13 +265,22 @@ async def letter_download(datasette: Any, request: Any) -> Response:
     kind = first(form, "kind")
     fmt = first(form, "format") or "docx"
     published = first(form, "published") == "1"
+    preview = first(form, "preview") == "1"  # the Preview button: never counts as sent
     day = today(datasette)
     cfg = config(datasette)
 
     def run(reg: Register) -> Path:
         actor = require(request.actor, "work")
         return staff_actions.letter(
-            reg, reference, kind, fmt, actor=actor, today=day, published=published, config=cfg
+            reg,
+            reference,
+            kind,
+            fmt,
+            actor=actor,
+            today=day,
+            published=published,
+            config=cfg,
+            draft=preview,
         )
 
     try:
@@ -361,7 +339,7 @@ async def users_page(datasette: Any, request: Any) -> Response:
     if not request.actor:
         return login_redirect(request)
     from foikit.register.roles import ROLES
-    from foikit.register.users import add_user, list_users, set_active, set_role
+    from foikit.register.users import add_user, edit_user, list_users, set_active, set_role
 
     context: dict[str, Any] = {"title": "Users", "roles": ROLES}
     status = 200
@@ -376,8 +354,25 @@ async def users_page(datasette: Any, request: Any) -> Response:
             actor = require(request.actor, "manage-users")
             name = first(form, "name")
             if what == "add":
-                user = add_user(reg, name, first(form, "role"), form["password"][0], actor=actor)
+                user = add_user(
+                    reg,
+                    name,
+                    first(form, "role"),
+                    form["password"][0],
+                    actor=actor,
+                    full_name=first(form, "full_name") or None,
+                    job_title=first(form, "job_title") or None,
+                )
                 return f"Added {user.name} ({user.role})"
+            if what == "edit":
+                user = edit_user(
+                    reg,
+                    name,
+                    actor=actor,
+                    full_name=first(form, "full_name"),
+                    job_title=first(form, "job_title"),
+                )
+                return f"{user.name}: {user.full_name or 'no full name'}, {user.job_title or ''}"
             if what == "role":
                 user = set_role(reg, name, first(form, "role"), actor=actor)
                 return f"{user.name} is now {user.role}"
@@ -399,6 +394,21 @@ async def users_page(datasette: Any, request: Any) -> Response:
     return await render(datasette, request, "staff_users.html", context, status)
 
 
+async def reads_page(datasette: Any, request: Any) -> Response:
+    """GET /audit/reads: who opened requesters' details, exported CSV, logged in (admins)."""
+    if not request.actor:
+        return login_redirect(request)
+    if not can(request.actor, "manage-users"):
+        refusal = {"title": "Not allowed", "error": f"{request.actor['id']} may not read the audit"}
+        return await render(datasette, request, "staff_error.html", refusal, 403)
+    from foikit.register.reads import READ_ACTIONS, read_log
+
+    who = request.args.get("actor") or None
+    rows = await in_thread(datasette, lambda reg: read_log(reg, actor=who))
+    context = {"title": "Who read what", "rows": rows, "who": who, "actions": READ_ACTIONS}
+    return await render(datasette, request, "staff_reads.html", context)
+
+
 REF = r"(?P<reference>[A-Za-z0-9][A-Za-z0-9-]*)"
 ROUTES: list[tuple[str, View]] = [
     (r"^/$", board_page),
@@ -410,4 +420,5 @@ ROUTES: list[tuple[str, View]] = [
     (rf"^/requests/{REF}/(?P<action>[a-z-]+)$", request_action),
     (r"^/publish$", publish_page),
     (r"^/users$", users_page),
+    (r"^/audit/reads$", reads_page),
 ]

@@ -12,15 +12,34 @@ from typing import Any
 from datasette import hookimpl
 
 from foikit.staff import PLUGIN_NAME
-from foikit.staff.auth import can, session_name
+from foikit.staff.auth import can, session_token
 
-# Tables a non-administrator may not browse in Datasette: password hashes and the raw audit
-# trail (a request's own history is on its page).
-ADMIN_ONLY_TABLES = frozenset({"users", "audit", "_sqlite_migrations"})
+# Tables a non-administrator may not browse in Datasette: password hashes, the raw audit
+# trail (a request's own history is on its page) and the sessions (who is logged in, from where).
+ADMIN_ONLY_TABLES = frozenset({"users", "audit", "sessions", "_sqlite_migrations"})
 
 
 def is_staff(datasette: Any) -> bool:
     return datasette.plugin_config(PLUGIN_NAME) is not None
+
+
+ACTOR_KEY = "foikit.actor"  # the session's user, resolved once per request by the wrapper
+
+
+def register_path(datasette: Any) -> str:
+    return str(datasette.plugin_config(PLUGIN_NAME)["register"])
+
+
+def resolve_actor(path: str, token: str | None) -> dict[str, Any] | None:
+    """The logged-in user of a session token, from the register (ends an idle session)."""
+    if not token:
+        return None
+    from foikit.register import Register
+    from foikit.register.sessions import session_user
+
+    with Register(path) as reg:
+        user = session_user(reg, token)
+    return None if user is None else {"id": user.name, "role": user.role}
 
 
 @hookimpl(tryfirst=True)
@@ -29,19 +48,24 @@ def actor_from_request(datasette: Any, request: Any) -> Any:
         return None
 
     async def inner() -> dict[str, Any] | None:
-        name = session_name(datasette, request)
-        if name is None:
-            return None
-        db = datasette.get_database()
-        rows = await db.execute(
-            "SELECT name, role FROM users WHERE name = ? AND active = 1", (name,)
+        if ACTOR_KEY in request.scope:
+            return request.scope[ACTOR_KEY]
+        import asyncio
+
+        return await asyncio.to_thread(
+            resolve_actor, register_path(datasette), session_token(request)
         )
-        row = rows.first()
-        if row is None:
-            return None  # disabled or removed since logging in: anonymous from now on
-        return {"id": row["name"], "role": row["role"]}
 
     return inner
+
+
+@hookimpl
+def asgi_wrapper(datasette: Any) -> Any:
+    if not is_staff(datasette):
+        return None
+    from foikit.staff.guard import guard
+
+    return guard(datasette)
 
 
 @hookimpl(trylast=True)
@@ -106,4 +130,5 @@ def menu_links(datasette: Any, actor: Any, request: Any) -> list[dict[str, str]]
     ]
     if can(actor, "manage-users"):
         links.append({"href": "/users", "label": "Users"})
+        links.append({"href": "/audit/reads", "label": "Who read what"})
     return links
