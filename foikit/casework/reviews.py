@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from foikit.casework.staff_names import check_staff
 from foikit.casework.casefile import review_dict
 from foikit.casework.common import (
     as_date,
@@ -121,6 +122,7 @@ def open_review(
             raise InvalidRequest(
                 f"{row['reference']} is open again: review the fresh response once it is sent"
             )
+        reviewer = check_staff(tx.conn, reviewer, "reviewer") or reviewer
         check_independent(reg, row["id"], reviewer)
         warnings = []
         late = review_request_is_late(responded, received_, cal)

@@ -56,6 +56,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 # Importing the command modules registers their commands on `cli`.
 COMMAND_MODULES = ("setup", "clock", "requests", "letters", "disclosure", "reports", "staff")
+COMMAND_MODULES += ("casework",)
 
 
 def _load_commands() -> None:

@@ -1,0 +1,238 @@
+"""Finding earlier work: search, the list of closed requests, and similar requests.
+
+`search` is SQLite FTS5 over subjects, questions and answers, stemmed by the porter tokenizer
+(so "reviews" finds "review") with every word matched as a prefix ("homic" finds "homicide").
+`similar` ranks earlier requests by bm25 over subject and questions, each with its outcome and
+where it was published, so the officer can point to an earlier answer (FOIA s.21: reasonably
+accessible) or answer consistently; it warns when the same requester has asked for similar
+information within 60 working days (the cost limit may aggregate them: Fees Regulations 2004,
+reg 5) or has asked the same thing before (a repeated request: FOIA s.14(2)).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from foikit.casework.common import get_request_row, load_calendar
+from foikit.clock.rules import working_days_between
+from foikit.errors import InvalidRequest
+
+AGGREGATION_WORKING_DAYS = 60  # Fees Regulations 2004 reg 5(2)(b)
+PUBLISHED_REGIMES = ("foi", "eir")
+# bm25 weights: subject, questions, answers (similar ranks on what was asked, not answered)
+SIMILAR_WEIGHTS = (2.0, 1.0, 0.0)
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STOP = frozenset(
+    """a an and are as at be been by can could do does for from had has have how i if in into
+    is it its me my no not of on or our please provide request requested requesting s so that
+    the their them there these they this those to under was we were what when where which who
+    why will with would you your under act freedom information foi""".split()
+)
+MAX_QUERY_TERMS = 24
+
+
+class InvalidSearch(InvalidRequest):
+    """Search text that holds nothing to search for."""
+
+
+def _terms(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.casefold()) if w]
+
+
+def match_expression(text: str) -> str:
+    """FTS5 query for what an officer typed: every word must appear, each as a prefix. Words
+    are quoted, so FTS5 syntax in the box (NEAR, *, ", column filters) is read as text."""
+    words = _terms(text)[:MAX_QUERY_TERMS]
+    if not words:
+        raise InvalidSearch(f"nothing to search for in {text!r}: give a word or two")
+    return " AND ".join(f'"{w}"*' for w in words)
+
+
+def _disclosure_url(reg: Any, reference: str) -> str | None:
+    base = reg.scalar("SELECT value FROM settings WHERE key = 'office.disclosure_log_url'")
+    if not base:
+        return None
+    return f"{base.rstrip('/')}/disclosure/disclosures/{reference}"
+
+
+def _published(row: dict) -> bool:
+    return bool(row["status"] == "closed" and row["publish"] and row["regime"] in PUBLISHED_REGIMES)
+
+
+def _result(reg: Any, row: dict, **extra: Any) -> dict[str, Any]:
+    published = _published(row)
+    return {
+        "reference": row["reference"],
+        "subject": row["subject"],
+        "received": row["received"],
+        "status": row["status"],
+        "outcome": row["outcome"],
+        "responded": row["responded"],
+        "handler": row["handler"],
+        "published": published,
+        "link": f"/requests/{row['reference']}",
+        "public_link": _disclosure_url(reg, row["reference"]) if published else None,
+        **extra,
+    }
+
+
+_COLUMNS = (
+    "r.id, r.reference, r.subject, r.received, r.status, r.outcome, r.responded, r.handler,"
+    " r.publish, r.regime, r.requester_id"
+)
+
+
+def search(
+    reg: Any, text: str, *, status: str | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Requests whose subject, questions or answers hold every word typed, best first, each
+    with a snippet of where the words are."""
+    expression = match_expression(text)
+    sql = (
+        f"SELECT {_COLUMNS}, snippet(request_fts, -1, '[', ']', '…', 12) AS snippet"
+        " FROM request_fts JOIN requests r ON r.id = request_fts.rowid"
+        " WHERE request_fts MATCH ?"
+    )
+    params: list[Any] = [expression]
+    if status:
+        sql += " AND r.status = ?"
+        params.append(status)
+    sql += " ORDER BY bm25(request_fts, 2.0, 1.0, 1.0) LIMIT ?"
+    params.append(int(limit))
+    return [_result(reg, row, snippet=row["snippet"]) for row in reg.query(sql, params)]
+
+
+def closed_requests(
+    reg: Any,
+    *,
+    outcome: str | None = None,
+    handler: str | None = None,
+    regime: str | None = None,
+    responded_from: str | None = None,
+    responded_to: str | None = None,
+    text: str | None = None,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    """Closed requests, most recently answered first, filtered."""
+    where = ["r.status = 'closed'"]
+    params: list[Any] = []
+    for column, value in (("r.outcome", outcome), ("r.handler", handler), ("r.regime", regime)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if responded_from:
+        where.append("r.responded >= ?")
+        params.append(responded_from)
+    if responded_to:
+        where.append("r.responded <= ?")
+        params.append(responded_to)
+    source = "requests r"
+    if text and text.strip():
+        source = "request_fts JOIN requests r ON r.id = request_fts.rowid"
+        where.append("request_fts MATCH ?")
+        params.append(match_expression(text))
+    sql = (
+        f"SELECT {_COLUMNS} FROM {source} WHERE {' AND '.join(where)}"
+        " ORDER BY r.responded DESC, r.id DESC LIMIT ?"
+    )
+    return [_result(reg, row) for row in reg.query(sql, [*params, int(limit)])]
+
+
+def _similar_expression(subject: str, questions: list[str]) -> str | None:
+    """An OR of the request's distinctive words (stop words out), bm25 does the ranking."""
+    seen: list[str] = []
+    for word in _terms(" ".join([subject, *questions])):
+        if word in _STOP or len(word) < 3 or word.isdigit() or word in seen:
+            continue
+        seen.append(word)
+        if len(seen) >= MAX_QUERY_TERMS:
+            break
+    if not seen:
+        return None
+    return "{subject questions} : (" + " OR ".join(f'"{w}"' for w in seen) + ")"
+
+
+def similar(reg: Any, reference: str, *, limit: int = 10) -> dict[str, Any]:
+    """Earlier requests like this one, best first, and the reg 5 / s.14(2) warnings."""
+    row = get_request_row(reg, reference)
+    questions = [
+        q["text"]
+        for q in reg.query(
+            "SELECT text FROM questions WHERE request_id = ? ORDER BY number", (row["id"],)
+        )
+    ]
+    expression = _similar_expression(row["subject"], questions)
+    matches: list[dict[str, Any]] = []
+    if expression is not None:
+        w = SIMILAR_WEIGHTS
+        rows = reg.query(
+            f"SELECT {_COLUMNS}, bm25(request_fts, {w[0]}, {w[1]}, {w[2]}) AS score"
+            " FROM request_fts JOIN requests r ON r.id = request_fts.rowid"
+            " WHERE request_fts MATCH ? AND r.id != ?"
+            f" ORDER BY bm25(request_fts, {w[0]}, {w[1]}, {w[2]}) LIMIT ?",
+            (expression, row["id"], int(limit) * 3),
+        )
+        best = min((r["score"] for r in rows), default=0.0)
+        for r in rows:
+            # relative to the best match: 1.0 the closest, falling away (bm25 is negative)
+            closeness = round(r["score"] / best, 2) if best else 0.0
+            matches.append(
+                _result(
+                    reg, r, score=round(-r["score"], 3), closeness=closeness,
+                    same_requester=bool(
+                        row["requester_id"] is not None
+                        and r["requester_id"] == row["requester_id"]
+                    ),
+                )
+            )
+    warnings = _warnings(reg, row, matches)
+    matches = [m for m in matches if m["received"] <= row["received"] or m["same_requester"]]
+    return {
+        "reference": row["reference"],
+        "similar": matches[:limit],
+        "warnings": warnings,
+    }
+
+
+def _warnings(reg: Any, row: dict, matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Same requester, similar information: within 60 working days (reg 5 aggregation), or
+    asked and answered before (s.14(2) repeated request)."""
+    mine = [m for m in matches if m["same_requester"] and m["closeness"] >= 0.3]
+    if not mine:
+        return []
+    cal = load_calendar(reg)
+    received = dt.date.fromisoformat(row["received"])
+    out: list[dict[str, Any]] = []
+    for m in mine:
+        other = dt.date.fromisoformat(m["received"])
+        early, late = sorted((received, other))
+        gap = working_days_between(early, late, cal)
+        if gap <= AGGREGATION_WORKING_DAYS:
+            out.append(
+                {
+                    "kind": "aggregation",
+                    "reference": m["reference"],
+                    "law": "Fees Regulations 2004 reg 5",
+                    "message": (
+                        f"the same requester asked for similar information in "
+                        f"{m['reference']} ({m['received']}, {gap} working days apart): the "
+                        "costs of both may be aggregated for the s.12 cost limit"
+                    ),
+                }
+            )
+        if other < received and m["status"] == "closed" and m["closeness"] >= 0.6:
+            out.append(
+                {
+                    "kind": "repeat",
+                    "reference": m["reference"],
+                    "law": "FOIA s.14(2)",
+                    "message": (
+                        f"the same requester asked much the same in {m['reference']}, answered "
+                        f"{m['responded']} ({m['outcome']}): a repeated request need not be "
+                        "complied with unless a reasonable interval has passed"
+                    ),
+                }
+            )
+    return out
