@@ -114,6 +114,7 @@ def _question_changes(
                 "--question N TEXT, or remove the answer first"
             )
         tx.delete("questions", q["id"], request_id=rid, action="remove-question")
+        del questions[number]
         # later questions move up, so the numbers stay 1, 2, 3 as letters print them
         for later in sorted(n for n in questions if n > number):
             tx.update(
