@@ -90,9 +90,10 @@ def forbidden(datasette: Any, request: Any, message: str) -> Any:
 def register_routes(datasette: Any) -> list[tuple[str, Any]]:
     if not is_staff(datasette):
         return []
+    from foikit.staff.casework_pages import ROUTES as CASEWORK_ROUTES
     from foikit.staff.pages import ROUTES
 
-    return list(ROUTES)
+    return list(CASEWORK_ROUTES) + list(ROUTES)
 
 
 @hookimpl
@@ -100,6 +101,7 @@ def menu_links(datasette: Any, actor: Any, request: Any) -> list[dict[str, str]]
     if not is_staff(datasette) or not actor:
         return None
     links = [{"href": "/", "label": "Board of open requests"}]
+    links += [{"href": "/search", "label": "Search"}, {"href": "/closed", "label": "Closed requests"}]
     if can(actor, "manage-users"):
         links.append({"href": "/users", "label": "Users"})
     return links
