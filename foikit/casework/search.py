@@ -140,22 +140,128 @@ def closed_requests(
     return [_result(reg, row) for row in reg.query(sql, [*params, int(limit)])]
 
 
-def _similar_expression(subject: str, questions: list[str]) -> str | None:
-    """An OR of the request's distinctive words (stop words out), bm25 does the ranking."""
+# A word held by at least COMMON_AT requests is common: ranking over it would score much of the
+# register (bm25 costs ~10 microseconds a matching request), so it only narrows (AND), and a
+# word held by VERY_COMMON_AT or more is left out (an AND over it walks a long posting list).
+COMMON_AT = 500
+VERY_COMMON_AT = 1000
+RARE_TERMS = 8
+# Words of the request's form rather than its subject ("How many ... were recorded ...").
+_FORM_WORDS = frozenset(
+    """many number numbers total list details copy copies figures figure data recorded held
+    since year years each per all any also following between during last over include
+    including period current relating related regarding about know like would""".split()
+)
+
+
+def _content_words(subject: str, questions: list[str]) -> list[str]:
     seen: list[str] = []
     for word in _terms(" ".join([subject, *questions])):
-        if word in _STOP or len(word) < 3 or word.isdigit() or word in seen:
+        if word in _STOP or word in _FORM_WORDS or len(word) < 3 or word in seen:
             continue
         seen.append(word)
         if len(seen) >= MAX_QUERY_TERMS:
             break
-    if not seen:
-        return None
-    return "{subject questions} : (" + " OR ".join(f'"{w}"' for w in seen) + ")"
+    return seen
+
+
+def _held_by(reg: Any, word: str) -> int:
+    """How many requests hold the word in subject or questions, counted up to VERY_COMMON_AT."""
+    return int(
+        reg.scalar(
+            "SELECT count(*) FROM (SELECT rowid FROM request_fts WHERE request_fts MATCH ?"
+            " LIMIT ?)",
+            (f'{{subject questions}} : "{word}"', VERY_COMMON_AT),
+        )
+    )
+
+
+def _stages(reg: Any, subject: str, questions: list[str]) -> list[tuple[float, str]]:
+    """FTS5 queries from the closest kind of match to the loosest, each with its weight: the
+    subject's words and the rarest others (a near repeat); any rare word; the three rarest
+    words; the two rarest."""
+    words = _content_words(subject, questions)
+    held = {w: _held_by(reg, w) for w in words}
+    words = [w for w in words if held[w] > 0]
+    if not words:
+        return []
+    by_rarity = sorted(words, key=lambda w: held[w])
+    usable = [w for w in by_rarity if held[w] < VERY_COMMON_AT] or by_rarity[:2]
+    subject_words = [w for w in _content_words(subject, []) if w in usable]
+    others = [w for w in usable if w not in subject_words]
+    cols = "{subject questions} : "
+
+    def both(ws: list[str]) -> str:
+        return cols + "(" + " AND ".join(f'"{w}"' for w in ws) + ")"
+
+    stages = [(1.0, both((subject_words + others[:2])[:6]))]
+    # years and numbers narrow a match but never make one on their own
+    rare = [w for w in by_rarity if held[w] < COMMON_AT and not w.isdigit()][:RARE_TERMS]
+    if rare:
+        stages.append((0.8, cols + "(" + " OR ".join(f'"{w}"' for w in rare) + ")"))
+    for weight, n in ((0.6, 3), (0.4, 2)):
+        if len(usable) > n:
+            stages.append((weight, both(usable[:n])))
+    return stages
+
+
+# Each stage ranks at most this many of its matches, the most recent (FTS5 walks its matches in
+# id order, so finding where they start is cheap): a common subject in a large register is
+# ranked among its latest 500 requests rather than all of them, which keeps `similar` fast.
+CANDIDATES = 500
+
+
+def _ranked(reg: Any, expression: str, limit: int, rank: str) -> list[dict]:
+    floor = reg.scalar(
+        "SELECT rowid FROM request_fts WHERE request_fts MATCH ? ORDER BY rowid DESC"
+        " LIMIT 1 OFFSET ?",
+        (expression, CANDIDATES),
+    )
+    since = "" if floor is None else f" AND request_fts.rowid > {int(floor)}"
+    return reg.query(
+        f"SELECT {_COLUMNS}, {rank} AS score"
+        " FROM request_fts JOIN requests r ON r.id = request_fts.rowid"
+        f" WHERE request_fts MATCH ?{since} ORDER BY {rank} LIMIT ?",
+        (expression, limit),
+    )
+
+
+def _same_requester(reg: Any, row: dict, words: list[str]) -> dict[int, float]:
+    """The requester's other requests that share words with this one: {id: closeness}, the
+    share of this request's content words (subject and questions) the other also holds. A
+    person's requests are few, so they are all compared, whatever their age."""
+    if row["requester_id"] is None or not words:
+        return {}
+    mine = set(words)
+    out: dict[int, float] = {}
+    for other in reg.query(
+        "SELECT r.id, r.subject, group_concat(q.text, ' ') AS text FROM requests r"
+        " LEFT JOIN questions q ON q.request_id = r.id"
+        " WHERE r.requester_id = ? AND r.id != ? GROUP BY r.id",
+        (row["requester_id"], row["id"]),
+    ):
+        theirs = set(_content_words(other["subject"], [other["text"] or ""]))
+        theirs |= {_stem(w) for w in theirs}
+        shared = sum(1 for w in mine if w in theirs or _stem(w) in theirs)
+        if shared:
+            out[int(other["id"])] = round(shared / len(mine), 2)
+    return out
+
+
+def _stem(word: str) -> str:
+    """A crude plural/tense fold for comparing a person's requests ("reviews" ~ "review")."""
+    for suffix in ("ies", "es", "s", "ed", "ing"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 def similar(reg: Any, reference: str, *, limit: int = 10) -> dict[str, Any]:
-    """Earlier requests like this one, best first, and the reg 5 / s.14(2) warnings."""
+    """Earlier requests like this one, best first, and the reg 5 / s.14(2) warnings.
+
+    Ranked by bm25 over subject and questions within each stage of `_stages` (closest first);
+    `closeness` is the stage's weight times the score relative to the stage's best. The
+    requester's own other requests are always considered, for the warnings."""
     row = get_request_row(reg, reference)
     questions = [
         q["text"]
@@ -163,31 +269,38 @@ def similar(reg: Any, reference: str, *, limit: int = 10) -> dict[str, Any]:
             "SELECT text FROM questions WHERE request_id = ? ORDER BY number", (row["id"],)
         )
     ]
-    expression = _similar_expression(row["subject"], questions)
+    w = SIMILAR_WEIGHTS
+    rank = f"bm25(request_fts, {w[0]}, {w[1]}, {w[2]})"
+    mine = _same_requester(reg, row, _content_words(row["subject"], questions))
     matches: list[dict[str, Any]] = []
-    if expression is not None:
-        w = SIMILAR_WEIGHTS
-        rows = reg.query(
-            f"SELECT {_COLUMNS}, bm25(request_fts, {w[0]}, {w[1]}, {w[2]}) AS score"
-            " FROM request_fts JOIN requests r ON r.id = request_fts.rowid"
-            " WHERE request_fts MATCH ? AND r.id != ?"
-            f" ORDER BY bm25(request_fts, {w[0]}, {w[1]}, {w[2]}) LIMIT ?",
-            (expression, row["id"], int(limit) * 3),
+    seen = {row["id"]}
+
+    def keep(r: dict, closeness: float) -> None:
+        seen.add(r["id"])
+        matches.append(
+            _result(
+                reg, r, score=round(-r["score"], 3), closeness=closeness,
+                same_requester=r["id"] in mine,
+            )
         )
+
+    if mine:
+        placeholders = ",".join("?" * len(mine))
+        for r in reg.query(
+            f"SELECT {_COLUMNS}, 0.0 AS score FROM requests r WHERE r.id IN ({placeholders})",
+            list(mine),
+        ):
+            keep(r, mine[r["id"]])
+    for weight, expression in _stages(reg, row["subject"], questions):
+        rows = _ranked(reg, expression, int(limit) * 3 + 1, rank)
         best = min((r["score"] for r in rows), default=0.0)
         for r in rows:
-            # relative to the best match: 1.0 the closest, falling away (bm25 is negative)
-            closeness = round(r["score"] / best, 2) if best else 0.0
-            matches.append(
-                _result(
-                    reg, r, score=round(-r["score"], 3), closeness=closeness,
-                    same_requester=bool(
-                        row["requester_id"] is not None
-                        and r["requester_id"] == row["requester_id"]
-                    ),
-                )
-            )
-    warnings = _warnings(reg, row, matches)
+            if r["id"] not in seen:
+                keep(r, round(weight * (r["score"] / best if best else 0.0), 2))
+        if len(matches) >= limit * 3:
+            break
+    matches.sort(key=lambda m: -m["closeness"])
+    warnings = _warnings(reg, row, [m for m in matches if m["same_requester"]])
     matches = [m for m in matches if m["received"] <= row["received"] or m["same_requester"]]
     return {
         "reference": row["reference"],

@@ -314,6 +314,8 @@ def m050_casework(db: Database) -> None:
         CREATE VIRTUAL TABLE request_fts USING fts5 (
             subject, questions, answers, tokenize = 'porter unicode61', prefix = '2 3 4'
         );
+        -- how many requests hold each (stemmed) term: `similar` leaves out the commonest
+        CREATE VIRTUAL TABLE request_fts_terms USING fts5vocab (request_fts, 'row');
         """
     )
     for row in list(db.query("SELECT id, name, email, address FROM requesters")):
