@@ -170,8 +170,10 @@ def friday_night() -> bytes:
     msg["To"] = "foi@westmidlands-pcc.gov.uk"
     msg["Subject"] = "Funding allocations"
     msg["Date"] = "Fri, 14 Jun 2024 23:30:00 +0000"
-    msg.set_content("Dear Sir/Madam,\n\nWhat was the community safety budget for 2019-20?\n\n"
-                    "Regards,\nNight Owl\n")
+    msg.set_content(
+        "Dear Sir/Madam,\n\nWhat was the community safety budget for 2019-20?\n\n"
+        "Regards,\nNight Owl\n"
+    )
     return msg.as_bytes(policy=SMTP)
 
 
@@ -218,9 +220,7 @@ def outlook_msg(headers: str, body: str, html: str, attachment: tuple[str, bytes
     html_bytes = html.encode("utf-8")
     w.addEntry(f"__substg1.0_1013{_PT_BINARY:04X}", html_bytes)
     props.append((0x1013, _PT_BINARY, len(html_bytes)))
-    w.addEntry(
-        "__properties_version1.0", _props(props, struct.pack("<8xIIII8x", 1, 1, 0, 1))
-    )
+    w.addEntry("__properties_version1.0", _props(props, struct.pack("<8xIIII8x", 1, 1, 0, 1)))
     name, data = attachment
     folder = "__attach_version1.0_#00000000"
     w.addEntry(folder, storage=True)

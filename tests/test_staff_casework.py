@@ -62,7 +62,11 @@ async def upload(s: Session, name: str, data: bytes):
 def form_fields(page: str) -> dict[str, str]:
     """The values a browser would send from the "Log a request" form on the page."""
     form = page.split('action="/requests/new" method="post"', 1)[1].split("</form>", 1)[0]
-    fields = dict(re.findall(r'<input type="(?:hidden|text|date)"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    fields = dict(
+        re.findall(
+            r'<input type="(?:hidden|text|date)"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form
+        )
+    )
     for name, text in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
         fields[name] = text
     for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
@@ -137,7 +141,9 @@ async def test_edit_form_recomputes_and_history(session, db_path):
     with Register(db_path) as reg:
         row = reg.one("SELECT received, due, handler FROM requests WHERE reference = ?",
                       (reference,))  # fmt: skip
-        edits = reg.query("SELECT actor, old, new FROM audit WHERE action = 'edit' AND old IS NOT NULL")
+        edits = reg.query(
+            "SELECT actor, old, new FROM audit WHERE action = 'edit' AND old IS NOT NULL"
+        )
     assert row == {"received": "2024-05-31", "due": "2024-06-28", "handler": "oscar"}
     assert json.loads(edits[0]["old"])["received"] == "2024-06-03" and edits[0]["actor"] == "olive"
     bad = await session.act(reference, "edit", {"handler": "nobody"})

@@ -45,9 +45,7 @@ def _question_text(text: Any, what: str) -> str:
     return strip_marker(text)
 
 
-def _requester_changes(
-    tx: Any, row: dict, name: Any, email: Any, address: Any
-) -> dict[str, Any]:
+def _requester_changes(tx: Any, row: dict, name: Any, email: Any, address: Any) -> dict[str, Any]:
     """Correct the requester's record (the person: all their requests show the correction)."""
     if name is _UNSET and email is _UNSET and address is _UNSET:
         return {}
@@ -100,7 +98,10 @@ def _question_changes(
         if number not in questions:
             raise QuestionNotFound(f"{row['reference']} has no question {number}")
         if tx.update(
-            "questions", questions[number]["id"], {"text": text}, request_id=rid,
+            "questions",
+            questions[number]["id"],
+            {"text": text},
+            request_id=rid,
             action="edit-question",
         ):
             out[f"question {number}"] = text
@@ -118,7 +119,10 @@ def _question_changes(
         # later questions move up, so the numbers stay 1, 2, 3 as letters print them
         for later in sorted(n for n in questions if n > number):
             tx.update(
-                "questions", questions[later]["id"], {"number": later - 1}, request_id=rid,
+                "questions",
+                questions[later]["id"],
+                {"number": later - 1},
+                request_id=rid,
                 action="renumber-question",
             )
             questions[later - 1] = questions.pop(later)
@@ -129,7 +133,9 @@ def _question_changes(
         ).fetchone()[0]
         for i, text in enumerate(add, start + 1):
             tx.insert(
-                "questions", {"request_id": rid, "number": i, "text": text}, request_id=rid,
+                "questions",
+                {"request_id": rid, "number": i, "text": text},
+                request_id=rid,
                 action="add-question",
             )
             out[f"question {i}"] = "added"
@@ -220,8 +226,12 @@ def edit_request(
         )
         changes.update(_question_changes(tx, row, reword, adds, remove_questions))
         if not changes:
-            return {"reference": row["reference"], "changes": {}, "due_before": row["due"],
-                    "due": row["due"]}
+            return {
+                "reference": row["reference"],
+                "changes": {},
+                "due_before": row["due"],
+                "due": row["due"],
+            }
         if not diff:
             touch(tx, row["id"])  # question and requester edits change the request too
         clock = recompute(tx, row["id"], cal)

@@ -91,7 +91,8 @@ def html_to_text(html: str) -> str:
         quoted.decompose()
     for lst in soup.find_all(["ol", "ul"]):
         ordered = lst.name == "ol"
-        start = int(lst.get("start") or 1) if ordered and str(lst.get("start") or "1").isdigit() else 1
+        given = str(lst.get("start") or "1")
+        start = int(given) if ordered and given.isdigit() else 1
         for n, li in enumerate(lst.find_all("li", recursive=False), start):
             li.insert(0, f"{n}. " if ordered else "- ")
             li.insert_before("\n")
@@ -199,6 +200,7 @@ def read_msg(path: Path) -> dict[str, Any]:
     headers, when kept, give the `Received:` and `Date:` lines as for a `.eml`."""
     import extract_msg
 
+    msg: Any
     try:
         msg = extract_msg.openMsg(str(path), strict=False, delayAttachments=False)
     except Exception as e:  # extract-msg raises many kinds for a file that is not a .msg

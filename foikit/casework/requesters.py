@@ -142,7 +142,9 @@ def attach_requester(tx: Any, requester: Requester, request_id: int) -> int:
     if found is None:
         return int(
             tx.insert(
-                "requesters", requester_row(requester), request_id=request_id,
+                "requesters",
+                requester_row(requester),
+                request_id=request_id,
                 action="add-requester",
             )
         )
@@ -155,7 +157,8 @@ def attach_requester(tx: Any, requester: Requester, request_id: int) -> int:
         fill["address"] = "\n".join(requester.address)
     if fill:
         merged = Requester(
-            requester.name, fill.get("email", found["email"]),
+            requester.name,
+            fill.get("email", found["email"]),
             address_lines(fill.get("address", found["address"])),
         )
         email_key, post_key = match_keys(merged.name, merged.email, merged.address)
@@ -187,7 +190,9 @@ def _requester_id(reg: Any, key: str | int) -> int:
             "SELECT requester_id AS id FROM requests WHERE reference = ?", (text.upper(),)
         )
     if row is None or row["id"] is None:
-        raise RequesterNotFound(f"no requester {text!r} in the register (give an id or a reference)")
+        raise RequesterNotFound(
+            f"no requester {text!r} in the register (give an id or a reference)"
+        )
     return int(row["id"])
 
 
@@ -206,8 +211,13 @@ def list_requesters(reg: Any, *, name: str | None = None, limit: int | None = No
     if limit:
         sql += f" LIMIT {int(limit)}"
     return [
-        {**from_row(r), "id": r["id"], "requests": r["requests"],  # type: ignore[dict-item]
-         "last_received": r["last_received"], "anonymised": r["anonymised_at"] is not None}
+        {
+            **(from_row(r) or {}),
+            "id": r["id"],
+            "requests": r["requests"],
+            "last_received": r["last_received"],
+            "anonymised": r["anonymised_at"] is not None,
+        }
         for r in reg.query(sql, params)
     ]
 
@@ -239,17 +249,14 @@ def merge_requesters(reg: Any, actor: str, keep: str | int, other: str | int) ->
     with reg.transaction(actor) as tx:
         rows = {
             r["id"]: r
-            for r in reg.query(
-                "SELECT * FROM requesters WHERE id IN (?, ?)", (keep_id, other_id)
-            )
+            for r in reg.query("SELECT * FROM requesters WHERE id IN (?, ?)", (keep_id, other_id))
         }
         if any(r["anonymised_at"] for r in rows.values()):
             raise InvalidRequester("an anonymised requester cannot be merged")
         kept, gone = rows[keep_id], rows[other_id]
         moved = [
-            r["id"] for r in reg.query(
-                "SELECT id FROM requests WHERE requester_id = ?", (other_id,)
-            )
+            r["id"]
+            for r in reg.query("SELECT id FROM requests WHERE requester_id = ?", (other_id,))
         ]
         for request_id in moved:
             touch(tx, request_id, {"requester_id": keep_id}, action="merge-requester")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from foikit.casework.staff_names import check_staff
 from foikit.casework.casefile import review_dict
 from foikit.casework.common import (
     as_date,
@@ -24,6 +23,7 @@ from foikit.casework.common import (
     resolve_today,
     touch,
 )
+from foikit.casework.staff_names import check_staff
 from foikit.errors import InvalidDate, InvalidRequest, ReviewerNotIndependent, ReviewNotFound
 from foikit.law.outcomes import check_review_outcome
 

@@ -25,10 +25,78 @@ PUBLISHED_REGIMES = ("foi", "eir")
 SIMILAR_WEIGHTS = (2.0, 1.0, 0.0)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset(
-    """a an and are as at be been by can could do does for from had has have how i if in into
-    is it its me my no not of on or our please provide request requested requesting s so that
-    the their them there these they this those to under was we were what when where which who
-    why will with would you your under act freedom information foi""".split()
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "by",
+        "can",
+        "could",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "please",
+        "provide",
+        "request",
+        "requested",
+        "requesting",
+        "s",
+        "so",
+        "that",
+        "the",
+        "their",
+        "them",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "to",
+        "under",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "act",
+        "freedom",
+        "information",
+        "foi",
+    }
 )
 MAX_QUERY_TERMS = 24
 
@@ -84,24 +152,58 @@ _COLUMNS = (
 )
 
 
+SEARCH_RANK = "bm25(request_fts, 2.0, 1.0, 1.0)"
+
+
 def search(
     reg: Any, text: str, *, status: str | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
-    """Requests whose subject, questions or answers hold every word typed, best first, each
-    with a snippet of where the words are."""
+    """Requests whose subject, questions or answers hold every word typed, best first among
+    the latest CANDIDATES that hold them (a common word in a large register ranks recent
+    requests, which keeps the box fast), each with a snippet of where the words are."""
     expression = match_expression(text)
-    sql = (
-        f"SELECT {_COLUMNS}, snippet(request_fts, -1, '[', ']', '…', 12) AS snippet"
-        " FROM request_fts JOIN requests r ON r.id = request_fts.rowid"
-        " WHERE request_fts MATCH ?"
-    )
-    params: list[Any] = [expression]
     if status:
-        sql += " AND r.status = ?"
-        params.append(status)
-    sql += " ORDER BY bm25(request_fts, 2.0, 1.0, 1.0) LIMIT ?"
-    params.append(int(limit))
-    return [_result(reg, row, snippet=row["snippet"]) for row in reg.query(sql, params)]
+        expression = f"({expression})"
+    rows = _ranked(reg, expression, int(limit) * (4 if status else 1), SEARCH_RANK)
+    if status:
+        rows = [r for r in rows if r["status"] == status][: int(limit)]
+    snippets = _snippets(reg, [int(r["id"]) for r in rows], _terms(text))
+    return [_result(reg, row, snippet=snippets.get(row["id"], "")) for row in rows]
+
+
+def _snippets(reg: Any, ids: list[int], words: list[str]) -> dict[int, str]:
+    """Where the words are, for the rows shown: the first question or answer holding one,
+    about a dozen words around it, matches in [brackets]. Worked out here for the shown rows
+    only (FTS5's snippet() would be computed for every ranked candidate)."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    texts: dict[int, list[str]] = {}
+    for r in reg.query(
+        "SELECT q.request_id, q.text AS question, a.text AS answer FROM questions q"
+        f" LEFT JOIN answers a ON a.question_id = q.id WHERE q.request_id IN ({marks})"
+        " ORDER BY q.request_id, q.number",
+        ids,
+    ):
+        texts.setdefault(r["request_id"], []).extend(t for t in (r["question"], r["answer"]) if t)
+    out: dict[int, str] = {}
+    for rid, parts in texts.items():
+        for part in parts:
+            tokens = part.split()
+            hits = [
+                i
+                for i, tok in enumerate(tokens)
+                if any(t.startswith(w) for t in _terms(tok) for w in words)
+            ]
+            if hits:
+                lo = max(0, hits[0] - 4)
+                shown = [
+                    f"[{tok}]" if i in hits else tok
+                    for i, tok in enumerate(tokens[lo : lo + 12], lo)
+                ]
+                out[rid] = ("… " if lo else "") + " ".join(shown)
+                break
+    return out
 
 
 def closed_requests(
@@ -148,9 +250,45 @@ VERY_COMMON_AT = 1000
 RARE_TERMS = 8
 # Words of the request's form rather than its subject ("How many ... were recorded ...").
 _FORM_WORDS = frozenset(
-    """many number numbers total list details copy copies figures figure data recorded held
-    since year years each per all any also following between during last over include
-    including period current relating related regarding about know like would""".split()
+    {
+        "many",
+        "number",
+        "numbers",
+        "total",
+        "list",
+        "details",
+        "copy",
+        "copies",
+        "figures",
+        "figure",
+        "data",
+        "recorded",
+        "held",
+        "since",
+        "year",
+        "years",
+        "each",
+        "per",
+        "all",
+        "any",
+        "also",
+        "following",
+        "between",
+        "during",
+        "last",
+        "over",
+        "include",
+        "including",
+        "period",
+        "current",
+        "relating",
+        "related",
+        "regarding",
+        "about",
+        "know",
+        "like",
+        "would",
+    }
 )
 
 
@@ -207,21 +345,28 @@ def _stages(reg: Any, subject: str, questions: list[str]) -> list[tuple[float, s
 
 # Each stage ranks at most this many of its matches, the most recent (FTS5 walks its matches in
 # id order, so finding where they start is cheap): a common subject in a large register is
-# ranked among its latest 500 requests rather than all of them, which keeps `similar` fast.
-CANDIDATES = 500
+# ranked among its latest 300 earlier requests rather than all of them, which keeps `similar` fast.
+CANDIDATES = 300
 
 
-def _ranked(reg: Any, expression: str, limit: int, rank: str) -> list[dict]:
+def _ranked(
+    reg: Any, expression: str, limit: int, rank: str, before: int | None = None
+) -> list[dict]:
+    """Matches of `expression` best first by `rank`, among the latest CANDIDATES of them
+    (with `before`: of those logged before that request id, i.e. earlier requests)."""
+    upto = "" if before is None else f" AND rowid < {int(before)}"
     floor = reg.scalar(
-        "SELECT rowid FROM request_fts WHERE request_fts MATCH ? ORDER BY rowid DESC"
+        f"SELECT rowid FROM request_fts WHERE request_fts MATCH ?{upto} ORDER BY rowid DESC"
         " LIMIT 1 OFFSET ?",
         (expression, CANDIDATES),
     )
-    since = "" if floor is None else f" AND request_fts.rowid > {int(floor)}"
+    window = upto.replace("rowid", "request_fts.rowid")
+    if floor is not None:
+        window += f" AND request_fts.rowid > {int(floor)}"
     return reg.query(
         f"SELECT {_COLUMNS}, {rank} AS score"
         " FROM request_fts JOIN requests r ON r.id = request_fts.rowid"
-        f" WHERE request_fts MATCH ?{since} ORDER BY {rank} LIMIT ?",
+        f" WHERE request_fts MATCH ?{window} ORDER BY {rank} LIMIT ?",
         (expression, limit),
     )
 
@@ -279,7 +424,10 @@ def similar(reg: Any, reference: str, *, limit: int = 10) -> dict[str, Any]:
         seen.add(r["id"])
         matches.append(
             _result(
-                reg, r, score=round(-r["score"], 3), closeness=closeness,
+                reg,
+                r,
+                score=round(-r["score"], 3),
+                closeness=closeness,
                 same_requester=r["id"] in mine,
             )
         )
@@ -292,7 +440,7 @@ def similar(reg: Any, reference: str, *, limit: int = 10) -> dict[str, Any]:
         ):
             keep(r, mine[r["id"]])
     for weight, expression in _stages(reg, row["subject"], questions):
-        rows = _ranked(reg, expression, int(limit) * 3 + 1, rank)
+        rows = _ranked(reg, expression, int(limit) * 3 + 1, rank, before=row["id"])
         best = min((r["score"] for r in rows), default=0.0)
         for r in rows:
             if r["id"] not in seen:

@@ -55,7 +55,9 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 
 # Importing the command modules registers their commands on `cli`.
-COMMAND_MODULES = ("setup", "clock", "requests", "letters", "disclosure", "reports", "staff")
+COMMAND_MODULES: tuple[str, ...] = (
+    "setup", "clock", "requests", "letters", "disclosure", "reports", "staff"
+)  # fmt: skip
 COMMAND_MODULES += ("casework",)
 
 

@@ -254,9 +254,7 @@ def request_similar(reg: Any, reference: str, limit: str | None, as_json: bool) 
     for m in found["similar"]:
         where = f"  {m['public_link']}" if m["public_link"] else ""
         mark = " (same requester)" if m["same_requester"] else ""
-        click.echo(
-            f"{m['reference']}\t{m['outcome'] or m['status']}\t{m['subject']}{mark}{where}"
-        )
+        click.echo(f"{m['reference']}\t{m['outcome'] or m['status']}\t{m['subject']}{mark}{where}")
 
 
 @cli.command("search")
@@ -265,9 +263,7 @@ def request_similar(reg: Any, reference: str, limit: str | None, as_json: bool) 
 @click.option("--limit", metavar="N", help="At most N results (default 50).")
 @json_option
 @with_register
-def search_command(
-    reg: Any, text: str, closed: bool, limit: str | None, as_json: bool
-) -> None:
+def search_command(reg: Any, text: str, closed: bool, limit: str | None, as_json: bool) -> None:
     """Search subjects, questions and answers: every word must appear, word endings are
     ignored (porter stemming) and each word matches as a prefix.
 

@@ -207,10 +207,22 @@ def request_add(
         from foikit.cli.casework import add_from_email
 
         add_from_email(
-            reg, from_email, dry_run=dry_run, received=received, subject=subject,
-            regime=regime, requester_name=requester_name, requester_email=requester_email,
-            requester_address=requester_address, questions=questions, handler=handler,
-            channel=channel, publish=publish, today=today, by=by, as_json=as_json,
+            reg,
+            from_email,
+            dry_run=dry_run,
+            received=received,
+            subject=subject,
+            regime=regime,
+            requester_name=requester_name,
+            requester_email=requester_email,
+            requester_address=requester_address,
+            questions=questions,
+            handler=handler,
+            channel=channel,
+            publish=publish,
+            today=today,
+            by=by,
+            as_json=as_json,
         )
         return
     if dry_run:
@@ -257,7 +269,6 @@ def request_show(reg: Any, reference: str, today: str | None, as_json: bool) -> 
         foikit request show FOI-2021-0001 --json
     """
     from foikit.casework.lifecycle import requester_of, show_request
-
     from foikit.casework.received import attachments_of, received_text
 
     shown = show_request(reg, reference, today=_date(today, "date for today"))

@@ -75,7 +75,8 @@ def multipart_file(content_type: str, body: bytes) -> tuple[str, bytes, dict[str
         raise InvalidRequest("the upload was not a file form")
     for part in msg.iter_parts():
         field_name = part.get_param("name", header="content-disposition")
-        payload = part.get_payload(decode=True) or b""
+        raw = part.get_payload(decode=True)
+        payload = raw if isinstance(raw, bytes) else b""
         if part.get_filename():
             name, data = str(part.get_filename()), payload
         elif field_name:
@@ -268,7 +269,9 @@ async def closed_page(datasette: Any, request: Any) -> Response:
 
     if not request.actor:
         return login_redirect(request)
-    args = {k: (request.args.get(k) or "").strip() for k in ("q", "outcome", "handler", "from", "to")}
+    args = {
+        k: (request.args.get(k) or "").strip() for k in ("q", "outcome", "handler", "from", "to")
+    }
     context: dict[str, Any] = {
         "title": "Closed requests",
         "args": args,

@@ -101,7 +101,10 @@ def menu_links(datasette: Any, actor: Any, request: Any) -> list[dict[str, str]]
     if not is_staff(datasette) or not actor:
         return None
     links = [{"href": "/", "label": "Board of open requests"}]
-    links += [{"href": "/search", "label": "Search"}, {"href": "/closed", "label": "Closed requests"}]
+    links += [
+        {"href": "/search", "label": "Search"},
+        {"href": "/closed", "label": "Closed requests"},
+    ]
     if can(actor, "manage-users"):
         links.append({"href": "/users", "label": "Users"})
     return links
