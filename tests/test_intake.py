@@ -259,3 +259,25 @@ def test_parse_message_reads_uploaded_bytes_of_a_msg(tmp_path):
     assert intake.questions == MARAC_QUESTIONS and intake.source == "msg"
     with pytest.raises(IntakeError):
         parse_message(tmp_path / "missing.eml")
+
+
+def test_retention_erases_the_message_as_received_and_the_match_keys(register, invoke, mailbox):
+    """UK GDPR Art 5(1)(e): once the requester is anonymised, the email body (their words and
+    signature) and the keys that would find them again go with their name."""
+    import datetime as dt
+
+    from foikit.records.retention import apply_retention
+
+    ref = json.loads(
+        invoke("request", "add", "--from-email", mailbox / "wdtk.eml", "--json",
+               "--today", TODAY).stdout
+    )["reference"]  # fmt: skip
+    for n in (1, 2, 3):
+        invoke("request", "answer", ref, n, "--not-held")
+    invoke("request", "close", ref, "--responded", "2024-06-20", "--outcome", "not-held",
+           "--today", TODAY)  # fmt: skip
+    assert register.scalar("SELECT COUNT(*) FROM request_texts") == 1
+    apply_retention(register, "test", older_than="1y", today=dt.date(2026, 1, 1))
+    assert register.scalar("SELECT COUNT(*) FROM request_texts") == 0
+    keys = register.one("SELECT email_key, post_key, anonymised_at FROM requesters")
+    assert keys["email_key"] is None and keys["anonymised_at"] is not None

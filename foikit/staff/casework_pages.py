@@ -25,6 +25,7 @@ from foikit.staff.actions import Form, field, optional, version
 from foikit.staff.auth import require
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+STAGED_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -45,6 +46,11 @@ def stage(reg: Register, filename: str, data: bytes) -> str:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(folder.parent, 0o700)
     os.chmod(folder, 0o700)
+    import time
+
+    for old in folder.iterdir():  # an upload never logged is not kept past a day
+        if old.is_file() and time.time() - old.stat().st_mtime > STAGED_SECONDS:
+            old.unlink(missing_ok=True)
     token = hashlib.sha256(data).hexdigest()
     suffix = ".msg" if filename.lower().endswith(".msg") else ".eml"
     path = folder / (token + suffix)
