@@ -50,7 +50,8 @@ def casebook(reg):
 # query, found, why
 SEARCHES = [
     ("homicide review", "dhr", "porter stemming: `review` finds `reviews`"),
-    ("homic", "dhr", "a word matches as a prefix"),
+    ("homic", "dhr", "the last word matches as a prefix (half typed)"),
+    ("domestic homic", "dhr", "earlier words whole (stemmed), the last a prefix"),
     ("referral", "marac", "stemmed: `referral` finds `referrals`"),
     ("board paper", "fund", "answers are searched too"),
     ('"marac* (referr', "marac", "FTS5 syntax typed in the box is text, never a query error"),

@@ -37,6 +37,7 @@ from foikit.casework.common import (
     touch,
 )
 from foikit.casework.questions import strip_marker
+from foikit.casework.received import keep_as_received
 from foikit.casework.requesters import attach_requester, make_requester
 from foikit.casework.staff_names import check_staff
 from foikit.errors import (
@@ -231,20 +232,7 @@ def add_request(
                 request_id=rid,
                 action="add-question",
             )
-        if as_received is not None and as_received.strip():
-            tx.insert(
-                "request_texts",
-                {"request_id": rid, "text": as_received, "source": source},
-                request_id=rid,
-                action="add-received-text",
-            )
-        for attachment in attachments:
-            tx.insert(
-                "attachments",
-                {**attachment, "request_id": rid, "added_at": tx.at},
-                request_id=rid,
-                action="add-attachment",
-            )
+        keep_as_received(tx, rid, as_received, source, attachments)
         recompute(tx, rid, cal)
     return ref
 

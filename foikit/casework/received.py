@@ -120,3 +120,24 @@ def attachments_of(reg: Any, request_id: int) -> list[dict[str, Any]]:
 
 def received_text(reg: Any, request_id: int) -> dict[str, Any] | None:
     return reg.one("SELECT text, source FROM request_texts WHERE request_id = ?", (request_id,))
+
+
+def keep_as_received(
+    tx: Any, rid: int, text: str | None, source: str, attachments: Sequence[dict[str, Any]]
+) -> None:
+    """Inside the transaction that logs the request: its text as received and the rows of the
+    attachments already written (`store_attachments`)."""
+    if text is not None and text.strip():
+        tx.insert(
+            "request_texts",
+            {"request_id": rid, "text": text, "source": source},
+            request_id=rid,
+            action="add-received-text",
+        )
+    for attachment in attachments:
+        tx.insert(
+            "attachments",
+            {**attachment, "request_id": rid, "added_at": tx.at},
+            request_id=rid,
+            action="add-attachment",
+        )

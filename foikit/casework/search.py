@@ -110,12 +110,16 @@ def _terms(text: str) -> list[str]:
 
 
 def match_expression(text: str) -> str:
-    """FTS5 query for what an officer typed: every word must appear, each as a prefix. Words
-    are quoted, so FTS5 syntax in the box (NEAR, *, ", column filters) is read as text."""
+    """FTS5 query for what an officer typed: every word must appear (stemmed), the last as a
+    prefix too, as it may be half typed ("domestic homic"). Words are quoted, so FTS5 syntax in
+    the box (NEAR, *, ", column filters) is read as text. Only the last word is a prefix: a
+    prefix query reads the whole of every matching term's list, which a long query cannot
+    afford on a large register."""
     words = _terms(text)[:MAX_QUERY_TERMS]
     if not words:
         raise InvalidSearch(f"nothing to search for in {text!r}: give a word or two")
-    return " AND ".join(f'"{w}"*' for w in words)
+    *whole, last = words
+    return " AND ".join([*(f'"{w}"' for w in whole), f'"{last}"*'])
 
 
 def _disclosure_url(reg: Any, reference: str) -> str | None:

@@ -265,7 +265,7 @@ def request_similar(reg: Any, reference: str, limit: str | None, as_json: bool) 
 @with_register
 def search_command(reg: Any, text: str, closed: bool, limit: str | None, as_json: bool) -> None:
     """Search subjects, questions and answers: every word must appear, word endings are
-    ignored (porter stemming) and each word matches as a prefix.
+    ignored (porter stemming) and the last word matches as a prefix.
 
     \b
     Example:

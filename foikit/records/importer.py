@@ -392,9 +392,19 @@ class _Checker:
             for r in reg.query("SELECT regime, year, seq FROM requests")
         }
         self.next_seq: dict[tuple[str, int], int] = {}
+        self.conn = reg.conn  # handlers are checked against the accounts (casework.staff_names)
         self.deadlines: dict[tuple[Any, ...], clock.Deadline] = {}
         for r in reg.query("SELECT regime, year, MAX(seq) AS seq FROM requests GROUP BY 1, 2"):
             self.next_seq[(r["regime"], r["year"])] = r["seq"] + 1
+
+    def handler(self, text: str) -> str | None:
+        """An active account once the register has accounts; a name as given without any."""
+        from foikit.casework.staff_names import UnknownStaff, check_staff
+
+        try:
+            return check_staff(self.conn, text, "handler")
+        except UnknownStaff as e:
+            raise BadCell(str(e)) from None
 
     def date(self, cells: Mapping[str, str], name: str, *, required: bool = False) -> Any:
         text = cells.get(name, "").strip()
@@ -553,7 +563,7 @@ class _Checker:
             "subject": subject,
             "received": received.isoformat(),
             "channel": channel,
-            "handler": cells.get("handler", "").strip() or None,
+            "handler": self.handler(cells.get("handler", "")),
             "status": "closed" if closed else "open",
             "due": due.isoformat() if due else None,
             "notice_due": notice_due.isoformat() if notice_due else None,
