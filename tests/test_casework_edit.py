@@ -256,3 +256,25 @@ def test_answer_today_records_the_date(reg, ok):
     ref = add(reg)
     ok("request", "answer", ref, "1", "--text", "Seven.", "--today", "2024-06-10")
     assert show_request(reg, ref)["questions"][0]["answered_at"][:10] == "2024-06-10"
+
+
+def test_imports_check_handlers_against_accounts(reg, tmp_path):
+    """Once the register has accounts, an imported handler must be one (issue 17)."""
+    import csv
+
+    from foikit.records.importer import RowsRejected, import_csv
+    from foikit.register.users import add_user
+
+    add_user(reg, "j.smith", "officer", "a long enough password 1", actor="admin")
+    row = {"received": "2024-06-05", "subject": "A subject", "requester_name": "A Person",
+           "requester_email": "a@example.org", "question_1": "A question?"}  # fmt: skip
+    path = tmp_path / "old.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=[*row, "handler"])
+        writer.writeheader()
+        writer.writerow({**row, "handler": "J.SMITH"})
+        writer.writerow({**row, "handler": "left.years.ago"})
+    with pytest.raises(RowsRejected) as info:
+        import_csv(reg, "importer", path, today=TODAY)
+    assert [p.row for p in info.value.report.problems] == [3]
+    assert "is not an account" in info.value.report.problems[0].message
