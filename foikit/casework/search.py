@@ -122,18 +122,17 @@ def match_expression(text: str) -> str:
     return " AND ".join([*(f'"{w}"' for w in whole), f'"{last}"*'])
 
 
-def _disclosure_url(reg: Any, reference: str) -> str | None:
-    base = reg.scalar("SELECT value FROM settings WHERE key = 'office.disclosure_log_url'")
-    if not base:
-        return None
-    return f"{base.rstrip('/')}/disclosure/disclosures/{reference}"
+def _log_base(reg: Any) -> str | None:
+    """The disclosure log's public address (a setting); links are made from it."""
+    value = reg.scalar("SELECT value FROM settings WHERE key = 'office.disclosure_log_url'")
+    return str(value).rstrip("/") if value else None
 
 
 def _published(row: dict) -> bool:
     return bool(row["status"] == "closed" and row["publish"] and row["regime"] in PUBLISHED_REGIMES)
 
 
-def _result(reg: Any, row: dict, **extra: Any) -> dict[str, Any]:
+def _result(base: str | None, row: dict, **extra: Any) -> dict[str, Any]:
     published = _published(row)
     return {
         "reference": row["reference"],
@@ -145,7 +144,9 @@ def _result(reg: Any, row: dict, **extra: Any) -> dict[str, Any]:
         "handler": row["handler"],
         "published": published,
         "link": f"/requests/{row['reference']}",
-        "public_link": _disclosure_url(reg, row["reference"]) if published else None,
+        "public_link": (
+            f"{base}/disclosure/disclosures/{row['reference']}" if published and base else None
+        ),
         **extra,
     }
 
@@ -172,7 +173,8 @@ def search(
     if status:
         rows = [r for r in rows if r["status"] == status][: int(limit)]
     snippets = _snippets(reg, [int(r["id"]) for r in rows], _terms(text))
-    return [_result(reg, row, snippet=snippets.get(row["id"], "")) for row in rows]
+    base = _log_base(reg)
+    return [_result(base, row, snippet=snippets.get(row["id"], "")) for row in rows]
 
 
 def _snippets(reg: Any, ids: list[int], words: list[str]) -> dict[int, str]:
@@ -243,7 +245,8 @@ def closed_requests(
         f"SELECT {_COLUMNS} FROM {source} WHERE {' AND '.join(where)}"
         " ORDER BY r.responded DESC, r.id DESC LIMIT ?"
     )
-    return [_result(reg, row) for row in reg.query(sql, [*params, int(limit)])]
+    base = _log_base(reg)
+    return [_result(base, row) for row in reg.query(sql, [*params, int(limit)])]
 
 
 # A word held by at least COMMON_AT requests is common: ranking over it would score much of the
@@ -421,6 +424,7 @@ def similar(reg: Any, reference: str, *, limit: int = 10) -> dict[str, Any]:
     w = SIMILAR_WEIGHTS
     rank = f"bm25(request_fts, {w[0]}, {w[1]}, {w[2]})"
     mine = _same_requester(reg, row, _content_words(row["subject"], questions))
+    base = _log_base(reg)
     matches: list[dict[str, Any]] = []
     seen = {row["id"]}
 
@@ -428,7 +432,7 @@ def similar(reg: Any, reference: str, *, limit: int = 10) -> dict[str, Any]:
         seen.add(r["id"])
         matches.append(
             _result(
-                reg,
+                base,
                 r,
                 score=round(-r["score"], 3),
                 closeness=closeness,
