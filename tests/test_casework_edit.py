@@ -278,3 +278,20 @@ def test_imports_check_handlers_against_accounts(reg, tmp_path):
         import_csv(reg, "importer", path, today=TODAY)
     assert [p.row for p in info.value.report.problems] == [3]
     assert "is not an account" in info.value.report.problems[0].message
+
+
+def test_a_letter_as_received_is_kept_and_shown(reg, ok, invoke, tmp_path):
+    letter = tmp_path / "letter.txt"
+    letter.write_text("Dear Sir,\n1. How many DHRs?\nYours faithfully,\nA Person\n", "utf-8")
+    ref = ok(
+        "request", "add", "--received", "2024-06-03", "--subject", "DHRs", "--requester-name",
+        "A Person", "--requester-address", "1 High St|Dudley", "--question", "1. How many DHRs?",
+        "--as-received", letter, "--channel", "post", "--today", "2024-07-31",
+    ).strip()  # fmt: skip
+    shown = json.loads(ok("request", "show", ref, "--json"))
+    assert shown["as_received"] == {"text": letter.read_text(), "source": "letter"}
+    assert shown["questions"][0]["text"] == "How many DHRs?"
+    bad = invoke("request", "add", "--received", "2024-06-03", "--subject", "x",
+                 "--requester-name", "A", "--requester-email", "a@example.org",
+                 "--question", "q", "--as-received", tmp_path / "missing.txt")  # fmt: skip
+    assert bad.exit_code == 1 and bad.output.startswith("Error: no file")

@@ -18,6 +18,20 @@ from foikit.cli.requests import _actor, _count, _date, _today_option, _warn, req
 # -- request add --from-email -------------------------------------------------------------------
 
 
+def read_text_file(path: str) -> str:
+    """A letter's text for `--as-received`: UTF-8, one `Error:` line otherwise."""
+    from pathlib import Path
+
+    from foikit.errors import InvalidRequest
+
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidRequest(f"no file {path!r}") from None
+    except (UnicodeDecodeError, IsADirectoryError, PermissionError) as e:
+        raise InvalidRequest(f"{path!r} cannot be read as UTF-8 text: {e}") from None
+
+
 def _print_intake(shown: dict[str, Any]) -> None:
     requester = shown["requester"]
     click.echo(f"received:  {shown['received']}")

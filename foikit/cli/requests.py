@@ -134,6 +134,12 @@ def request() -> None:
     help="Log it from an email: a .eml or Outlook .msg file (the other options override it).",
 )
 @click.option("--dry-run", is_flag=True, help="With --from-email: print what would be logged.")
+@click.option(
+    "--as-received",
+    "as_received",
+    metavar="FILE",
+    help="The request as received (a letter's text, UTF-8), kept with the request.",
+)
 @click.option("--received", metavar="YYYY-MM-DD", help="Date of receipt.")
 @click.option("--subject", help="A short subject for the register.")
 @click.option("--regime", default="foi", show_default=True, help="foi, eir or sar.")
@@ -171,6 +177,7 @@ def request_add(
     reg: Any,
     from_email: str | None,
     dry_run: bool,
+    as_received: str | None,
     received: str | None,
     subject: str | None,
     regime: str,
@@ -234,6 +241,11 @@ def request_add(
         address.extend(value.splitlines() or [value])
     if handler is None:
         handler = default_handler(reg.conn, _actor(by))
+    original = None
+    if as_received is not None:
+        from foikit.cli.casework import read_text_file
+
+        original = read_text_file(as_received)
     ref = add_request(
         reg,
         _actor(by),
@@ -248,6 +260,8 @@ def request_add(
         channel=channel,
         publish=publish,
         today=_date(today, "date for today"),
+        as_received=original,
+        source="letter",
     )
     if as_json:
         emit_json(show_request(reg, ref, today=_date(today, "date for today")))

@@ -294,6 +294,8 @@ def add(reg: Register, form: Form, actor: str, today: dt.date) -> str:
         handler=optional(form, "handler") or actor,
         channel=optional(form, "channel"),
         today=today,
+        as_received=optional(form, "as_received"),
+        source="letter" if field(form, "channel") == "post" else "form",
     )
 
 
