@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/request_list.py
 	$(BIN)/python bench/letters.py
 	$(BIN)/python bench/register.py
+	$(BIN)/python bench/search.py
 	$(BIN)/python bench/staff.py
 	$(BIN)/python bench/disclosure.py
 

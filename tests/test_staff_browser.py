@@ -53,6 +53,8 @@ def staff_server(db_path, tmp_path):
     init_register(db_path, load_reference=True, actor="test.setup")
     with Register(db_path) as reg:
         add_user(reg, "olive", "officer", PASSWORD, actor="test.setup")
+        # handlers are accounts once the register has any (issue 17)
+        add_user(reg, "oscar", "officer", PASSWORD + " 2", actor="test.setup")
         seeds = [
             ("2021-05-10", "Police and Crime Plan consultation responses", None),
             ("2021-05-24", "Funding for Community Safety Partnerships 2019-20", None),

@@ -16,7 +16,7 @@ from foikit.errors import InvalidDate, InvalidRequest, RequestNotFound, StaleRec
 if TYPE_CHECKING:
     from foikit.clock.workdays import Calendar
 
-CHANNELS = ("email", "post", "web", "phone", "in-person", "social-media")
+CHANNELS = ("email", "post", "web", "phone", "in-person", "social-media", "whatdotheyknow")
 QUESTION_STATUSES = ("answered", "not-held", "exempt")
 
 

@@ -37,7 +37,10 @@ from foikit.casework.common import (
     resolve_today,
     touch,
 )
-from foikit.casework.requesters import make_requester
+from foikit.casework.questions import strip_marker
+from foikit.casework.received import keep_as_received
+from foikit.casework.requesters import attach_requester, make_requester
+from foikit.casework.staff_names import check_staff
 from foikit.errors import (
     InvalidDate,
     InvalidRequest,
@@ -141,6 +144,9 @@ def add_request(
     publish: bool = True,
     notes: str | None = None,
     requester_required: bool = True,
+    as_received: str | None = None,
+    source: str = "form",
+    attachments: Sequence[dict[str, Any]] = (),
 ) -> str:
     """Log a request; returns its reference (`FOI-2024-0001`: regime prefix, year of receipt).
 
@@ -155,7 +161,8 @@ def add_request(
     check_not_future(received_, today_, "received date")
     subject_ = _text(subject, "subject", required=True)
     texts = list(questions)
-    check_text("question", *texts)
+    check_text("question", *texts, as_received)
+    texts = [strip_marker(t) if isinstance(t, str) else t for t in texts]
     check_text("requester's details", requester_name, requester_email, handler, notes)
     if requester_address is not None:
         lines = [requester_address] if isinstance(requester_address, str) else requester_address
@@ -175,6 +182,7 @@ def add_request(
     with reg.transaction(actor) as tx:
         cal = load_calendar(tx)  # inside the transaction: a holiday added meanwhile counts
         cal.check(received_)
+        handler = check_staff(tx.conn, handler, "handler")
         if wanted is not None:
             ref, year, seq = wanted
             if tx.execute(
@@ -191,9 +199,7 @@ def add_request(
         rid = tx.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM requests").fetchone()[0]
         requester_id = None
         if requester is not None:
-            requester_id = tx.insert(
-                "requesters", requester.row(), request_id=rid, action="add-requester"
-            )
+            requester_id = attach_requester(tx, requester, rid)
         tx.insert(
             "requests",
             {
@@ -223,6 +229,7 @@ def add_request(
                 request_id=rid,
                 action="add-question",
             )
+        keep_as_received(tx, rid, as_received, source, attachments)
         recompute(tx, rid, cal)
     return ref
 
@@ -237,6 +244,7 @@ def add_question(
     check_text("question", text)
     if not isinstance(text, str) or not text.strip():
         raise InvalidRequest("the question is empty")
+    text = strip_marker(text)
     with reg.transaction(actor) as tx:
         row = get_request_row(reg, reference)
         check_version(reg, row, expected_version)
@@ -276,7 +284,7 @@ def update_request(
         changes["subject"] = _text(subject, "subject", required=True)
     if handler is not _UNSET:
         check_text("handler", handler)
-        changes["handler"] = handler if handler and handler.strip() else None
+        changes["handler"] = check_staff(reg.conn, handler, "handler")
     if channel is not _UNSET:
         if channel is not None and channel not in CHANNELS:
             raise InvalidRequest(f"unknown channel {channel!r}: use one of {', '.join(CHANNELS)}")
@@ -400,10 +408,19 @@ def _answer_status(rows: list[dict[str, Any]], not_held: bool) -> str:
 
 
 def _write_answer(
-    tx: Any, reg: Any, row: dict, question: dict, status: str, body: str | None, rows: list[dict]
+    tx: Any,
+    reg: Any,
+    row: dict,
+    question: dict,
+    status: str,
+    body: str | None,
+    rows: list[dict],
+    on: dt.date | None = None,
 ) -> None:
-    """Insert or replace one question's answer and its exemption rows."""
-    answer = {"status": status, "text": body, "answered_by": tx.actor, "answered_at": tx.at}
+    """Insert or replace one question's answer and its exemption rows (`on`: the date the
+    answer is recorded as given, for back-dated entry; else now)."""
+    at = tx.at if on is None else on.isoformat()
+    answer = {"status": status, "text": body, "answered_by": tx.actor, "answered_at": at}
     existing = reg.one("SELECT id FROM answers WHERE question_id = ?", (question["id"],))
     if existing is None:
         answer_id = tx.insert(
@@ -459,6 +476,7 @@ def answer_question(
     exemptions: Sequence[tuple[str, str | None, str | None]] = (),
     ncnd: bool = False,
     expected_version: int | None = None,
+    today: dt.date | str | None = None,
 ) -> None:
     """Record (or replace) the answer to question `number`.
 
@@ -476,7 +494,8 @@ def answer_question(
         require_open(row, "answer a question")
         question = _question(reg, row, number)
         rows, status = _prepared(row, not_held, exemptions, ncnd)
-        _write_answer(tx, reg, row, question, status, body, rows)
+        on = None if today is None else resolve_today(today)
+        _write_answer(tx, reg, row, question, status, body, rows, on)
         touch(tx, row["id"])
 
 
@@ -491,6 +510,7 @@ def answer_all(
     ncnd: bool = False,
     only_unanswered: bool = True,
     expected_version: int | None = None,
+    today: dt.date | str | None = None,
 ) -> list[int]:
     """Give every question (by default every unanswered one) the same answer, in one
     transaction: a whole request refused under s.12 or s.14, or not held. Returns the numbers."""
@@ -511,8 +531,9 @@ def answer_all(
         if not questions:
             which = "unanswered questions" if only_unanswered else "questions"
             raise QuestionNotFound(f"{row['reference']} has no {which}")
+        on = None if today is None else resolve_today(today)
         for question in questions:
-            _write_answer(tx, reg, row, question, status, body, rows)
+            _write_answer(tx, reg, row, question, status, body, rows, on)
         touch(tx, row["id"])
     return [q["number"] for q in questions]
 

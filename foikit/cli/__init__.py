@@ -73,8 +73,8 @@ COMMAND_MODULES = (
     "staff",
     "weekly",
     "safety",
-    *("setup", "clock", "requests", "letters", "disclosure", "reports", "staff"),
     "redaction",  # `foikit request redact`, on the request group
+    "casework",
 )
 
 

@@ -132,8 +132,21 @@ def request() -> None:
 
 
 @request.command("add")
-@click.option("--received", required=True, metavar="YYYY-MM-DD", help="Date of receipt.")
-@click.option("--subject", required=True, help="A short subject for the register.")
+@click.option(
+    "--from-email",
+    "from_email",
+    metavar="FILE",
+    help="Log it from an email: a .eml or Outlook .msg file (the other options override it).",
+)
+@click.option("--dry-run", is_flag=True, help="With --from-email: print what would be logged.")
+@click.option(
+    "--as-received",
+    "as_received",
+    metavar="FILE",
+    help="The request as received (a letter's text, UTF-8), kept with the request.",
+)
+@click.option("--received", metavar="YYYY-MM-DD", help="Date of receipt.")
+@click.option("--subject", help="A short subject for the register.")
 @click.option("--regime", default="foi", show_default=True, help="foi, eir or sar.")
 @click.option("--requester-name", metavar="NAME", help="The requester's name (FOIA s.8).")
 @click.option("--requester-email", metavar="EMAIL", help="Email address for correspondence.")
@@ -167,8 +180,11 @@ def request() -> None:
 @with_register
 def request_add(
     reg: Any,
-    received: str,
-    subject: str,
+    from_email: str | None,
+    dry_run: bool,
+    as_received: str | None,
+    received: str | None,
+    subject: str | None,
     regime: str,
     requester_name: str | None,
     requester_email: str | None,
@@ -184,7 +200,9 @@ def request_add(
     """Log a request; prints its reference (FOI-2021-0001).
 
     FOIA s.8: the requester's name and an address for correspondence (an email address or a
-    postal address) are required. The due date comes from the statutory clock.
+    postal address) are required. The due date comes from the statutory clock. The handler is
+    you unless --handler says otherwise. With --from-email the requester, subject, date of
+    receipt, questions and attachments come from the message, which is kept with the request.
 
     \b
     Example:
@@ -192,12 +210,47 @@ def request_add(
             --requester-name "A Person" --requester-email a.person@example.org \\
             --question "How many CSPs are there?" --question "List their websites." \\
             --handler j.smith --channel email
+        foikit request add --from-email request.eml --dry-run
     """
     from foikit.casework.lifecycle import add_request, show_request
+    from foikit.casework.staff_names import default_handler
 
+    if from_email is not None:
+        from foikit.cli.casework import add_from_email
+
+        add_from_email(
+            reg,
+            from_email,
+            dry_run=dry_run,
+            received=received,
+            subject=subject,
+            regime=regime,
+            requester_name=requester_name,
+            requester_email=requester_email,
+            requester_address=requester_address,
+            questions=questions,
+            handler=handler,
+            channel=channel,
+            publish=publish,
+            today=today,
+            by=by,
+            as_json=as_json,
+        )
+        return
+    if dry_run:
+        raise click.ClickException("--dry-run goes with --from-email")
+    if received is None or subject is None:
+        raise click.ClickException("give --received and --subject (or --from-email FILE)")
     address: list[str] = []
     for value in requester_address:
         address.extend(value.splitlines() or [value])
+    if handler is None:
+        handler = default_handler(reg.conn, _actor(by))
+    original = None
+    if as_received is not None:
+        from foikit.cli.casework import read_text_file
+
+        original = read_text_file(as_received)
     ref = add_request(
         reg,
         _actor(by),
@@ -212,6 +265,8 @@ def request_add(
         channel=channel,
         publish=publish,
         today=_date(today, "date for today"),
+        as_received=original,
+        source="letter",
     )
     if as_json:
         emit_json(show_request(reg, ref, today=_date(today, "date for today")))
@@ -243,15 +298,25 @@ def request_show(
         foikit request show FOI-2021-0001 --json
     """
     from foikit.casework.lifecycle import requester_of, show_request
+    from foikit.casework.received import attachments_of, received_text
 
     shown = show_request(reg, reference, today=_date(today, "date for today"))
+    rid = reg.scalar("SELECT id FROM requests WHERE reference = ?", (shown["reference"],))
+    files = attachments_of(reg, rid)
+    original = received_text(reg, rid)
     if as_json:
         shown.pop("requester", None)
         if with_requester:
             shown["requester"] = requester_of(reg, reference)
-        emit_json(shown)
+        emit_json({**shown, "attachments": files, "as_received": original})
         return
     click.echo(_format_request(shown, requester_of(reg, reference)))
+    for f in files:
+        click.echo(f"  attachment: {f['filename']} ({f['size']} bytes, sha256 {f['sha256']})")
+    if original:
+        click.echo(f"  as received ({original['source']}):")
+        for line in original["text"].splitlines():
+            click.echo(f"    | {line}")
 
 
 @request.command("list")
@@ -347,6 +412,7 @@ def _pair(values: tuple[str, ...], n: int, option: str) -> list[str | None]:
     help="Public interest reasons: required for a qualified exemption (s.17(3)).",
 )
 @click.option("--ncnd", is_flag=True, help="Neither confirm nor deny that it is held.")
+@_today_option
 @by_option
 @json_option
 @with_register
@@ -360,6 +426,7 @@ def request_answer(
     reasons: tuple[str, ...],
     public_interests: tuple[str, ...],
     ncnd: bool,
+    today: str | None,
     by: str | None,
     as_json: bool,
 ) -> None:
@@ -394,6 +461,7 @@ def request_answer(
         "not_held": not_held,
         "exemptions": exemptions,
         "ncnd": ncnd,
+        "today": _date(today, "date for today"),
     }
     every = number.strip().lower() == "all"
     if every:

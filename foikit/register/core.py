@@ -59,7 +59,10 @@ SECRET_COLUMNS = {
         "email": "[personal data]",
         "address": "[personal data]",
         "phone": "[personal data]",
+        "email_key": "[personal data]",
+        "post_key": "[personal data]",
     },
+    "request_texts": {"text": "[personal data]"},
 }
 
 

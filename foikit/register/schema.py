@@ -354,3 +354,120 @@ def m020_staff_sessions(db: Database) -> None:
         db.execute("ALTER TABLE users ADD COLUMN full_name TEXT")
     if "job_title" not in columns:
         db.execute("ALTER TABLE users ADD COLUMN job_title TEXT")
+
+
+# -- casework (m050-m059): requests as received, attachments, requesters as people, search ----
+
+# Re-index one request (its subject, questions and answers) in `request_fts`; `{rid}` is an
+# expression for the request id in the trigger. Triggers keep the index in step with every
+# write, whichever module makes it; `foikit search --reindex` rebuilds it whole.
+_FTS_REFRESH = """
+    DELETE FROM request_fts WHERE rowid = {rid};
+    INSERT INTO request_fts (rowid, subject, questions, answers)
+        SELECT r.id, r.subject,
+            (SELECT group_concat(q.text, ' ') FROM questions q WHERE q.request_id = r.id),
+            (SELECT group_concat(a.text, ' ') FROM answers a JOIN questions q
+                ON q.id = a.question_id WHERE q.request_id = r.id)
+        FROM requests r WHERE r.id = {rid};
+"""
+
+
+def fts_triggers_sql() -> str:
+    """The triggers that keep `request_fts` in step (also used to restore them)."""
+    refresh = _FTS_REFRESH
+    answer_rid = "(SELECT request_id FROM questions WHERE id = {q}.question_id)"
+    parts = [
+        "CREATE TRIGGER IF NOT EXISTS request_fts_ai AFTER INSERT ON requests BEGIN"
+        + refresh.format(rid="new.id")
+        + "END;",
+        "CREATE TRIGGER IF NOT EXISTS request_fts_au AFTER UPDATE OF subject ON requests BEGIN"
+        + refresh.format(rid="new.id")
+        + "END;",
+        "CREATE TRIGGER IF NOT EXISTS request_fts_ad AFTER DELETE ON requests BEGIN"
+        " DELETE FROM request_fts WHERE rowid = old.id; END;",
+    ]
+    for event, ref in (("INSERT", "new"), ("UPDATE", "new"), ("DELETE", "old")):
+        parts.append(
+            f"CREATE TRIGGER IF NOT EXISTS question_fts_{event.lower()} AFTER {event} ON questions"
+            " BEGIN" + refresh.format(rid=f"{ref}.request_id") + "END;"
+        )
+        parts.append(
+            f"CREATE TRIGGER IF NOT EXISTS answer_fts_{event.lower()} AFTER {event} ON answers"
+            " BEGIN" + refresh.format(rid=answer_rid.format(q=ref)) + "END;"
+        )
+    return "\n".join(parts)
+
+
+@migrations()
+def m050_casework(db: Database) -> None:
+    from foikit.casework.requesters import match_keys
+
+    db.executescript(
+        """
+        -- The request exactly as received (the email body or the letter's text): personal data,
+        -- shown to officers, never published; retention erases it with the requester.
+        CREATE TABLE request_texts (
+            request_id INTEGER PRIMARY KEY REFERENCES requests(id),
+            text TEXT NOT NULL,
+            source TEXT NOT NULL              -- email | msg | letter | form
+        );
+
+        -- Files that came with a request: kept privately beside the register (0600), hashed.
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER NOT NULL REFERENCES requests(id),
+            filename TEXT NOT NULL,           -- as the sender named it
+            path TEXT NOT NULL,               -- where it is kept, relative to the register
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            content_type TEXT,
+            added_at TEXT NOT NULL
+        );
+        CREATE INDEX attachments_request ON attachments (request_id);
+
+        -- Requesters as people: one record per person, found again by these keys.
+        ALTER TABLE requesters ADD COLUMN email_key TEXT;   -- the address, case-folded
+        ALTER TABLE requesters ADD COLUMN post_key TEXT;    -- name and address, normalised
+        CREATE INDEX requesters_email_key ON requesters (email_key);
+        CREATE INDEX requesters_post_key ON requesters (post_key);
+        CREATE INDEX requests_requester ON requests (requester_id, received);
+
+        -- Search: subjects, questions and answers, stemmed (porter), with prefix indexes.
+        CREATE VIRTUAL TABLE request_fts USING fts5 (
+            subject, questions, answers, tokenize = 'porter unicode61', prefix = '2 3 4'
+        );
+        -- how many requests hold each (stemmed) term: `similar` leaves out the commonest
+        CREATE VIRTUAL TABLE request_fts_terms USING fts5vocab (request_fts, 'row');
+        """
+    )
+    for row in list(db.query("SELECT id, name, email, address FROM requesters")):
+        email_key, post_key = match_keys(row["name"], row["email"], row["address"])
+        db.execute(
+            "UPDATE requesters SET email_key = ?, post_key = ? WHERE id = ?",
+            (email_key, post_key, row["id"]),
+        )
+    db.executescript(fts_triggers_sql())
+    # Retention blanks a requester's name, email and address: the keys made from them go too,
+    # and so does the text of their requests as received (it holds their words and signature).
+    db.executescript(
+        """
+        CREATE TRIGGER requester_keys_anonymised AFTER UPDATE OF anonymised_at ON requesters
+        WHEN new.anonymised_at IS NOT NULL BEGIN
+            UPDATE requesters SET email_key = NULL, post_key = NULL WHERE id = new.id;
+            DELETE FROM request_texts
+                WHERE request_id IN (SELECT id FROM requests WHERE requester_id = new.id);
+        END;
+        """
+    )
+    db.execute(FTS_REBUILD)
+
+
+# Every request into `request_fts` at once (an older register's requests; `--reindex`).
+FTS_REBUILD = """
+    INSERT INTO request_fts (rowid, subject, questions, answers)
+        SELECT r.id, r.subject,
+            (SELECT group_concat(q.text, ' ') FROM questions q WHERE q.request_id = r.id),
+            (SELECT group_concat(a.text, ' ') FROM answers a JOIN questions q
+                ON q.id = a.question_id WHERE q.request_id = r.id)
+        FROM requests r
+"""

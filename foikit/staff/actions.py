@@ -263,8 +263,13 @@ ACTIONS: dict[str, Action] = {
 def add(reg: Register, form: Form, actor: str, today: dt.date) -> str:
     """Log a new request from the form; returns its reference."""
     from foikit.casework.lifecycle import add_request
+    from foikit.casework.questions import questions_from_lines
 
-    questions = [q.strip() for q in field(form, "questions").splitlines() if q.strip()]
+    if field(form, "intake"):
+        from foikit.staff.casework_pages import add_from_intake
+
+        return add_from_intake(reg, form, actor, today)
+    questions = questions_from_lines(field(form, "questions"))
     if not questions:
         raise InvalidRequest("a request needs at least one question: one per line")
     return add_request(
@@ -280,6 +285,8 @@ def add(reg: Register, form: Form, actor: str, today: dt.date) -> str:
         handler=optional(form, "handler") or actor,
         channel=optional(form, "channel"),
         today=today,
+        as_received=optional(form, "as_received"),
+        source="letter" if field(form, "channel") == "post" else "form",
     )
 
 
@@ -396,3 +403,12 @@ def _redact(reg: Register, reference: str, form: Form, actor: str, today: dt.dat
 
 
 ACTIONS["redact"] = Action("work", _redact)
+
+
+def _edit(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.staff.casework_pages import edit_action
+
+    return edit_action(reg, reference, form, actor, today)
+
+
+ACTIONS["edit"] = Action("work", _edit)

@@ -166,9 +166,13 @@ async def _request_page(
         return await render(
             datasette, request, "staff_error.html", {"title": "Not found", "error": str(e)}, 404
         )
+    from foikit.staff.casework_pages import request_extras
+
+    extras = await in_thread(datasette, lambda reg: request_extras(reg, reference))
     context = {
         "title": f"{reference}: {detail['req']['subject']}",
         **detail,
+        **extras,
         **staff_actions.choices(),
         "error": error,
         "failed_action": failed_action,
@@ -234,7 +238,10 @@ async def request_action(datasette: Any, request: Any) -> Response:
 async def new_request(datasette: Any, request: Any) -> Response:
     if not request.actor:
         return login_redirect(request)
+    from foikit.staff.casework_pages import staff_choices
+
     context: dict[str, Any] = {"title": "Log a new request", **staff_actions.choices()}
+    context.update(await in_thread(datasette, staff_choices))
     if request.method == "POST":
         form = await form_data(request)
         day = today(datasette)

@@ -114,10 +114,11 @@ def forbidden(datasette: Any, request: Any, message: str) -> Any:
 def register_routes(datasette: Any) -> list[tuple[str, Any]]:
     if not is_staff(datasette):
         return []
+    from foikit.staff.casework_pages import ROUTES as CASEWORK_ROUTES
     from foikit.staff.pages import ROUTES
     from foikit.staff.weekly_page import ROUTES as WEEKLY_ROUTES
 
-    return [*ROUTES, *WEEKLY_ROUTES]
+    return [*CASEWORK_ROUTES, *ROUTES, *WEEKLY_ROUTES]
 
 
 @hookimpl
@@ -127,6 +128,8 @@ def menu_links(datasette: Any, actor: Any, request: Any) -> list[dict[str, str]]
     links = [
         {"href": "/", "label": "Board of open requests"},
         {"href": "/weekly", "label": "Weekly list"},
+        {"href": "/search", "label": "Search"},
+        {"href": "/closed", "label": "Closed requests"},
     ]
     if can(actor, "manage-users"):
         links.append({"href": "/users", "label": "Users"})

@@ -1,0 +1,55 @@
+"""Handlers and reviewers are people with accounts, once the register has accounts.
+
+A register used from the command line alone has no accounts: names are taken as given. Once
+any account exists, a handler or reviewer must be an active account (matched without regard
+to case, stored as the account spells it), so work cannot be given to a misspelling or to
+someone who has left.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from foikit.errors import InvalidRequest
+
+
+class UnknownStaff(InvalidRequest):
+    """A handler or reviewer who is not an active account."""
+
+
+def has_accounts(conn: Any) -> bool:
+    return conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+
+def active_names(conn: Any) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT name FROM users WHERE active = 1 ORDER BY name")]
+
+
+def check_staff(conn: Any, name: str | None, what: str) -> str | None:
+    """The name to store for a handler or reviewer; UnknownStaff when it is not an account."""
+    from foikit.register.people import clean_name
+
+    if name is None or not clean_name(name):
+        return None
+    name = clean_name(name)  # NFKC, invisible characters gone: compared as people read it
+    if not has_accounts(conn):
+        return name
+    row = conn.execute(
+        "SELECT name, active FROM users WHERE name = ? COLLATE NOCASE", (name,)
+    ).fetchone()
+    if row is None or not row[1]:
+        known = ", ".join(active_names(conn)) or "none"
+        state = "is not an account" if row is None else "is a disabled account"
+        raise UnknownStaff(f"the {what} {name!r} {state}: choose an active account ({known})")
+    return str(row[0])
+
+
+def default_handler(conn: Any, actor: str) -> str | None:
+    """The acting user as handler: always on a register without accounts, else only when the
+    actor is an active account (a script's login name is not an officer)."""
+    if not has_accounts(conn):
+        return actor
+    row = conn.execute(
+        "SELECT name FROM users WHERE name = ? COLLATE NOCASE AND active = 1", (actor,)
+    ).fetchone()
+    return str(row[0]) if row else None
