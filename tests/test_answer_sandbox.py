@@ -789,14 +789,23 @@ def _register_changes(
         found.append((("audit", after.audit_digest), "audit rows were changed or deleted"))
     for row in after.audit_new:
         action, table, request_id = row[3], row[4], row[6]
-        if action == "letter" and table == "letters":
+        if action in ("letter", "letter-draft") and table == "letters":
             continue
+        if action in BOOKKEEPING:
+            continue  # who published, logged in or read a requester: audited by design
         if request_id in accepted and table in ("answers", "answer_exemptions", "requests"):
             continue  # the accepted answer itself
         found.append((("audit row", row[0]), f"an unexpected audit row: {row!r:.200}"))
     problems = [f"{where}: {message}" for key, message in found if key not in seen]
     seen.update(key for key, _ in found)
     return problems
+
+
+# Audit rows that record an officer's own doings, not a change a template made: publishing
+# (issue 13), logins, sessions and reads of requesters' details (issue 14).
+BOOKKEEPING = frozenset(
+    {"publish", "login", "logout", "session-end", "session-seen", "read-requester", "read"}
+)
 
 
 def _leaks(run: CaseRun, world: World, tmp: Path) -> list[str]:
@@ -935,7 +944,7 @@ def test_the_harness_finds_a_leak_a_write_and_a_stray_file(world, case_db, tmp_p
     text = "\n".join(judge(run, world, tmp_path, before))
     assert "the users table changed" in text
     assert "audit rows were changed or deleted" in text
-    assert "contains 'scrypt$" in text
+    assert "contains '$argon2id$" in text or "contains '" + world.hashes[ADMIN][:12] in text
     assert "contains 'object at 0x'" in text
     assert "unexpected file was written beside the register: stolen.db" in text
 
