@@ -112,8 +112,12 @@ def test_a_broken_new_file_leaves_the_last_good_log_serving(served):
     tmp.write_bytes(b"not a database at all")
     os.replace(tmp, log)
     time.sleep(1.5)
-    response = httpx.get(base + "/disclosure/questions.json?_shape=array", timeout=10)
-    assert response.status_code == 200, "a bad file is refused; the old log stays up"
+    # Many requests, so Datasette opens connections on fresh threads after the rename too:
+    # each must read the file that was checked, never the broken one now at the path.
+    for i in range(12):
+        path, _ = PAGES[i % len(PAGES)]
+        response = httpx.get(base + path, timeout=10)
+        assert response.status_code == 200, "a bad file is refused; the old log stays up"
 
 
 async def test_the_live_log_swaps_in_process_and_lets_the_old_file_go(tmp_path, monkeypatch):
@@ -135,3 +139,25 @@ async def test_the_live_log_swaps_in_process_and_lets_the_old_file_go(tmp_path, 
         assert LEAK not in after.text and live.swaps == 1
         await asyncio.sleep(0.1)
     assert old.executor._shutdown, "the replaced log's threads are let go"
+
+
+async def test_a_new_connection_after_a_rename_reads_the_file_that_was_checked(tmp_path):
+    """Datasette opens a connection per thread, lazily: one opened after a broken file was
+    renamed into place must still read the log that was checked, not the broken file."""
+    import asyncio
+
+    from foikit.publishing import serve
+
+    log = tmp_path / "disclosure.db"
+    build_public_db([record("Knife crime funding", "Four.")], log)
+    live = serve.LiveLog(log)
+    transport = httpx.ASGITransport(app=live)
+    async with httpx.AsyncClient(transport=transport, base_url="http://log") as client:
+        assert (await client.get("/disclosure/questions.json")).status_code == 200
+        tmp = tmp_path / "broken"
+        tmp.write_bytes(b"not a database at all")
+        os.replace(tmp, log)
+        # Queries on every thread, at once: each must use its connection to the checked file.
+        pages = ["/disclosure/questions.json", "/disclosure/disclosures.json", "/disclosure"]
+        responses = await asyncio.gather(*(client.get(p) for p in pages * 4))
+    assert [r.status_code for r in responses] == [200] * 12

@@ -19,8 +19,10 @@ same process is unaffected.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -285,6 +287,24 @@ def _close(ds: Any) -> None:
         ds.executor.shutdown(wait=False)
 
 
+async def _pin(ds: Any) -> None:
+    """Open the log's connection on every one of Datasette's query threads now.
+
+    Datasette opens a connection per thread, lazily, by path; one opened after a rename would
+    read whatever file is at the path then (a broken one, or a newer one against this app's
+    counts). Opened now, each keeps the file that was checked until the app is replaced."""
+    threads = max(1, int(ds.setting("num_sql_threads") or 1))
+    barrier = threading.Barrier(threads, timeout=5)
+
+    def open_here(conn: Any) -> None:
+        conn.execute("SELECT 1 FROM disclosures LIMIT 1").fetchall()
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()  # hold this thread so the next task starts another
+
+    database = ds.databases[DATABASE]
+    await asyncio.gather(*(database.execute_fn(open_here) for _ in range(threads)))
+
+
 def file_identity(path: Path) -> tuple[int, int, int, int]:
     """What changes when `foikit publish` renames a new file into place."""
     st = os.stat(path)
@@ -308,6 +328,7 @@ class LiveLog:
         self.identity = file_identity(self.path)
         self.ds = make_datasette(self.path, **options)
         self.app = self.ds.app()
+        self.pinned = False
         self.checked = time.monotonic()
         self.swaps = 0
         self.error: str | None = None
@@ -329,11 +350,13 @@ class LiveLog:
                 return
             try:
                 ds = await asyncio.to_thread(make_datasette, self.path, **self.options)
-                app = ds.app()
-                await ds.invoke_startup()
+                await _pin(ds)
             except FoikitError as e:
                 self.error = str(e)
+                self.identity = identity  # not tried again until the file changes again
                 return
+            app = ds.app()
+            await ds.invoke_startup()
             old = self.ds
             self.ds, self.app, self.identity = ds, app, identity
             self.swaps += 1
@@ -343,5 +366,8 @@ class LiveLog:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope.get("type") == "http":
+            if not self.pinned:
+                self.pinned = True
+                await _pin(self.ds)
             await self._refresh()
         await self.app(scope, receive, send)
