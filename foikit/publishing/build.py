@@ -35,7 +35,7 @@ from foikit.law.outcomes import OUTCOMES, REVIEW_OUTCOMES
 # and its facets then read the narrow (seq, year, outcome) index, never the wide rows.
 DISCLOSURE_COLUMNS = (
     "reference, subject, regime, received, responded, year, outcome, in_time, exemptions,"
-    " review_outcome, letter_text"
+    " review_outcome, letter_text, refusal_grounds"
 )
 PUBLIC_SCHEMA = """
 CREATE TABLE disclosures (
@@ -50,7 +50,8 @@ CREATE TABLE disclosures (
     in_time TEXT,                   -- Yes | No
     exemptions TEXT,                -- every exemption applied, for reading
     review_outcome TEXT,
-    letter_text TEXT                -- the anonymised response letter
+    letter_text TEXT,               -- the anonymised response letter
+    refusal_grounds TEXT            -- s.12 (cost) or s.14 (vexatious, repeated), for reading
 );
 CREATE TABLE questions (
     reference TEXT NOT NULL,
@@ -58,6 +59,7 @@ CREATE TABLE questions (
     question TEXT NOT NULL,
     status TEXT,                    -- Answered | Not held | Exempt
     answer TEXT,
+    exemptions TEXT,                -- the exemptions or refusal grounds this answer relies on
     PRIMARY KEY (reference, number)
 );
 CREATE TABLE disclosure_exemptions (
@@ -81,9 +83,10 @@ CREATE TABLE facet_counts (         -- the facets of the whole log, counted once
 STAGING = """
 CREATE TEMP TABLE incoming (
     reference, subject, regime, received, responded, year, outcome, in_time,
-    exemptions, review_outcome, letter_text
+    exemptions, review_outcome, letter_text, refusal_grounds
 );
 CREATE TEMP TABLE incoming_exemptions (reference TEXT, exemption TEXT);
+CREATE TEMP TABLE incoming_search (reference TEXT, exemptions TEXT);
 """
 
 # Built after the rows are in: one sort per index instead of a b-tree insert per row.
@@ -98,14 +101,19 @@ CREATE INDEX disclosure_exemptions_exemption ON disclosure_exemptions (exemption
 """
 
 # Contentless: the index holds tokens, not a second copy of the text. Porter stemming lets
-# "review" find "reviews".
+# "review" find "reviews"; `exemptions` holds "section 40(2) s.40(2) Personal information" for
+# each exemption and refusal ground, so "40(2)" and "section 40" find them (the query side is
+# foikit.publishing.search).
 PUBLIC_FTS = """
 CREATE VIRTUAL TABLE disclosures_fts USING fts5(
-    subject, questions, content='', tokenize='porter unicode61 remove_diacritics 2'
+    subject, questions, exemptions, content='', tokenize='porter unicode61 remove_diacritics 2'
 );
 """
 
 STATUS_LABELS = {"answered": "Answered", "not-held": "Not held", "exempt": "Exempt"}
+# Refusal grounds (FOIA s.12 cost, s.14 vexatious or repeated) are not exemptions: the log
+# shows them apart, as reasons the request was refused.
+REFUSAL_SECTIONS = frozenset({"12", "14", "14(1)", "14(2)"})
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,15 @@ class PublicExemption:
         prefix = "" if section.lower().startswith(("reg", "s.")) else "s."
         return f"{prefix}{section} {self.name}".strip()
 
+    @property
+    def refusal(self) -> bool:
+        return self.section.strip().removeprefix("s.") in REFUSAL_SECTIONS
+
+    @property
+    def search_text(self) -> str:
+        """What the search index holds for it: "section 40(2) s.40(2) Personal information"."""
+        return f"section {self.section.strip().removeprefix('s.')} {self.label}"
+
 
 @dataclass(frozen=True)
 class PublicQuestion:
@@ -126,6 +143,7 @@ class PublicQuestion:
     text: str
     status: str | None = None
     answer: str | None = None
+    exemptions: tuple[PublicExemption, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,7 +175,15 @@ class PublicRecord:
             data["questions"] = tuple(
                 q
                 if isinstance(q, PublicQuestion)
-                else PublicQuestion(q["number"], q["text"], q.get("status"), q.get("answer"))
+                else PublicQuestion(
+                    q["number"],
+                    q["text"],
+                    q.get("status"),
+                    q.get("answer"),
+                    tuple(
+                        PublicExemption(e["section"], e["name"]) for e in q.get("exemptions") or ()
+                    ),
+                )
                 for q in data.get("questions") or ()
             )
             data["letter_text"] = data.get("letter_text") or ""
@@ -217,6 +243,7 @@ def _rows(
     questions: list[tuple[Any, ...]],
     exemptions: list[tuple[str, str]],
     seen: set[str],
+    search: list[tuple[str, str]] | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """Disclosure rows; questions and exemptions are appended to the lists on the way."""
     for raw in records:
@@ -224,10 +251,20 @@ def _rows(
         if r.reference in seen:
             raise PublishError(f"{r.reference} appears twice in the disclosure log")
         seen.add(r.reference)
-        labels = sorted({e.label for e in r.exemptions})
+        labels = sorted({e.label for e in r.exemptions if not e.refusal})
+        grounds = sorted({e.label for e in r.exemptions if e.refusal})
         exemptions.extend((r.reference, label) for label in labels)
+        if search is not None:
+            search.append((r.reference, " ".join(sorted({e.search_text for e in r.exemptions}))))
         questions.extend(
-            (r.reference, q.number, q.text, _label(q.status, STATUS_LABELS), q.answer)
+            (
+                r.reference,
+                q.number,
+                q.text,
+                _label(q.status, STATUS_LABELS),
+                q.answer,
+                "; ".join(sorted({e.label for e in q.exemptions})) or None,
+            )
             for q in r.questions
         )
         yield (
@@ -242,6 +279,7 @@ def _rows(
             "; ".join(labels) or None,
             _label(r.review_outcome, REVIEW_OUTCOMES),
             r.letter_text or None,
+            "; ".join(grounds) or None,
         )
 
 
@@ -300,18 +338,21 @@ def _write(
         conn.execute("BEGIN")
         questions: list[tuple[Any, ...]] = []
         exemptions: list[tuple[str, str]] = []
+        search: list[tuple[str, str]] = []
         seen: set[str] = set()
-        rows = _rows(records, questions, exemptions, seen)
-        insert = f"INSERT INTO incoming ({DISCLOSURE_COLUMNS}) VALUES ({', '.join('?' * 11)})"
+        rows = _rows(records, questions, exemptions, seen, search)
+        insert = f"INSERT INTO incoming ({DISCLOSURE_COLUMNS}) VALUES ({', '.join('?' * 12)})"
         while True:
             batch = [row for _, row in zip(range(BATCH), rows, strict=False)]
             if not batch:
                 break
             conn.executemany(insert, batch)
-            conn.executemany("INSERT INTO questions VALUES (?, ?, ?, ?, ?)", questions)
+            conn.executemany("INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?)", questions)
             conn.executemany("INSERT INTO incoming_exemptions VALUES (?, ?)", exemptions)
+            conn.executemany("INSERT INTO incoming_search VALUES (?, ?)", search)
             questions.clear()
             exemptions.clear()
+            search.clear()
         conn.execute(
             f"INSERT INTO disclosures (seq, {DISCLOSURE_COLUMNS})"
             f" SELECT row_number() OVER (ORDER BY responded, reference), {DISCLOSURE_COLUMNS}"
@@ -324,18 +365,21 @@ def _write(
         )
         conn.execute("DROP TABLE incoming")
         conn.execute("DROP TABLE incoming_exemptions")
+        conn.execute("CREATE INDEX temp.incoming_search_ref ON incoming_search (reference)")
         for statement in _statements(PUBLIC_INDEXES + PUBLIC_FTS):
             conn.execute(statement)
         # FTS after the rows: one pass, questions and answers gathered per request.
         conn.execute(
             """
-            INSERT INTO disclosures_fts (rowid, subject, questions)
+            INSERT INTO disclosures_fts (rowid, subject, questions, exemptions)
             SELECT d.seq, d.subject,
                 (SELECT group_concat(q.question || ' ' || coalesce(q.answer, ''), ' ')
-                 FROM questions q WHERE q.reference = d.reference)
+                 FROM questions q WHERE q.reference = d.reference),
+                (SELECT s.exemptions FROM incoming_search s WHERE s.reference = d.reference)
             FROM disclosures d
             """
         )
+        conn.execute("DROP TABLE incoming_search")
         conn.execute("INSERT INTO disclosures_fts (disclosures_fts) VALUES ('optimize')")
         conn.execute(FACET_COUNTS)
         conn.executemany(
@@ -423,9 +467,21 @@ def publishable_references(reg: Any) -> list[str]:
 LETTER_KIND = "response"
 
 
+def letter_kind(request: Mapping[str, Any]) -> str:
+    """The letter the requester was sent: a refusal notice when every question was refused
+    under s.12 or s.14 (a refusal ground, not an exemption), else the response."""
+    questions = request.get("questions") or ()
+    refused = [
+        q
+        for q in questions
+        if any(PublicExemption(e["section"], "").refusal for e in q.get("exemptions") or ())
+    ]
+    return "refusal" if questions and len(refused) == len(questions) else LETTER_KIND
+
+
 def letter_maker(today: dt.date) -> Any:
-    """A function (reg, reference, folder) -> the text of the anonymised (`--published`)
-    response letter; None when there is no response template (or no letters module) to render.
+    """A function (reg, reference, folder, kind) -> the text of the anonymised (`--published`)
+    letter of that kind; None when there is no response template (or no letters module).
     Renders with foikit.letters' pieces rather than `render_letter`, which records each letter
     in the register: publishing reads the register and never writes to it."""
     try:
@@ -435,11 +491,13 @@ def letter_maker(today: dt.date) -> Any:
     path = letters.template_path(LETTER_KIND)
     if not path.is_file():
         return None
-    compiled = letters.load_template(path)
+    compiled = {LETTER_KIND: letters.load_template(path)}
 
-    def make(reg: Any, reference: str, folder: Path) -> str:
-        context = letters.build_context(reg, reference, LETTER_KIND, published=True, today=today)
-        written = letters.render_docx(compiled, context, folder / f"{reference}.docx")
+    def make(reg: Any, reference: str, folder: Path, kind: str = LETTER_KIND) -> str:
+        if kind not in compiled:
+            compiled[kind] = letters.load_template(letters.template_path(kind))
+        context = letters.build_context(reg, reference, kind, published=True, today=today)
+        written = letters.render_docx(compiled[kind], context, folder / f"{reference}.docx")
         text = str(letters.letter_text(written))
         Path(written).unlink(missing_ok=True)
         return text
@@ -531,6 +589,10 @@ def public_record(
             clean(q["text"], f"question {q['number']}") or "",
             q.get("status"),
             clean(q.get("answer"), f"answer {q['number']}"),
+            tuple(
+                PublicExemption(e["section"], e.get("name") or e["section"])
+                for e in q.get("exemptions") or ()
+            ),
         )
         for q in request.get("questions") or ()
     )
@@ -582,7 +644,7 @@ def publish(reg: Any, out: Path, *, today: dt.date | None = None) -> PublishRepo
             text = ""
             if make_letter is not None:
                 try:
-                    text = make_letter(reg, reference, folder)
+                    text = make_letter(reg, reference, folder, letter_kind(request))
                 except FoikitError as e:
                     warnings.append(f"{reference}: no letter text ({e})")
             record, found, reason = public_record(
