@@ -473,7 +473,7 @@ def _field(paragraph: Any, instruction: str) -> None:
 
 
 def _page_numbers(doc: DocumentObject) -> None:
-    """"Page 1 of 2" under the footer line of every page."""
+    """Page numbers, "Page 1 of 2", under the footer line of every page."""
     footer = doc.sections[0].footer
     p = footer.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -493,8 +493,10 @@ def _figures_table(doc: DocumentObject) -> None:
     table = doc.add_table(rows=4, cols=len(headings))
     table.style = doc.styles["Table Grid"]
     tbl_pr = table._tbl.tblPr
-    for tag, value in (("w:tblCaption", "Figures used in this answer"),
-                       ("w:tblDescription", "Each figure with its area, period and value")):
+    for tag, value in (
+        ("w:tblCaption", "Figures used in this answer"),
+        ("w:tblDescription", "Each figure with its area, period and value"),
+    ):
         el = OxmlElement(tag)
         el.set(qn("w:val"), value)
         tbl_pr.append(el)

@@ -125,7 +125,8 @@ def serve(log: Path):
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"foikit serve did not start: {proc.stderr.read()!r}")
+                    error = proc.stderr.read() if proc.stderr else b""
+                    raise RuntimeError(f"foikit serve did not start: {error!r}") from None
                 time.sleep(0.2)
         yield url
     finally:

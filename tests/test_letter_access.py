@@ -82,7 +82,12 @@ def sharma(register):
     )
     answer_question(register, OFFICER, ref, 2, text="Please see our answer to question 1.")
     close_request(
-        register, OFFICER, ref, responded="2021-06-10", outcome="granted-in-full", today="2021-06-10"
+        register,
+        OFFICER,
+        ref,
+        responded="2021-06-10",
+        outcome="granted-in-full",
+        today="2021-06-10",
     )
     return ref
 
@@ -150,7 +155,9 @@ def test_a_response_has_real_headings_a_figures_table_and_the_offices_properties
     props = document.core_properties
     assert props.author == "Office of the Police and Crime Commissioner for the West Midlands"
     assert props.title == f"Response to request {sharma}"
-    assert props.created == dt.datetime(2021, 6, 10, tzinfo=dt.UTC), "the letter's date, not the template's"
+    assert props.created == dt.datetime(2021, 6, 10, tzinfo=dt.UTC), (
+        "the letter's date, not the template's"
+    )
     assert props.language == "en-GB"
     every_part = b"".join(zipfile.ZipFile(path).read(n) for n in ("docProps/core.xml",))
     assert b"python-docx" not in every_part and b"2013" not in every_part

@@ -93,12 +93,24 @@ def test_the_query_always_parses(text, expected):
     "path, status, says, why",
     [
         ("/disclosure/disclosures?_search=%22", 200, "No results for", "a lone quote"),
-        ("/disclosure/disclosures?_search=%22&_searchmode=raw", 200, "No results for",
-         "raw FTS5 syntax that fails is a friendly page, not fts5: syntax error"),
-        ("/disclosure/disclosures?_sort=letter_text", 400, "cannot be sorted that way",
-         "a 400 page, not a 500"),
-        ("/disclosure/disclosures?_sort_desc=exemptions", 400, "cannot be sorted that way",
-         "descending too"),
+        (
+            "/disclosure/disclosures?_search=%22&_searchmode=raw",
+            200,
+            "No results for",
+            "raw FTS5 syntax that fails is a friendly page, not fts5: syntax error",
+        ),
+        (
+            "/disclosure/disclosures?_sort=letter_text",
+            400,
+            "cannot be sorted that way",
+            "a 400 page, not a 500",
+        ),
+        (
+            "/disclosure/disclosures?_sort_desc=exemptions",
+            400,
+            "cannot be sorted that way",
+            "descending too",
+        ),
     ],
     ids=["quote", "raw", "sort", "sort-desc"],
 )
@@ -131,7 +143,9 @@ async def test_previous_and_next_with_a_count(tmp_path):
         path = found_next.group(1).replace("&amp;", "&") if found_next else None
     assert len(seen) == 45 and len(set(seen)) == 45, "every request once"
     assert "Showing <strong>1</strong> to <strong>20</strong> of <strong>45</strong>" in pages[0][2]
-    assert "Showing <strong>41</strong> to <strong>45</strong> of <strong>45</strong>" in pages[2][2]
+    assert (
+        "Showing <strong>41</strong> to <strong>45</strong> of <strong>45</strong>" in pages[2][2]
+    )
     assert "Page 3 of 3" in pages[2][2]
     assert 'rel="prev"' not in pages[0][2], "no previous on the first page"
     for (_, earlier, _), (_, _, html) in zip(pages, pages[1:], strict=False):

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from foikit.errors import ConversionError
 
-
 # A tagged PDF (PDF/UA's structure tree: headings, paragraphs, tables, reading order, the
 # document language) so a screen reader can read the letter; LibreOffice's JSON filter options.
 TAGGED_PDF = (

@@ -16,7 +16,8 @@ from typing import Any
 
 # Titles a requester gives before their name; "Sir" and "Dame" go with the forename.
 TITLES = frozenset(
-    "mr mrs ms miss mx dr prof professor rev revd reverend lord lady sir dame".split()
+    {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "rev", "revd", "reverend"}
+    | {"lord", "lady", "sir", "dame"}
 )
 FORENAME_TITLES = frozenset({"sir", "dame"})
 
@@ -107,7 +108,7 @@ def cited_figures(answer: str | None, figures: list[Mapping[str, Any]]) -> list[
     seen: set[Any] = set()
     for args, kwargs in _figure_calls(answer):
         try:
-            found = match_figures(list(figures), *args, **kwargs)
+            found = match_figures([dict(f) for f in figures], *args, **kwargs)
         except TypeError:
             continue
         if len(found) != 1:  # rendering the answer reports none or several

@@ -121,7 +121,12 @@ def page_links(request: Any, next_url: str | None, size: int) -> dict[str, Any]:
                 pairs.append(("_prev", current))
             following = url(pairs + [("_next", token)])
     number = len(trail) + (2 if current is not None else 1)
-    return {"previous": previous, "next": following, "number": number, "first": 1 + (number - 1) * size}
+    return {
+        "previous": previous,
+        "next": following,
+        "number": number,
+        "first": 1 + (number - 1) * size,
+    }
 
 
 SEARCH_ERRORS = ("fts5", "unterminated string", "syntax error", "malformed match", "no such column")
