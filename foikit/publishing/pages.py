@@ -76,7 +76,8 @@ async def atom_feed(request: Any, datasette: Any) -> Any:
         add(entry, "link", rel="alternate", href=f"{base}/{DATABASE}/{TABLE}/{quoted}")
         entry_author = add(entry, "author")
         add(entry_author, "name", office or "Disclosure log")
-        add(entry, "content", f"{row['outcome'] or ''}. {row['subject']}".strip(". "), type="text")
+        outcome, subject = row["outcome"], str(row["subject"])
+        add(entry, "content", f"{outcome}. {subject}" if outcome else subject, type="text")
     body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
     return Response(
         '<?xml version="1.0" encoding="utf-8"?>\n' + body,
