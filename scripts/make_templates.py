@@ -15,11 +15,16 @@ text. Every value is escaped when rendered, so nothing here needs to escape.
 from __future__ import annotations
 
 import sys
+import zipfile
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,8 +62,9 @@ LETTERHEAD: list[Item] = [
     "{%p endif %}",
     ("blank", ""),
     "{%p endif %}",
-    "Dear {% if requester and requester.name %}{{ requester.name }}{% else %}Applicant{% endif %},",
-    ("bold", "Re: {{ request.subject }}"),
+    "Dear {% if requester and requester.salutation %}{{ requester.salutation }}{% else %}Applicant"
+    "{% endif %},",
+    ("title", "Re: {{ request.subject }}"),
 ]
 
 QUESTIONS: list[Item] = [
@@ -187,6 +193,17 @@ EXEMPTION: list[Item] = [
     PUBLIC_INTEREST,
 ]
 
+# The figures an answer cites (`q.figures`, read from its figure() calls), as a table with the
+# source of each noted under it, so a figure is never a bare number on a line.
+FIGURES_TABLE: list[Item] = [
+    "{%p if q.figures %}",
+    ("table", "figures"),
+    "{%p for source in q.figures|map(attribute='source')|unique %}",
+    ("source", "Source: {{ source }}"),
+    "{%p endfor %}",
+    "{%p endif %}",
+]
+
 # -- the kinds ------------------------------------------------------------------------------------
 
 ACKNOWLEDGEMENT: list[Item] = [
@@ -284,6 +301,7 @@ RESPONSE: list[Item] = [
     ("quote", "{{ q.text }}"),
     "{%p if q.status == 'answered' %}",
     "{{ q.answer }}",
+    *FIGURES_TABLE,
     "{%p elif q.status == 'not-held' %}",
     "We do not hold this information.{% if regime.key.startswith('eir') %} Regulation 12(4)(a) "
     "of the Regulations applies: we did not hold it when we received your request.{% endif %}"
@@ -318,11 +336,11 @@ REFUSAL: list[Item] = [
     "{%p for e in exemptions %}",
     ("bold", "{{ e.label|capitalize }}: {{ e.name }}"),
     "This applies to question{{ 's' if e.questions|length > 1 else '' }} "
-    "{{ e.questions|join(', ') }}.",
+    "{{ e.questions|and_list }}.",
     "{%p if e.section == '12' %}",
     "We estimate that " + COST_LIMIT + ". Section 12 of the Act therefore does not oblige us "
     "to comply with your request.{% if e.reason %} Our estimate: {{ e.reason }}{% endif %}",
-    ("bold", "Advice and assistance"),
+    ("subheading", "Advice and assistance"),
     "Under section 16 of the Act we offer the following advice on how you could narrow your "
     "request so that we may be able to answer it within the limit: "
     "{{ e.advice or '[advice to be given]' }}",
@@ -443,9 +461,180 @@ def _style(doc: DocumentObject) -> None:
         section.left_margin = section.right_margin = Cm(2.5)
 
 
+# -- accessibility: styles, language, page numbers, tables, properties ----------------------------
+
+# Item kinds drawn as real Word styles (a screen reader's heading list, a tagged PDF's H1/H2).
+STYLE_OF = {
+    "title": "Heading 1",
+    "heading": "Heading 2",
+    "bold": "Heading 2",
+    "subheading": "Heading 3",
+    "tight": "Address",
+    "quote": "Quote",
+    "source": "Caption",
+}
+HEADING_SIZES = {"Heading 1": 13, "Heading 2": 12, "Heading 3": 11}
+LANGUAGE = "en-GB"
+
+
+def _plain_fonts(style: Any) -> None:
+    """Arial in black, not the theme's fonts and colours (which Word would prefer)."""
+    rpr = style.element.get_or_add_rPr()
+    for old in rpr.findall(qn("w:rFonts")) + rpr.findall(qn("w:color")):
+        rpr.remove(old)
+    style.font.name = "Arial"
+    style.font.color.rgb = RGBColor(0x0B, 0x0C, 0x0C)
+
+
+def _accessible_styles(doc: DocumentObject) -> None:
+    """Headings as Heading 1-3 that keep with the next paragraph; an Address style whose lines
+    keep together (an address never splits across pages); Quote and Caption in plain type."""
+    for name, size in HEADING_SIZES.items():
+        style = doc.styles[name]
+        _plain_fonts(style)
+        style.font.size = Pt(size)
+        style.font.bold = True
+        fmt = style.paragraph_format
+        fmt.keep_with_next = True
+        fmt.keep_together = True
+        fmt.space_before = Pt(12)
+        fmt.space_after = Pt(6)
+    address = doc.styles.add_style("Address", WD_STYLE_TYPE.PARAGRAPH)
+    address.base_style = doc.styles["Normal"]
+    address.paragraph_format.space_after = Pt(0)
+    address.paragraph_format.keep_with_next = True
+    address.paragraph_format.keep_together = True
+    quote = doc.styles["Quote"]
+    _plain_fonts(quote)
+    quote.font.italic = True
+    quote.paragraph_format.left_indent = Cm(1)
+    caption = doc.styles["Caption"]
+    _plain_fonts(caption)
+    caption.font.size = Pt(9)
+    caption.font.bold = False
+    caption.paragraph_format.space_before = Pt(4)
+
+
+def _language(doc: DocumentObject) -> None:
+    """British English for the spelling checker, the screen reader and the PDF's /Lang."""
+    styles = doc.styles.element
+    for lang in styles.iter(qn("w:lang")):
+        lang.set(qn("w:val"), LANGUAGE)
+        lang.set(qn("w:eastAsia"), LANGUAGE)
+    settings = doc.settings.element
+    for lang in settings.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:val"), LANGUAGE)
+        lang.set(qn("w:eastAsia"), LANGUAGE)
+
+
+def _field(paragraph: Any, instruction: str) -> None:
+    """A simple field (PAGE, NUMPAGES) that Word and LibreOffice fill in."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _page_numbers(doc: DocumentObject) -> None:
+    """Page numbers, "Page 1 of 2", under the footer line of every page."""
+    footer = doc.sections[0].footer
+    p = footer.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for piece in ("Page ", "PAGE", " of ", "NUMPAGES"):
+        if piece.isupper():
+            _field(p, f" {piece} ")
+        else:
+            p.add_run(piece)
+    for run in p.runs:
+        run.font.size = Pt(8)
+
+
+def _figures_table(doc: DocumentObject) -> None:
+    """A table of the figures a question's answer cites: a header row repeated on each page,
+    a caption for assistive technology, and a docxtpl row loop over `q.figures`."""
+    headings = ("Figure", "Area", "Period", "Value")
+    table = doc.add_table(rows=4, cols=len(headings))
+    table.style = doc.styles["Table Grid"]
+    tbl_pr = table._tbl.tblPr
+    for tag, value in (
+        ("w:tblCaption", "Figures used in this answer"),
+        ("w:tblDescription", "Each figure with its area, period and value"),
+    ):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), value)
+        tbl_pr.append(el)
+    header = table.rows[0]
+    header_pr = header._tr.get_or_add_trPr()
+    header_pr.append(OxmlElement("w:tblHeader"))
+    for cell, text in zip(header.cells, headings, strict=True):
+        cell.paragraphs[0].add_run(text).bold = True
+    table.rows[1].cells[0].paragraphs[0].add_run("{%tr for f in q.figures %}")
+    for cell, key in zip(table.rows[2].cells, ("measure", "area", "period", "value"), strict=True):
+        cell.paragraphs[0].add_run(f"{{{{ f.{key} }}}}")
+    table.rows[2].cells[3].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    table.rows[3].cells[0].paragraphs[0].add_run("{%tr endfor %}")
+
+
+# Properties from the office and the letter, never from the template: no 2013 date, no
+# "python-docx". docProps/core.xml is rendered like the body (foikit.letters.docx).
+CORE_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+    'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>{title}</dc:title>"
+    "<dc:subject>{{{{ request.reference }}}}</dc:subject>"
+    "<dc:creator>{{{{ office.name }}}}</dc:creator>"
+    "<cp:lastModifiedBy>{{{{ office.name }}}}</cp:lastModifiedBy>"
+    "<dc:language>" + LANGUAGE + "</dc:language>"
+    '<dcterms:created xsi:type="dcterms:W3CDTF">{{{{ today }}}}T00:00:00Z</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">{{{{ today }}}}T00:00:00Z</dcterms:modified>'
+    "</cp:coreProperties>"
+)
+APP_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-'
+    'properties"><Application>foikit</Application><DocSecurity>0</DocSecurity></Properties>'
+)
+
+
+def _set_properties(path: Path, kind: str) -> None:
+    """Rewrite the saved template's document properties (see CORE_XML)."""
+    title = f"{KIND_TITLES.get(kind, kind.capitalize())} {{{{ request.reference }}}}"
+    with zipfile.ZipFile(path) as z:
+        members = [(info, z.read(info.filename)) for info in z.infolist()]
+    replaced = {
+        "docProps/core.xml": CORE_XML.format(title=title).encode(),
+        "docProps/app.xml": APP_XML.encode(),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in members:
+            z.writestr(info, replaced.get(info.filename, data))
+
+
+KIND_TITLES = {
+    "acknowledgement": "Acknowledgement of request",
+    "clarification": "Request for clarification",
+    "fees": "Fees notice",
+    "extension": "Extension notice",
+    "response": "Response to request",
+    "refusal": "Refusal notice",
+    "review-acknowledgement": "Acknowledgement of internal review",
+    "review-outcome": "Outcome of internal review",
+}
+
+
 def _add(doc: DocumentObject, item: Item) -> None:
     style, text = ("plain", item) if isinstance(item, str) else item
-    p = doc.add_paragraph()
+    if style == "table":
+        _figures_table(doc)
+        return
+    p = doc.add_paragraph(style=STYLE_OF.get(style))
     run = p.add_run(text)
     fmt = p.paragraph_format
     if style in ("right", "office"):
@@ -454,17 +643,8 @@ def _add(doc: DocumentObject, item: Item) -> None:
     if style == "office":
         run.bold = True
         run.font.size = Pt(13)
-    if style in ("tight", "blank"):
+    if style == "blank":
         fmt.space_after = Pt(0)
-    if style == "bold":
-        run.bold = True
-    if style == "heading":
-        run.bold = True
-        run.font.size = Pt(12)
-        fmt.space_before = Pt(12)
-    if style == "quote":
-        run.italic = True
-        fmt.left_indent = Cm(1)
     if style == "draft":
         run.bold = True
         run.font.size = Pt(16)
@@ -493,9 +673,10 @@ def _footer(doc: DocumentObject) -> None:
 def build(kind: str, body: list[Item]) -> DocumentObject:
     doc = Document()
     _style(doc)
+    _accessible_styles(doc)
+    _language(doc)
     _footer(doc)
-    doc.core_properties.title = f"OPCC letter: {kind}"
-    doc.core_properties.author = "foikit"
+    _page_numbers(doc)
     # A fresh Document() starts with no paragraphs; everything is ours.
     sign_off = REVIEW_SIGN_OFF if kind == "review-outcome" else SIGN_OFF
     for item in [*LETTERHEAD, *body, *sign_off]:
@@ -509,6 +690,7 @@ def main(argv: list[str]) -> int:
     for kind, body in KINDS.items():
         path = out / f"{kind}.docx"
         build(kind, body).save(str(path))
+        _set_properties(path, kind)
         print(path)
     return 0
 

@@ -11,7 +11,7 @@ from foikit.casework.lifecycle import add_request, clarify
 from foikit.letters import render_letter
 from foikit.register import Register
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "foikit" / "letters" / "templates"
 
 
 def main(db: str) -> None:

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from lifecycle_support import OFFICER, TODAY, add, answered_and_closed, fresh_register
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "foikit" / "letters" / "templates"
 
 
 def run(*args):

@@ -68,6 +68,7 @@ def test_the_public_file_holds_what_the_public_sees(tmp_path):
         "exemptions": "s.40(2) Personal information",
         "review_outcome": None,
         "letter_text": "Dear requester, ...",
+        "refusal_grounds": None,
     }
     assert rows(out, "SELECT number, question, status, answer FROM questions") == [
         {"number": 1, "question": "How many DHRs were commissioned?", "status": "Answered",

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lifecycle_support import add, answered_and_closed, fresh_register
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "foikit" / "letters" / "templates"
 
 # (command, why it is not fuzzed here)
 NOT_FUZZED = {

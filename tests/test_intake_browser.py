@@ -37,7 +37,7 @@ def server(db_path, tmp_path):
         **os.environ,
         "FOIKIT_DB": str(db_path),
         "FOIKIT_RESPONSES": str(tmp_path / "responses"),
-        "FOIKIT_TEMPLATES": str(ROOT / "templates"),
+        "FOIKIT_TEMPLATES": str(ROOT / "foikit" / "letters" / "templates"),
         "FOIKIT_STAFF_SECRET": "browser-test-secret",
     }
     process = subprocess.Popen(

@@ -19,7 +19,7 @@ from foikit.letters import (
 from foikit.letters.check import sample_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
+TEMPLATES = ROOT / "foikit" / "letters" / "templates"
 
 
 def rubric() -> dict[str, tuple[str, list[str]]]:

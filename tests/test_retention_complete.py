@@ -16,7 +16,7 @@ from foikit.records.retention import apply_retention
 TODAY = dt.date(2024, 5, 1)
 ACTOR = "records.manager"
 NAME, PHONE, STREET = "Alice Example", "0121 496 0123", "1 Acacia Avenue"
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "foikit" / "letters" / "templates"
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from lifecycle_support import OFFICER, TODAY, add, answered_and_closed, fresh_re
 
 from foikit.register import Register
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "foikit" / "letters" / "templates"
 
 
 @pytest.fixture

@@ -55,7 +55,11 @@ async def get_json(ds, path):
         ("/-/threads.json", 404, "server threads"),
         ("/-/actor.json", 404, "no accounts on the public log"),
         ("/_internal", 403, "Datasette's internal database"),
-        ("/disclosure/publication", 200, "hidden from lists, harmless when asked for"),
+        ("/disclosure/publication", 404, "a table behind the pages, not a page for the public"),
+        ("/disclosure/facet_counts.json", 404, "the counts behind the facets"),
+        ("/disclosure/disclosure_exemptions", 404, "the table behind the exemption facet"),
+        ("/disclosure/questions", 404, "raw Datasette table: each request's page shows them"),
+        ("/-/metadata", 404, "Datasette's settings as a page (the JSON stays)"),
         ("/disclosure/disclosures_fts_data.json", 403, "the search index's blobs"),
         ("/disclosure/disclosures_fts.json", 403, "the search index itself"),
         ("/disclosure/sqlite_stat1.json", 403, "the query planner's statistics"),
@@ -220,7 +224,7 @@ async def test_the_atom_feed_lists_new_disclosures(ds):
     response = await ds.client.get("/disclosure/new_disclosures.atom")
     assert response.status_code == 200
     assert "xml" in response.headers["content-type"]
-    assert "<title>New disclosures</title>" in response.text
+    assert "<title>New disclosures: Test Office</title>" in response.text
     assert "https://log.test/disclosure/disclosures/EIR-2024-0001" in response.text
     assert response.text.index("EIR-2024-0001") < response.text.index("FOI-2023-0001")
 
@@ -259,7 +263,7 @@ async def test_no_requester_data_on_any_page(seeded, register, tmp_path):  # noq
     references = [r["reference"] for r in (await get_json(
         ds, "/disclosure/disclosures.json?_shape=objects"))["rows"]]  # fmt: skip
     assert references
-    paths = ["/", "/disclosure", "/disclosure/disclosures", "/disclosure/questions",
+    paths = ["/", "/disclosure", "/disclosure/disclosures", "/accessibility",
              "/disclosure/disclosures.json", "/disclosure/questions.json",
              "/disclosure/disclosures.csv", "/disclosure/new_disclosures",
              "/disclosure/new_disclosures.atom",

@@ -74,7 +74,6 @@ def served(tmp_path_factory):
 
 
 PAGES = [
-    ("/disclosure/questions", "the page of questions and answers"),
     ("/disclosure/questions.json?_shape=array", "its JSON"),
     ("/disclosure/questions.csv", "its CSV"),
     ("/disclosure/disclosures/FOI-2024-0001", "the request's own page"),

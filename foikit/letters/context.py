@@ -30,6 +30,7 @@ from foikit.letters.docx import (
     template_errors,
 )
 from foikit.letters.pdf import convert_letters, convert_to_pdf
+from foikit.letters.presentation import cited_figures, salutation
 from foikit.letters.sandbox import (
     ANSWER_SECONDS,
     MAX_ANSWER_OUTPUT,
@@ -458,6 +459,11 @@ def check_letter(context: Mapping[str, Any], kind: str) -> None:
             )
 
 
+def _addressed(requester: Mapping[str, Any]) -> dict[str, Any]:
+    """The requester as a letter addresses them: `salutation` is "Ms Sharma" (title and surname)."""
+    return {**plain(requester, "requester"), "salutation": salutation(requester)}
+
+
 def make_context(
     *,
     office: Mapping[str, Any],
@@ -487,20 +493,22 @@ def make_context(
     request = plain(request, "request")
     req = {**request, "questions": [dict(q) for q in request.get("questions") or []]}
     regime = str(req.get("regime") or "foi")
+    plain_figures = plain(figures, "figures")
     for q in req["questions"]:
         q["exemptions"] = [enrich_exemption(e, regime) for e in q.get("exemptions") or []]
+        # Read from the answer's own tags before it is worked out: the table under it.
+        q["figures"] = cited_figures(q.get("answer"), plain_figures)
     review = req.get("review")
     if review is not None:
         from foikit.law.outcomes import REVIEW_OUTCOMES
 
         review = {**review, "outcome_label": REVIEW_OUTCOMES.get(str(review.get("outcome")), None)}
         req["review"] = review
-    plain_figures = plain(figures, "figures")
     context: dict[str, Any] = {
         "office": plain(office, "office"),
         "ico": plain(ico, "ico"),
         "request": req,
-        "requester": None if published or requester is None else plain(requester, "requester"),
+        "requester": None if published or requester is None else _addressed(requester),
         "today": _iso(today),
         "csps": plain(csps, "csps"),
         "figures": plain_figures,

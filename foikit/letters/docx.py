@@ -78,6 +78,9 @@ def environment(*, autoescape: bool = True) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update({name: _filter(f) for name, f in FILTERS.items()})
+    from foikit.letters.presentation import and_list
+
+    env.filters["and_list"] = _filter(and_list)
     return env
 
 

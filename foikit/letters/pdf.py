@@ -11,6 +11,19 @@ from pathlib import Path
 
 from foikit.errors import ConversionError
 
+# A tagged PDF (PDF/UA's structure tree: headings, paragraphs, tables, reading order, the
+# document language) so a screen reader can read the letter; LibreOffice's JSON filter options.
+TAGGED_PDF = (
+    'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"ExportBookmarks":{"type":"boolean","value":"true"},'
+    '"UseLosslessCompression":{"type":"boolean","value":"true"}}'
+)
+
+
+def export_filter(fmt: str) -> str:
+    """`pdf` means a tagged PDF; any other `--convert-to` target is passed as given."""
+    return TAGGED_PDF if fmt == "pdf" else fmt
+
 
 def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -23,7 +36,8 @@ def convert_letters(
     fmt: str = "pdf",
     timeout: float = 300,
 ) -> list[Path]:
-    """Convert letters with one LibreOffice run (`soffice --headless --convert-to pdf`)."""
+    """Convert letters with one LibreOffice run (`soffice --headless --convert-to pdf`); a PDF
+    is tagged (`TAGGED_PDF`)."""
     soffice = soffice_path()
     if soffice is None:
         raise ConversionError("LibreOffice (soffice) is not installed: cannot make a PDF")
@@ -41,7 +55,7 @@ def convert_letters(
             f"-env:UserInstallation={Path(profile).as_uri()}",
             "--headless",
             "--convert-to",
-            fmt,
+            export_filter(fmt),
             "--outdir",
             str(target_dir),
             *(str(source) for source in sources),

@@ -58,7 +58,7 @@ __all__ = [
 # and its facets then read the narrow (seq, year, outcome) index, never the wide rows.
 DISCLOSURE_COLUMNS = (
     "reference, subject, regime, received, responded, year, outcome, in_time, exemptions,"
-    " review_outcome, letter_text"
+    " review_outcome, letter_text, refusal_grounds"
 )
 PUBLIC_SCHEMA = """
 CREATE TABLE disclosures (
@@ -73,7 +73,8 @@ CREATE TABLE disclosures (
     in_time TEXT,                   -- Yes | No
     exemptions TEXT,                -- every exemption applied, for reading
     review_outcome TEXT,
-    letter_text TEXT                -- the anonymised response letter
+    letter_text TEXT,               -- the anonymised response letter
+    refusal_grounds TEXT            -- s.12 (cost) or s.14 (vexatious, repeated), for reading
 );
 CREATE TABLE questions (
     reference TEXT NOT NULL,
@@ -81,6 +82,7 @@ CREATE TABLE questions (
     question TEXT NOT NULL,
     status TEXT,                    -- Answered | Not held | Exempt
     answer TEXT,
+    exemptions TEXT,                -- the exemptions or refusal grounds this answer relies on
     PRIMARY KEY (reference, number)
 );
 CREATE TABLE disclosure_exemptions (
@@ -104,9 +106,10 @@ CREATE TABLE facet_counts (         -- the facets of the whole log, counted once
 STAGING = """
 CREATE TEMP TABLE incoming (
     reference, subject, regime, received, responded, year, outcome, in_time,
-    exemptions, review_outcome, letter_text
+    exemptions, review_outcome, letter_text, refusal_grounds
 );
 CREATE TEMP TABLE incoming_exemptions (reference TEXT, exemption TEXT);
+CREATE TEMP TABLE incoming_search (reference TEXT, exemptions TEXT);
 """
 
 # Built after the rows are in: one sort per index instead of a b-tree insert per row.
@@ -121,10 +124,12 @@ CREATE INDEX disclosure_exemptions_exemption ON disclosure_exemptions (exemption
 """
 
 # Contentless: the index holds tokens, not a second copy of the text. Porter stemming lets
-# "review" find "reviews".
+# "review" find "reviews"; `exemptions` holds "section 40(2) s.40(2) Personal information" for
+# each exemption and refusal ground, so "40(2)" and "section 40" find them (the query side is
+# foikit.publishing.search).
 PUBLIC_FTS = """
 CREATE VIRTUAL TABLE disclosures_fts USING fts5(
-    subject, questions, content='', tokenize='porter unicode61 remove_diacritics 2'
+    subject, questions, exemptions, content='', tokenize='porter unicode61 remove_diacritics 2'
 );
 """
 
@@ -174,6 +179,7 @@ def _rows(
     questions: list[tuple[Any, ...]],
     exemptions: list[tuple[str, str]],
     seen: set[str],
+    search: list[tuple[str, str]] | None = None,
 ) -> Iterator[tuple[Any, ...]]:
     """Disclosure rows; questions and exemptions are appended to the lists on the way."""
     for r in records:
@@ -185,10 +191,20 @@ def _rows(
         if r.reference in seen:
             raise PublishError(f"{r.reference} appears twice in the disclosure log")
         seen.add(r.reference)
-        labels = sorted({e.label for e in r.exemptions})
+        labels = sorted({e.label for e in r.exemptions if not e.refusal})
+        grounds = sorted({e.label for e in r.exemptions if e.refusal})
         exemptions.extend((r.reference, label) for label in labels)
+        if search is not None:
+            search.append((r.reference, " ".join(sorted({e.search_text for e in r.exemptions}))))
         questions.extend(
-            (r.reference, q.number, q.text, _label(q.status, STATUS_LABELS), q.answer)
+            (
+                r.reference,
+                q.number,
+                q.text,
+                _label(q.status, STATUS_LABELS),
+                q.answer,
+                "; ".join(sorted({e.label for e in q.exemptions})) or None,
+            )
             for q in r.questions
         )
         yield (
@@ -203,6 +219,7 @@ def _rows(
             "; ".join(labels) or None,
             _label(r.review_outcome, REVIEW_OUTCOMES),
             r.letter_text or None,
+            "; ".join(grounds) or None,
         )
 
 
@@ -264,18 +281,21 @@ def _write(
         conn.execute("BEGIN")
         questions: list[tuple[Any, ...]] = []
         exemptions: list[tuple[str, str]] = []
+        search: list[tuple[str, str]] = []
         seen: set[str] = set()
-        rows = _rows(records, questions, exemptions, seen)
-        insert = f"INSERT INTO incoming ({DISCLOSURE_COLUMNS}) VALUES ({', '.join('?' * 11)})"
+        rows = _rows(records, questions, exemptions, seen, search)
+        insert = f"INSERT INTO incoming ({DISCLOSURE_COLUMNS}) VALUES ({', '.join('?' * 12)})"
         while True:
             batch = [row for _, row in zip(range(BATCH), rows, strict=False)]
             if not batch:
                 break
             conn.executemany(insert, batch)
-            conn.executemany("INSERT INTO questions VALUES (?, ?, ?, ?, ?)", questions)
+            conn.executemany("INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?)", questions)
             conn.executemany("INSERT INTO incoming_exemptions VALUES (?, ?)", exemptions)
+            conn.executemany("INSERT INTO incoming_search VALUES (?, ?)", search)
             questions.clear()
             exemptions.clear()
+            search.clear()
         conn.execute(
             f"INSERT INTO disclosures (seq, {DISCLOSURE_COLUMNS})"
             f" SELECT row_number() OVER (ORDER BY responded, reference), {DISCLOSURE_COLUMNS}"
@@ -288,18 +308,21 @@ def _write(
         )
         conn.execute("DROP TABLE incoming")
         conn.execute("DROP TABLE incoming_exemptions")
+        conn.execute("CREATE INDEX temp.incoming_search_ref ON incoming_search (reference)")
         for statement in _statements(PUBLIC_INDEXES + PUBLIC_FTS):
             conn.execute(statement)
         # FTS after the rows: one pass, questions and answers gathered per request.
         conn.execute(
             """
-            INSERT INTO disclosures_fts (rowid, subject, questions)
+            INSERT INTO disclosures_fts (rowid, subject, questions, exemptions)
             SELECT d.seq, d.subject,
                 (SELECT group_concat(q.question || ' ' || coalesce(q.answer, ''), ' ')
-                 FROM questions q WHERE q.reference = d.reference)
+                 FROM questions q WHERE q.reference = d.reference),
+                (SELECT s.exemptions FROM incoming_search s WHERE s.reference = d.reference)
             FROM disclosures d
             """
         )
+        conn.execute("DROP TABLE incoming_search")
         conn.execute("INSERT INTO disclosures_fts (disclosures_fts) VALUES ('optimize')")
         conn.execute(FACET_COUNTS)
         conn.executemany(
@@ -370,11 +393,23 @@ def publishable_references(reg: Any) -> list[str]:
 LETTER_KIND = "response"
 
 
+def letter_kind(request: Mapping[str, Any]) -> str:
+    """The letter the requester was sent: a refusal notice when every question was refused
+    under s.12 or s.14 (a refusal ground, not an exemption), else the response."""
+    questions = request.get("questions") or ()
+    refused = [
+        q
+        for q in questions
+        if any(PublicExemption(e["section"], "").refusal for e in q.get("exemptions") or ())
+    ]
+    return "refusal" if questions and len(refused) == len(questions) else LETTER_KIND
+
+
 def letter_maker() -> Any:
-    """A function (reg, reference, folder) -> the text of the published response letter (its
-    context goes through `release`, dated as the letter sent); None when there is no response
-    template. Renders with foikit.letters' pieces rather than `render_letter`, which records
-    each letter in the register."""
+    """A function (reg, reference, folder, kind) -> the text of the published letter of that
+    kind (its context goes through `release`, dated as the letter sent); None when there is no
+    response template. Renders with foikit.letters' pieces rather than `render_letter`, which
+    records each letter in the register."""
     try:
         from foikit import letters
     except ImportError:
@@ -382,11 +417,13 @@ def letter_maker() -> Any:
     path = letters.template_path(LETTER_KIND)
     if not path.is_file():
         return None
-    compiled = letters.load_template(path)
+    compiled = {LETTER_KIND: letters.load_template(path)}
 
-    def make(reg: Any, reference: str, folder: Path) -> str:
-        context = letters.build_context(reg, reference, LETTER_KIND, published=True)
-        written = letters.render_docx(compiled, context, folder / f"{reference}.docx")
+    def make(reg: Any, reference: str, folder: Path, kind: str = LETTER_KIND) -> str:
+        if kind not in compiled:
+            compiled[kind] = letters.load_template(letters.template_path(kind))
+        context = letters.build_context(reg, reference, kind, published=True)
+        written = letters.render_docx(compiled[kind], context, folder / f"{reference}.docx")
         text = str(letters.letter_text(written))
         Path(written).unlink(missing_ok=True)
         return text
@@ -497,7 +534,7 @@ def publish(
             text = ""
             if make_letter is not None:
                 try:
-                    text = make_letter(reg, reference, folder)
+                    text = make_letter(reg, reference, folder, letter_kind(request))
                 except FoikitError as e:
                     warnings.append(f"{reference}: no letter text ({e})")
             rid = reg.scalar("SELECT id FROM requests WHERE reference = ?", (reference,))

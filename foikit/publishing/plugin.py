@@ -21,7 +21,13 @@ from datasette.filters import FilterArguments
 from datasette.utils import path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import NotFound
 
-from foikit.publishing.serve import BLOCKED_PAGES, DATABASE, TABLE, exemption_filter_sql
+from foikit.publishing.serve import (
+    BLOCKED_PAGES,
+    DATABASE,
+    HIDDEN_TABLES,
+    TABLE,
+    exemption_filter_sql,
+)
 
 MMAP_BYTES = 4 * 1024**3
 CACHE_KIB = 64 * 1024
@@ -326,7 +332,7 @@ def extra_template_vars(
     async def disclosure_questions(reference: str) -> list[dict[str, Any]]:
         result = await datasette.execute(
             DATABASE,
-            "select number, question, status, answer from questions"
+            "select number, question, status, answer, exemptions from questions"
             " where reference = :reference order by number",
             {"reference": reference},
         )
@@ -341,11 +347,14 @@ def extra_template_vars(
         )
         return [dict(r) for r in result.rows]
 
+    from foikit.publishing.pages import page_links
+
     return {
         "log_meta": datasette.metadata(),
         "publication": datasette.foikit_publication,
         "disclosure_questions": disclosure_questions,
         "recent_disclosures": recent_disclosures,
+        "page_links": lambda next_url, size=20: page_links(request, next_url, int(size)),
     }
 
 
@@ -358,4 +367,38 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]] | None:
     if not _ours(datasette):
         return None
     pages = "|".join(p.replace("-", r"\-") for p in BLOCKED_PAGES)
-    return [(rf"^/-/(?:{pages})(?:\.json)?$", _not_found)]
+    from foikit.publishing import pages as log_pages
+
+    tables = "|".join(HIDDEN_TABLES)
+    return [
+        (rf"^/-/(?:{pages})(?:\.json)?$", _not_found),
+        # Raw Datasette pages the public does not need: the tables behind the facets and the
+        # publication details, Datasette's own settings pages, and the questions table's
+        # HTML (each request's page shows its questions; the JSON stays for re-users).
+        (rf"^/{DATABASE}/(?:{tables})(?:\.\w+)?(?:/.*)?$", _not_found),
+        (r"^/-/(?:metadata|settings|config)$", _not_found),
+        (rf"^/{DATABASE}/questions(?:/[^.]*)?$", _not_found),
+        (r"^/accessibility$", log_pages.accessibility),
+        ("^" + re.escape(log_pages.FEED_PATH) + "$", log_pages.atom_feed),
+    ]
+
+
+@hookimpl(specname="prepare_connection", trylast=True)
+def forgiving_search(conn: Any, database: str, datasette: Any) -> None:
+    """Replace Datasette's `escape_fts` on the log (after Datasette has defined its own)."""
+    if _ours(datasette) and database == DATABASE:
+        from foikit.publishing.search import forgiving_match
+
+        conn.create_function("escape_fts", 1, forgiving_match, deterministic=True)
+
+
+@hookimpl
+def handle_exception(datasette: Any, request: Any, exception: BaseException) -> Any:
+    if not _ours(datasette) or request is None:
+        return None
+    from foikit.publishing.pages import friendly_error
+
+    async def inner() -> Any:
+        return await friendly_error(datasette, request, exception)
+
+    return inner

@@ -27,6 +27,10 @@ from foikit.publishing.redact import REDACTED, Policy, Scanner, only_redactions
 # request, and publishing it would tell the world what the requester asked about themselves.
 OWN_DATA_SECTIONS = ("40(1)",)
 
+# s.12 (cost) and s.14 (vexatious or repeated) are grounds for refusing a request, not
+# exemptions: the log shows them as refusal grounds, with their refusal notice.
+REFUSAL_SECTIONS = frozenset({"12", "14", "14(1)", "14(2)"})
+
 # Only `release` holds this; a record carries it only when `release` made it.
 _RELEASED = object()
 
@@ -46,6 +50,15 @@ class PublicExemption:
         prefix = "" if section.lower().startswith(("reg", "s.")) else "s."
         return f"{prefix}{section} {self.name}".strip()
 
+    @property
+    def refusal(self) -> bool:
+        return self.section.strip().removeprefix("s.") in REFUSAL_SECTIONS
+
+    @property
+    def search_text(self) -> str:
+        """What the search index holds for it: "section 40(2) s.40(2) Personal information"."""
+        return f"section {self.section.strip().removeprefix('s.')} {self.label}"
+
 
 @dataclass(frozen=True)
 class PublicQuestion:
@@ -53,6 +66,7 @@ class PublicQuestion:
     text: str
     status: str | None = None
     answer: str | None = None
+    exemptions: tuple[PublicExemption, ...] = ()  # named on the exempt answer itself
 
 
 @dataclass(frozen=True)
@@ -202,7 +216,16 @@ def _unique(redactions: list[Redaction]) -> list[Redaction]:
 
 def _record(req: Mapping[str, Any], letter: str) -> PublicRecord:
     questions = tuple(
-        PublicQuestion(int(q["number"]), q.get("text") or "", q.get("status"), q.get("answer"))
+        PublicQuestion(
+            int(q["number"]),
+            q.get("text") or "",
+            q.get("status"),
+            q.get("answer"),
+            tuple(
+                PublicExemption(e["section"], e.get("name") or e["section"])
+                for e in q.get("exemptions") or ()
+            ),
+        )
         for q in req.get("questions") or ()
     )
     exemptions = {
@@ -279,7 +302,16 @@ def release_record(
                 _fields(e, ("section", "name"), ()) for e in raw.get("exemptions") or ()
             ],
             "questions": [
-                _fields(q, ("number", "text"), ("status", "answer"))
+                {
+                    **_fields(q, ("number", "text"), ("status", "answer")),
+                    "exemptions": [
+                        _fields(e, ("section", "name"), ())
+                        for e in (
+                            q.get("exemptions") if isinstance(q, Mapping) else q.exemptions
+                        )
+                        or ()
+                    ],
+                }
                 for q in raw.get("questions") or ()
             ],
             "review": {"outcome": raw["review_outcome"]} if raw.get("review_outcome") else None,

@@ -38,6 +38,8 @@ FTS_TABLES = tuple(
     f"disclosures_fts{suffix}" for suffix in ("", "_data", "_idx", "_docsize", "_config")
 ) + ("sqlite_stat1",)
 PUBLIC_TABLES = (TABLE, "questions", "disclosure_exemptions", "publication", "facet_counts")
+# Tables behind the pages, answered with 404 as pages of their own (foikit.publishing.plugin).
+HIDDEN_TABLES = ("disclosure_exemptions", "publication", "facet_counts")
 ASSETS = Path(__file__).parent / "assets"
 OGL_NAME = "Open Government Licence v3.0"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -238,6 +240,8 @@ def make_datasette(
     ds.add_database(Database(ds, path=str(path), is_mutable=False), name=DATABASE)
     ds.foikit_log = True
     ds.foikit_publication = info
+    # The feed's links and id: the configured address, never the request's Host header.
+    ds.foikit_base_url = base_url if base_url is not None else info.get("log_url", "")
     # The in-process client built its routes before the mark above; build it again.
     ds.client = DatasetteClient(ds)
     return ds
