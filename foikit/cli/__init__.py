@@ -64,6 +64,7 @@ COMMAND_MODULES = (
     "reports",
     "staff",
     "weekly",
+    "documents",
 )
 
 

@@ -43,6 +43,8 @@ def publish(reg: object, out: Path, as_json: bool) -> None:
         emit_json(report.to_dict())
         return
     click.echo(f"Published {report.published} request(s) to {report.out}")
+    if report.documents:
+        click.echo(f"  with {report.documents} document(s) for download")
     for r in report.redactions:
         click.echo(f"  redacted {r.kind} in {r.reference} {r.field}: {r.found!r}")
     for h in report.held_back:

@@ -188,6 +188,7 @@ class PublishReport:
     held_back: list[HeldBack] = field(default_factory=list)
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    documents: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -197,6 +198,7 @@ class PublishReport:
             "held_back": [asdict(h) for h in self.held_back],
             "warnings": list(self.warnings),
             "seconds": round(self.seconds, 3),
+            "documents": self.documents,
         }
 
 
@@ -609,4 +611,8 @@ def publish(reg: Any, out: Path, *, today: dt.date | None = None) -> PublishRepo
     report.redactions = redactions
     report.held_back = held
     report.warnings = warnings
+    # Issue 18: the redacted copies of released documents, beside the log (foikit.documents).
+    from foikit.documents.public import publish_documents
+
+    report.documents = publish_documents(reg, out)
     return report

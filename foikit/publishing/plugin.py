@@ -21,6 +21,8 @@ from datasette.filters import FilterArguments
 from datasette.utils import path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import NotFound
 
+from foikit.documents.serving import ROUTE as DOCUMENT_ROUTE
+from foikit.documents.serving import documents_of, send_document
 from foikit.publishing.serve import BLOCKED_PAGES, DATABASE, TABLE, exemption_filter_sql
 
 MMAP_BYTES = 4 * 1024**3
@@ -346,6 +348,7 @@ def extra_template_vars(
         "publication": datasette.foikit_publication,
         "disclosure_questions": disclosure_questions,
         "recent_disclosures": recent_disclosures,
+        "disclosure_documents": lambda reference: documents_of(datasette, reference),
     }
 
 
@@ -358,4 +361,4 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]] | None:
     if not _ours(datasette):
         return None
     pages = "|".join(p.replace("-", r"\-") for p in BLOCKED_PAGES)
-    return [(rf"^/-/(?:{pages})(?:\.json)?$", _not_found)]
+    return [(rf"^/-/(?:{pages})(?:\.json)?$", _not_found), (DOCUMENT_ROUTE, send_document)]

@@ -232,6 +232,9 @@ def make_datasette(
     ds.add_database(Database(ds, path=str(path), is_mutable=False), name=DATABASE)
     ds.foikit_log = True
     ds.foikit_publication = info
+    from foikit.documents.public import files_folder
+
+    ds.foikit_files = files_folder(path)  # the released documents (foikit.documents.serving)
     # The in-process client built its routes before the mark above; build it again.
     ds.client = DatasetteClient(ds)
     return ds

@@ -326,6 +326,10 @@ def apply_retention(
                 request_id=request_id,
                 old={"path": path},
             )
+        # Issue 18: the request's documents, originals and copies, go with the letters.
+        from foikit.documents.public import retire_documents
+
+        documents = retire_documents(tx, ids_by_ref.values())
         tx.audit(
             "retention",
             new={
@@ -342,6 +346,9 @@ def apply_retention(
     # detail of the requester for the sake of one file, and could not bring back the files
     # already deleted. It is reported (and audited) so that it is deleted by hand.
     _delete_files(report)
+    from foikit.documents.store import delete_files
+
+    report.deleted += delete_files(reg.path, documents)
     if report.failed:
         with reg.transaction(actor) as tx:
             for failure in report.failed:
