@@ -70,12 +70,16 @@ def redact_pdf(data: bytes, phrases: Sequence[str]) -> Redacted:
                 page.delete_annot(annot)
             for widget in list(page.widgets()):
                 page.delete_widget(widget)
+            textpage = page.get_textpage()  # extracted once, searched for every phrase
+            hits = 0
             for phrase in phrases:
-                for rect in page.search_for(phrase):
+                for rect in page.search_for(phrase, textpage=textpage):
                     page.add_redact_annot(rect, fill=(0, 0, 0))
-                    count += 1
-            # Text, the image pixels and the drawings under each box are removed.
-            page.apply_redactions()
+                    hits += 1
+            if hits:
+                # Text, the image pixels and the drawings under each box are removed.
+                page.apply_redactions()
+            count += hits
         doc.scrub()
         doc.set_metadata({})
         doc.del_xml_metadata()
