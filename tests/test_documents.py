@@ -379,3 +379,29 @@ def test_retention_deletes_the_documents(reg, ref, invoke, tmp_path):
     assert not (folder / row["redacted_path"]).exists()
     assert str(folder / row["original_path"]) in report.deleted
     assert reg.scalar("SELECT deleted_at FROM documents WHERE id = ?", (row["id"],))
+
+
+def test_a_copy_changed_on_disk_after_verification_is_not_published(reg, ref, invoke, tmp_path):
+    """Threat: the copy published is not the one verified (swapped for the original on disk)."""
+    src = make_pdf(tmp_path / "figures.pdf", lines_with_everything())
+    assert add_doc(invoke, ref, src).exit_code == 0
+    row, folder = stored(reg, ref)
+    (folder / row["redacted_path"]).write_bytes(src.read_bytes())
+    out = tmp_path / "disclosure.db"
+    result = invoke("publish", "--out", out)
+    assert result.exit_code == 1
+    assert "does not match its recorded SHA-256" in result.output
+    assert not files_folder(out).exists()
+
+
+def test_retention_dry_run_names_the_documents_it_would_delete(reg, ref, invoke, tmp_path):
+    import datetime as dt
+
+    from foikit.records.retention import apply_retention
+
+    src = make_pdf(tmp_path / "figures.pdf", lines_with_everything())
+    assert add_doc(invoke, ref, src).exit_code == 0
+    row, folder = stored(reg, ref)
+    report = apply_retention(reg, OFFICER, older_than="1y", today=dt.date(2030, 1, 1), dry_run=True)
+    assert str(folder / row["original_path"]) in report.files
+    assert (folder / row["original_path"]).exists()

@@ -160,3 +160,16 @@ def private_files(reg: Any) -> list[Path]:
     rows = reg.query("SELECT original_path, redacted_path FROM documents WHERE deleted_at IS NULL")
     paths = [folder / p for r in rows for p in (r["original_path"], r["redacted_path"]) if p]
     return [p for p in paths if p.is_file()]
+
+
+def document_files(reg: Any, request_ids: Iterable[int]) -> list[str]:
+    """The private files of these requests' documents (what retention would delete)."""
+    ids = [int(i) for i in request_ids]
+    if not ids:
+        return []
+    folder = folder_for(reg.path)
+    rows = reg.query(
+        "SELECT original_path, redacted_path FROM documents WHERE deleted_at IS NULL"
+        f" AND request_id IN ({', '.join(str(i) for i in ids)})"
+    )
+    return [str(folder / p) for r in rows for p in (r["original_path"], r["redacted_path"]) if p]

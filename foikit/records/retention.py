@@ -277,6 +277,9 @@ def apply_retention(
         report.letters = [r["path"] for r in rows]
         chosen, report.missing = _choose_files(rows)
         report.files = list(chosen)
+        from foikit.documents.public import document_files
+
+        report.files += document_files(reg, ids_by_ref.values())
         return report
     from foikit.casework.lifecycle import touch
 
