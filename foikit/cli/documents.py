@@ -13,7 +13,6 @@ import click
 
 from foikit.cli import cli
 from foikit.cli.common import by_option, emit_json, json_option, with_register
-from foikit.register.core import current_actor
 
 
 @cli.group()
@@ -71,6 +70,7 @@ def add_command(
         foikit documents add FOI-2021-0001 scan.pdf --no-publish
     """
     from foikit.documents.store import add_document
+    from foikit.register.core import current_actor
 
     added = add_document(
         reg,
@@ -135,6 +135,7 @@ def remove_command(reg: Any, reference: str, doc_id: int, by: str | None) -> Non
         foikit documents remove FOI-2021-0001 2
     """
     from foikit.documents.store import remove_document
+    from foikit.register.core import current_actor
 
     doc = remove_document(reg, current_actor(by), reference, doc_id)
     click.echo(f"Removed document {doc_id}: {doc['title']}")
