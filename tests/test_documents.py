@@ -259,7 +259,7 @@ def make_xlsx(path):
     ws.append(["Area", "Reviews", "Contact"])
     ws.append(["Birmingham", 17, f"{NAME}, {PHONE}"])
     ws["B2"].comment = Comment(f"from {NAME}", NAME)
-    hidden = wb.create_sheet("Notes")
+    hidden = wb.create_sheet("Notes Quartermaine")  # a sheet named after her
     hidden["A1"] = f"{SECRET} and {EMAIL}"
     hidden.sheet_state = "hidden"
     wb.properties.creator = NAME

@@ -58,7 +58,6 @@ def redact_docx(data: bytes, phrases: Sequence[str]) -> Redacted:
         doc = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises several kinds for a broken file
         raise DocumentError(f"the file is not a Word document that can be read: {e}") from None
-    body = doc.element.body
     # Tracked deletions keep the deleted words in the file; comments are marks plus a part.
     for tag in ("del", "commentRangeStart", "commentRangeEnd", "commentReference"):
         for el in list(doc.element.iter(f"{W}{tag}")):
@@ -89,7 +88,6 @@ def redact_docx(data: bytes, phrases: Sequence[str]) -> Redacted:
                     runs[0].text = new
                 else:
                     paragraph.add_run(new)
-    del body
     props = doc.core_properties
     for name in (
         "author",
@@ -140,7 +138,9 @@ def redact_xlsx(data: bytes, phrases: Sequence[str]) -> Redacted:
         ):
             for part in (hf.left, hf.center, hf.right):
                 part.text = None
-        sheet.title = redact_text(sheet.title, phrases)[0][:31]
+        title, n = redact_text(sheet.title, phrases)
+        if n:  # a sheet name may not hold brackets
+            sheet.title = title.replace("[", "").replace("]", "")[:31]
     book.properties = DocumentProperties(creator="", lastModifiedBy="")
     book.custom_doc_props.props.clear()
     out = io.BytesIO()
