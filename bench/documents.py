@@ -66,8 +66,9 @@ def main() -> None:
     words = phrases(count)
     data = make_pdf(pages, words)
     base = timed(floor, data)
-    ours = timed(redact_pdf, data, words)
-    result = redact_pdf(data, words)
+    start = time.perf_counter()
+    result = redact_pdf(data, words)  # once: it is the slow side
+    ours = [time.perf_counter() - start]
     left = [w for w in words if w in pdf_text(result.data)]
     b, o = min(base), min(ours)
     print(f"PDF of {pages} pages, {len(data) // 1024} KB, {count} phrases")
