@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/staff.py
 	$(BIN)/python bench/disclosure.py
+	$(BIN)/python bench/documents.py
 
 clean:
 	rm -rf $(VENV) register.db register.db-* disclosure.db disclosure.db-* responses/*.docx responses/*.pdf

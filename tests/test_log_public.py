@@ -39,7 +39,11 @@ RECORDS = [
 @pytest.fixture
 def ds(tmp_path):
     out = tmp_path / "disclosure.db"
-    build_public_db([release_record(r) for r in RECORDS], out, about={"office": "Test Office", "log_url": "https://log.test/"})
+    build_public_db(
+        [release_record(r) for r in RECORDS],
+        out,
+        about={"office": "Test Office", "log_url": "https://log.test/"},
+    )
     return make_datasette(out)
 
 

@@ -75,6 +75,7 @@ COMMAND_MODULES = (
     "safety",
     "redaction",  # `foikit request redact`, on the request group
     "casework",
+    "documents",
 )
 
 

@@ -57,6 +57,8 @@ def publish(reg: object, out: Path, dry_run: bool, by: str | None, as_json: bool
     else:
         click.echo(f"Published {report.published} request(s) to {report.out}")
         click.echo(f"  sha256 {report.sha256}, recorded in the audit trail as {report.by}")
+        if report.documents:
+            click.echo(f"  with {report.documents} document(s) for download")
     for r in report.redactions:
         click.echo(f"  redacted {r.kind} in {r.reference} {r.field}: {r.found!r}")
     for h in report.held_back:

@@ -147,6 +147,7 @@ class PublishReport:
     dry_run: bool = False
     sha256: str | None = None  # of the file written (None on a dry run)
     by: str | None = None  # who published: in the audit trail with the count and hash
+    documents: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -159,6 +160,7 @@ class PublishReport:
             "held_back": [asdict(h) for h in self.held_back],
             "warnings": list(self.warnings),
             "seconds": round(self.seconds, 3),
+            "documents": self.documents,
         }
 
 
@@ -568,6 +570,10 @@ def publish(
     report.warnings = warnings
     report.dry_run = dry_run
     if not dry_run:
+        # Issue 18: the redacted copies of released documents, beside the log.
+        from foikit.documents.public import publish_documents
+
+        report.documents = publish_documents(reg, out)
         _record_publication(reg, report, actor)
     return report
 

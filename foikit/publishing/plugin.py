@@ -21,6 +21,8 @@ from datasette.filters import FilterArguments
 from datasette.utils import path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import NotFound
 
+from foikit.documents.serving import ROUTE as DOCUMENT_ROUTE
+from foikit.documents.serving import documents_of, send_document
 from foikit.publishing.serve import (
     BLOCKED_PAGES,
     DATABASE,
@@ -355,6 +357,7 @@ def extra_template_vars(
         "disclosure_questions": disclosure_questions,
         "recent_disclosures": recent_disclosures,
         "page_links": lambda next_url, size=20: page_links(request, next_url, int(size)),
+        "disclosure_documents": lambda reference: documents_of(datasette, reference),
     }
 
 
@@ -380,6 +383,7 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]] | None:
         (rf"^/{DATABASE}/questions(?:/[^.]*)?$", _not_found),
         (r"^/accessibility$", log_pages.accessibility),
         ("^" + re.escape(log_pages.FEED_PATH) + "$", log_pages.atom_feed),
+        (DOCUMENT_ROUTE, send_document),
     ]
 
 

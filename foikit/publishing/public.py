@@ -306,9 +306,7 @@ def release_record(
                     **_fields(q, ("number", "text"), ("status", "answer")),
                     "exemptions": [
                         _fields(e, ("section", "name"), ())
-                        for e in (
-                            q.get("exemptions") if isinstance(q, Mapping) else q.exemptions
-                        )
+                        for e in (q.get("exemptions") if isinstance(q, Mapping) else q.exemptions)
                         or ()
                     ],
                 }

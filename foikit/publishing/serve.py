@@ -242,6 +242,9 @@ def make_datasette(
     ds.foikit_publication = info
     # The feed's links and id: the configured address, never the request's Host header.
     ds.foikit_base_url = base_url if base_url is not None else info.get("log_url", "")
+    from foikit.documents.public import files_folder
+
+    ds.foikit_files = files_folder(path)  # the released documents (foikit.documents.serving)
     # The in-process client built its routes before the mark above; build it again.
     ds.client = DatasetteClient(ds)
     return ds

@@ -415,13 +415,19 @@ def apply_retention(
         report.letters = [r["path"] for r in rows]
         chosen, report.missing = _choose_files(rows)
         report.files = list(chosen)
+        from foikit.documents.public import document_files
+
+        report.files += document_files(reg, ids_by_ref.values())
         return report
-    chosen = _anonymise(reg, actor, report, ids_by_ref, cutoff)
+    chosen, documents = _anonymise(reg, actor, report, ids_by_ref, cutoff)
     # Only now, with the register committed: a failure above deleted nothing. A file that cannot
     # be deleted does not undo the anonymisation: rolling the register back would keep every
     # detail of the requester for the sake of one file. It is reported (and audited), and the
     # next run tries it again (`left_behind`), as it does the files of a run that was killed.
     _delete_files(report)
+    from foikit.documents.store import delete_files
+
+    report.deleted += delete_files(reg.path, documents)  # released documents (issue 18)
     if report.failed:
         with reg.transaction(actor) as tx:
             for failure in report.failed:
@@ -438,9 +444,9 @@ def apply_retention(
 
 def _anonymise(
     reg: Any, actor: str, report: RetentionReport, ids_by_ref: dict[str, int], cutoff: dt.date
-) -> dict[str, tuple[int, int]]:
+) -> tuple[dict[str, tuple[int, int]], Any]:
     """The one transaction: texts redacted, details blanked, the audit trail scrubbed, the
-    letters marked; returns the files to delete once it has committed."""
+    letters and documents marked; returns the files to delete once it has committed."""
     from foikit.casework.lifecycle import touch
 
     scrubbed = True
@@ -491,6 +497,10 @@ def _anonymise(
                 request_id=request_id,
                 old={"path": path},
             )
+        # Issue 18: the request's documents, originals and copies, go with the letters.
+        from foikit.documents.public import retire_documents
+
+        documents = retire_documents(tx, ids_by_ref.values())
         tx.audit(
             "retention",
             new={
@@ -502,4 +512,4 @@ def _anonymise(
             },
         )
     report.audit_scrubbed = scrubbed
-    return chosen
+    return chosen, documents

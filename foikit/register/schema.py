@@ -471,3 +471,34 @@ FTS_REBUILD = """
                 ON q.id = a.question_id WHERE q.request_id = r.id)
         FROM requests r
 """
+
+
+@migrations()
+def m090_documents(db: Database) -> None:
+    """Issue 18: documents released with a response. The original and its redacted copy are
+    files in a private folder beside the register (foikit.documents.store); this table records
+    them with their SHA-256, never their content nor the phrases redacted (those are personal
+    data: only how many)."""
+    db.executescript(
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            request_id INTEGER NOT NULL REFERENCES requests(id),
+            title TEXT NOT NULL,              -- the public title (redacted like the file)
+            kind TEXT NOT NULL,               -- pdf | docx | xlsx | csv
+            original_path TEXT NOT NULL,      -- relative to the documents folder
+            original_sha256 TEXT NOT NULL,
+            original_size INTEGER NOT NULL,
+            redacted_path TEXT,               -- NULL when it could not be redacted safely
+            redacted_sha256 TEXT,
+            redacted_size INTEGER,
+            phrases INTEGER NOT NULL DEFAULT 0,     -- how many phrases were searched for
+            redactions INTEGER NOT NULL DEFAULT 0,  -- how many places were redacted
+            publish INTEGER NOT NULL DEFAULT 1,     -- 0: kept on file, never published
+            refused TEXT,                     -- why it cannot be published, if it cannot
+            added_at TEXT NOT NULL,
+            deleted_at TEXT                   -- removed, or deleted by retention
+        );
+        CREATE INDEX documents_request ON documents (request_id);
+        """
+    )

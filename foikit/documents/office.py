@@ -1,0 +1,202 @@
+"""DOCX, XLSX and CSV redaction.
+
+- DOCX (python-docx): every paragraph of the body, tables (nested too), headers and footers is
+  searched as a whole (a phrase split over runs is still found); a paragraph with a hit is
+  rewritten as one run. Comments are removed (the part and the marks in the text), deleted text
+  kept by tracked changes is dropped, and the core properties are cleared.
+- XLSX (openpyxl): every text cell of every sheet, hidden ones included; cell comments, headers
+  and footers and the document properties are cleared.
+- CSV: the text.
+
+Then the result is verified: the text of every XML part of the file (the tags removed, so a
+phrase split over runs joins up again) is searched, and a copy in which any phrase can still be
+read is refused.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+
+from foikit.documents.pdf import Redacted
+from foikit.documents.phrases import DocumentError, redact_text, still_there
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _paragraphs(container: Any) -> Any:
+    yield from container.paragraphs
+    for table in container.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                yield from _paragraphs(cell)
+
+
+def _docx_containers(doc: Any) -> Any:
+    yield doc
+    for section in doc.sections:
+        for part in (
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
+            section.even_page_header,
+            section.even_page_footer,
+        ):
+            if not part.is_linked_to_previous:
+                yield part
+
+
+def redact_docx(data: bytes, phrases: Sequence[str]) -> Redacted:
+    import docx
+
+    try:
+        doc = docx.Document(io.BytesIO(data))
+    except Exception as e:  # python-docx raises several kinds for a broken file
+        raise DocumentError(f"the file is not a Word document that can be read: {e}") from None
+    # Tracked deletions keep the deleted words in the file; comments are marks plus a part.
+    for tag in ("del", "commentRangeStart", "commentRangeEnd", "commentReference"):
+        for el in list(doc.element.iter(f"{W}{tag}")):
+            el.getparent().remove(el)
+    for rel in list(doc.part.rels.values()):
+        if rel.reltype.rsplit("/", 1)[-1] in (
+            "comments",
+            "commentsExtended",
+            "commentsIds",
+            "commentsExtensible",
+            "people",
+        ):
+            doc.part.drop_rel(rel.rId)
+    count = 0
+    seen: set[int] = set()
+    for container in _docx_containers(doc):
+        for paragraph in _paragraphs(container):
+            if id(paragraph._p) in seen:
+                continue
+            seen.add(id(paragraph._p))
+            new, n = redact_text(paragraph.text, phrases)
+            if n:
+                count += n
+                runs = paragraph.runs
+                for run in runs[1:]:
+                    run._r.getparent().remove(run._r)
+                if runs:
+                    runs[0].text = new
+                else:
+                    paragraph.add_run(new)
+    props = doc.core_properties
+    for name in (
+        "author",
+        "title",
+        "subject",
+        "keywords",
+        "comments",
+        "last_modified_by",
+        "category",
+        "content_status",
+        "identifier",
+        "language",
+        "version",
+    ):
+        setattr(props, name, "")
+    out = io.BytesIO()
+    doc.save(out)
+    data = _drop_parts(out.getvalue(), ("docProps/custom.xml",))
+    verify_zip(data, phrases)
+    return Redacted(data, count)
+
+
+def redact_xlsx(data: bytes, phrases: Sequence[str]) -> Redacted:
+    import openpyxl
+    from openpyxl.packaging.core import DocumentProperties
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data))
+    except Exception as e:  # openpyxl raises several kinds for a broken file
+        raise DocumentError(f"the file is not a spreadsheet that can be read: {e}") from None
+    count = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                cell.comment = None
+                if isinstance(cell.value, str):
+                    new, n = redact_text(cell.value, phrases)
+                    if n:
+                        cell.value = new
+                        count += n
+        for hf in (
+            sheet.oddHeader,
+            sheet.oddFooter,
+            sheet.evenHeader,
+            sheet.evenFooter,
+            sheet.firstHeader,
+            sheet.firstFooter,
+        ):
+            for part in (hf.left, hf.center, hf.right):
+                part.text = None
+        title, n = redact_text(sheet.title, phrases)
+        if n:  # a sheet name may not hold brackets
+            sheet.title = title.replace("[", "").replace("]", "")[:31]
+    book.properties = DocumentProperties(creator="", lastModifiedBy="")
+    book.custom_doc_props.props.clear()
+    out = io.BytesIO()
+    book.save(out)
+    verify_zip(out.getvalue(), phrases)
+    return Redacted(out.getvalue(), count)
+
+
+def redact_csv(data: bytes, phrases: Sequence[str]) -> Redacted:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DocumentError("the CSV file is not UTF-8 text: save it as CSV UTF-8") from None
+    new, count = redact_text(text, phrases)
+    left = still_there(new, phrases)
+    if left:
+        raise DocumentError(f"{len(left)} redacted phrase(s) can still be read: not kept")
+    return Redacted(new.encode("utf-8"), count)
+
+
+def _drop_parts(data: bytes, names: Sequence[str]) -> bytes:
+    """The package without the named parts (and their entries in the manifest and rels)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    if not any(n in src.namelist() for n in names):
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            if item.filename in names:
+                continue
+            content = src.read(item.filename)
+            if item.filename in ("[Content_Types].xml", "_rels/.rels"):
+                text = content.decode("utf-8")
+                for name in names:
+                    text = re.sub(rf"<[^>]*{re.escape(name)}[^>]*/>", "", text)
+                content = text.encode("utf-8")
+            dst.writestr(item, content)
+    return out.getvalue()
+
+
+def zip_text(data: bytes) -> str:
+    """The text of every XML part of an Office file, tags removed."""
+    parts = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if name.endswith((".xml", ".rels", ".vml")):
+                xml = z.read(name).decode("utf-8", "replace")
+                parts.append(html.unescape(re.sub(r"<[^>]+>", "", xml)))
+    return "\n".join(parts)
+
+
+def verify_zip(data: bytes, phrases: Sequence[str]) -> None:
+    left = still_there(zip_text(data), phrases)
+    if left:
+        raise DocumentError(
+            f"{len(left)} redacted phrase(s) can still be read in the redacted file (in a "
+            "text box, chart, tracked change or property foikit does not rewrite): the copy "
+            "was not kept; redact it by hand or keep it with --no-publish"
+        )
