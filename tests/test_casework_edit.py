@@ -273,7 +273,7 @@ def test_imports_check_handlers_against_accounts(reg, tmp_path):
         writer = csv.DictWriter(f, fieldnames=[*row, "handler"])
         writer.writeheader()
         writer.writerow({**row, "handler": "J.SMITH"})
-        writer.writerow({**row, "handler": "left.years.ago"})
+        writer.writerow({**row, "subject": "Another subject", "handler": "left.years.ago"})
     with pytest.raises(RowsRejected) as info:
         import_csv(reg, "importer", path, today=TODAY)
     assert [p.row for p in info.value.report.problems] == [3]

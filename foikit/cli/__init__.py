@@ -32,6 +32,11 @@ class FoikitGroup(click.Group):
             raise click.ClickException(str(e)) from None
         except sqlite3.OperationalError as e:
             raise click.ClickException(f"the register could not be used: {e}") from None
+        except UnicodeDecodeError:
+            # SQLite's message about a damaged file can hold the damaged bytes themselves.
+            raise click.ClickException(
+                "the database file is damaged: SQLite cannot read its schema"
+            ) from None
         except OSError as e:
             where = f"{e.filename}: " if e.filename else ""
             raise click.ClickException(f"{where}{e.strerror or e}") from None

@@ -223,17 +223,20 @@ def _request_tables(conn: Any) -> list[str]:
         r[0]
         for r in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            " ORDER BY name"
+            " AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name"
         )
     ]
+
+    def columns(table: str) -> set[str]:
+        return {r[1] for r in conn.execute(f"PRAGMA table_info([{table}])")}
+
+    # A table keyed by the request itself (request_texts, the message as received) is emptied
+    # by its own trigger when the requester is anonymised: it has no row id to rewrite.
     return [
         t
         for t in names
         if t not in ("audit", "requesters", "letters")
-        and (
-            t == "requests"
-            or any(r[1] == "request_id" for r in conn.execute(f"PRAGMA table_info([{t}])"))
-        )
+        and (t == "requests" or {"request_id", "id"} <= columns(t))
     ]
 
 
