@@ -72,6 +72,7 @@ COMMAND_MODULES = (
     "setup",
     "clock",
     "requests",
+    "reviews",
     "letters",
     "disclosure",
     "reports",

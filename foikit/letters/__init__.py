@@ -4,14 +4,13 @@
 What callers of `from foikit import letters` use is re-exported here from `context`.
 """
 
+from foikit.letters.batch import NEEDS, BatchResult, needing_letter, render_batch
 from foikit.letters.context import (
     ANSWER_REQUEST_FIELDS,
     CONTEXT_NAMES,
     CONTRACT_NAMES,
     LETTER_KINDS,
-    NEEDS,
     REGIME_WORDS,
-    BatchResult,
     LetterKind,
     LetterNotApplicable,
     UnknownLetterKind,
@@ -30,11 +29,9 @@ from foikit.letters.context import (
     letter_text,
     load_template,
     make_context,
-    needing_letter,
     regime_words,
     render_answer,
     render_answers,
-    render_batch,
     render_docx,
     render_letter,
     responses_dir,
