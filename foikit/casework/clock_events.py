@@ -7,18 +7,13 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from foikit.casework.change import changing
 from foikit.casework.common import (
     as_date,
     check_not_future,
     check_text,
-    check_version,
-    get_request_row,
     iso,
-    load_calendar,
-    recompute,
-    require_open,
     resolve_today,
-    touch,
 )
 from foikit.errors import (
     InvalidDate,
@@ -52,18 +47,22 @@ def _clock_event(
     check_text(f"{kind} details", detail, reason)
     if day is not None:
         check_not_future(day, today, f"{kind} date")
-    with reg.transaction(actor) as tx:
-        cal = load_calendar(tx)  # inside the transaction: a holiday added meanwhile counts
-        row = get_request_row(reg, reference)
-        check_version(reg, row, expected_version)
-        require_open(row, f"record a {kind}")
+    with changing(
+        reg,
+        actor,
+        reference,
+        expected_version=expected_version,
+        doing=f"record a {kind}",
+        recompute_due=True,
+    ) as change:
+        tx, row = change.tx, change.row
         if day is not None:
             if day < dt.date.fromisoformat(row["received"]):
                 raise InvalidDate(
                     f"the {kind} date {day.isoformat()} is before the request was received "
                     f"({row['received']})"
                 )
-            cal.check(day)
+            change.calendar.check(day)
         tx.insert(
             "clock_events",
             {
@@ -80,8 +79,6 @@ def _clock_event(
             request_id=row["id"],
             action=kind,
         )
-        touch(tx, row["id"])
-        recompute(tx, row["id"], cal)
 
 
 def clarify(

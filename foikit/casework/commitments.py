@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from foikit.casework.change import changing
 from foikit.casework.common import (
     as_date,
     check_not_future,
     check_text,
-    get_request_row,
     resolve_today,
-    touch,
 )
 from foikit.errors import InvalidDate, InvalidRequest, ReviewNotFound
 
@@ -83,8 +82,8 @@ def meet_commitment(
     """Record the review's outstanding commitment as met on `on`."""
     on_ = as_date(on, "date it was met")
     check_not_future(on_, resolve_today(today), "date it was met")
-    with reg.transaction(actor) as tx:
-        row = get_request_row(reg, reference)
+    with changing(reg, actor, reference) as change:
+        tx, row = change.tx, change.row
         open_ = reg.one(
             "SELECT * FROM review_commitments WHERE request_id = ? AND met IS NULL"
             " ORDER BY id DESC LIMIT 1",
@@ -105,5 +104,4 @@ def meet_commitment(
             request_id=row["id"],
             action="commitment-met",
         )
-        touch(tx, row["id"])
     return {**open_, "met": on_.isoformat(), "reference": row["reference"]}

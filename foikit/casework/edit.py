@@ -14,12 +14,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from foikit.casework.change import changing
 from foikit.casework.common import (
     as_date,
     check_not_future,
     check_text,
-    check_version,
-    get_request_row,
     load_calendar,
     recompute,
     resolve_today,
@@ -198,9 +197,9 @@ def edit_request(
     cal = load_calendar(reg)
     if received_ is not None:
         cal.check(received_)
-    with reg.transaction(actor) as tx:
-        row = get_request_row(reg, reference)
-        check_version(reg, row, expected_version)
+    with changing(reg, actor, reference, expected_version=expected_version) as change:
+        change.bump = False  # bumped below with the columns that changed, or not at all
+        tx, row = change.tx, change.row
         if row["status"] != "open" and not (reason and reason.strip()):
             raise InvalidRequest(
                 f"{row['reference']} is closed (responded {row['responded']}): a correction "

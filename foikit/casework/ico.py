@@ -11,14 +11,12 @@ import datetime as dt
 from typing import Any
 
 from foikit.casework.casefile import ico_dict
+from foikit.casework.change import changing
 from foikit.casework.common import (
     as_date,
     check_not_future,
     check_text,
-    check_version,
-    get_request_row,
     resolve_today,
-    touch,
 )
 from foikit.errors import FoikitError, InvalidDate, InvalidRequest
 
@@ -89,9 +87,8 @@ def open_complaint(
             "complaint"
         )
     case_ref = case_reference.strip()
-    with reg.transaction(actor) as tx:
-        row = get_request_row(reg, reference)
-        check_version(reg, row, expected_version)
+    with changing(reg, actor, reference, expected_version=expected_version) as change:
+        tx, row = change.tx, change.row
         if complained_.isoformat() < row["received"]:
             raise InvalidDate(
                 f"the complaint ({complained_.isoformat()}) is before the request was received "
@@ -131,7 +128,6 @@ def open_complaint(
             "respond_by": None if respond_by_ is None else respond_by_.isoformat(),
         }
         tx.insert("ico_cases", case, request_id=row["id"], action="ico-open")
-        touch(tx, row["id"])
     result = ico_dict({**case, "decision_notice": None, "decided": None, "decision": None})
     result["reference"] = row["reference"]
     result["warnings"] = warnings
@@ -158,9 +154,8 @@ def decide(
     today_ = resolve_today(today)
     decided_ = as_date(decided, "date of the ICO decision")
     check_not_future(decided_, today_, "date of the ICO decision")
-    with reg.transaction(actor) as tx:
-        row = get_request_row(reg, reference)
-        check_version(reg, row, expected_version)
+    with changing(reg, actor, reference, expected_version=expected_version) as change:
+        tx, row = change.tx, change.row
         if case_reference:
             case = reg.one(
                 "SELECT * FROM ico_cases WHERE request_id = ? AND case_reference = ?"
@@ -196,5 +191,4 @@ def decide(
         if notes and notes.strip():
             changes["notes"] = notes
         tx.update("ico_cases", case["id"], changes, request_id=row["id"], action="ico-decide")
-        touch(tx, row["id"])
     return ico_dict({**case, **changes})

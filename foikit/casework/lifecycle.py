@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from foikit.casework.casefile import history, list_requests, requester_of, show_request
+from foikit.casework.change import changing
 
 # The clock events live in foikit.casework.clock_events (re-exported here).
 from foikit.casework.clock_events import (
@@ -41,7 +42,6 @@ from foikit.casework.common import (
     normalise_reference,
     recompute,
     request_id,
-    require_open,
     resolve_today,
     touch,
 )
@@ -249,10 +249,10 @@ def add_question(
     if not isinstance(text, str) or not text.strip():
         raise InvalidRequest("the question is empty")
     text = strip_marker(text)
-    with reg.transaction(actor) as tx:
-        row = get_request_row(reg, reference)
-        check_version(reg, row, expected_version)
-        require_open(row, "add a question")
+    with changing(
+        reg, actor, reference, expected_version=expected_version, doing="add a question"
+    ) as change:
+        tx, row = change.tx, change.row
         number = tx.execute(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM questions WHERE request_id = ?",
             (row["id"],),
@@ -263,7 +263,6 @@ def add_question(
             request_id=row["id"],
             action="add-question",
         )
-        touch(tx, row["id"])
     return int(number)
 
 
@@ -298,12 +297,10 @@ def update_request(
     if notes is not _UNSET:
         check_text("notes", notes)
         changes["notes"] = notes
-    with reg.transaction(actor) as tx:
-        row = get_request_row(reg, reference)
-        check_version(reg, row, expected_version)
-        diff = {k: v for k, v in changes.items() if row[k] != v}
-        if diff:
-            touch(tx, row["id"], diff, action="set")
+    with changing(reg, actor, reference, expected_version=expected_version) as change:
+        diff = {k: v for k, v in changes.items() if change.row[k] != v}
+        change.bump = bool(diff)
+        change.set(action="set", **diff)
     return diff
 
 
@@ -492,15 +489,14 @@ def answer_question(
     body = text if text is not None and text.strip() else None
     _check_answer_shape(body, not_held, exemptions, ncnd)
     _check_answer_template(reg, reference, body, f"the answer to question {number}")
-    with reg.transaction(actor) as tx:
-        row = get_request_row(reg, reference)
-        check_version(reg, row, expected_version)
-        require_open(row, "answer a question")
+    with changing(
+        reg, actor, reference, expected_version=expected_version, doing="answer a question"
+    ) as change:
+        row = change.row
         question = _question(reg, row, number)
         rows, status = _prepared(row, not_held, exemptions, ncnd)
         on = None if today is None else resolve_today(today)
-        _write_answer(tx, reg, row, question, status, body, rows, on)
-        touch(tx, row["id"])
+        _write_answer(change.tx, reg, row, question, status, body, rows, on)
 
 
 def answer_all(
@@ -521,10 +517,10 @@ def answer_all(
     body = text if text is not None and text.strip() else None
     _check_answer_shape(body, not_held, exemptions, ncnd)
     _check_answer_template(reg, reference, body, "the answer")
-    with reg.transaction(actor) as tx:
-        row = get_request_row(reg, reference)
-        check_version(reg, row, expected_version)
-        require_open(row, "answer its questions")
+    with changing(
+        reg, actor, reference, expected_version=expected_version, doing="answer its questions"
+    ) as change:
+        tx, row = change.tx, change.row
         rows, status = _prepared(row, not_held, exemptions, ncnd)
         sql = "SELECT q.* FROM questions q"
         if only_unanswered:
@@ -538,7 +534,6 @@ def answer_all(
         on = None if today is None else resolve_today(today)
         for question in questions:
             _write_answer(tx, reg, row, question, status, body, rows, on)
-        touch(tx, row["id"])
     return [q["number"] for q in questions]
 
 
@@ -588,10 +583,10 @@ def close_request(
     result = get_outcome(outcome)
     responded_ = as_date(responded, "response date")
     check_not_future(responded_, today_, "response date")
-    with reg.transaction(actor) as tx:
-        row = get_request_row(reg, reference)
-        check_version(reg, row, expected_version)
-        require_open(row, "close it again")
+    with changing(
+        reg, actor, reference, expected_version=expected_version, doing="close it again"
+    ) as change:
+        tx, row = change.tx, change.row
         if responded_ < dt.date.fromisoformat(row["received"]):
             raise InvalidDate(
                 f"the response date {responded_.isoformat()} is before the request was "
@@ -632,9 +627,6 @@ def close_request(
                 )
             ]
             _check_outcome_fits(row["reference"], outcome, statuses)
-        touch(
-            tx,
-            row["id"],
-            {"status": "closed", "responded": responded_.isoformat(), "outcome": result.key},
-            action="close",
+        change.set(
+            action="close", status="closed", responded=responded_.isoformat(), outcome=result.key
         )

@@ -21,16 +21,12 @@ import datetime as dt
 from typing import Any
 
 from foikit.casework.casefile import review_dict
+from foikit.casework.change import changing
 from foikit.casework.common import (
     as_date,
     check_not_future,
     check_text,
-    check_version,
-    get_request_row,
-    load_calendar,
-    recompute,
     resolve_today,
-    touch,
 )
 from foikit.errors import (
     InvalidDate,
@@ -180,11 +176,9 @@ def open_review(
     check_not_future(received_, today_, "date the review was asked for")
     check_text("reviewer", reviewer)
     reviewer = resolve_reviewer(reg, reviewer)
-    with reg.transaction(actor) as tx:
-        cal = load_calendar(tx)  # inside the transaction: a holiday added meanwhile counts
+    with changing(reg, actor, reference, expected_version=expected_version) as change:
+        tx, row, cal = change.tx, change.row, change.calendar
         cal.check(received_)
-        row = get_request_row(reg, reference)
-        check_version(reg, row, expected_version)
         if row["responded"] is None:
             raise InvalidRequest(
                 f"{row['reference']} has had no response yet: an internal review is of a "
@@ -229,7 +223,6 @@ def open_review(
             "grounds": grounds.strip() if grounds and grounds.strip() else None,
         }
         tx.insert("reviews", review, request_id=row["id"], action="review-open")
-        touch(tx, row["id"])
     result = review_dict({**review, "decided": None, "outcome": None, "reasons": None})
     result["reference"] = row["reference"]
     result["warnings"] = warnings
@@ -248,18 +241,15 @@ def extend_review(
     from foikit.clock.rules import review_due
 
     check_text("reason", reason)
-    with reg.transaction(actor) as tx:
-        cal = load_calendar(tx)  # inside the transaction: a holiday added meanwhile counts
-        row = get_request_row(reg, reference)
-        check_version(reg, row, expected_version)
+    with changing(reg, actor, reference, expected_version=expected_version) as change:
+        tx, row = change.tx, change.row
         review = _undecided(reg, row)
         check_decider(reg, row, review, actor, "extend")
-        due = review_due(dt.date.fromisoformat(review["received"]), cal, extended=True)
+        due = review_due(dt.date.fromisoformat(review["received"]), change.calendar, extended=True)
         changes = {"extended": 1, "due": due.isoformat()}
         if reason and reason.strip():
             changes["reasons"] = reason
         tx.update("reviews", review["id"], changes, request_id=row["id"], action="review-extend")
-        touch(tx, row["id"])
     return review_dict({**review, **changes})
 
 
@@ -301,10 +291,8 @@ def close_review(
     decided_ = as_date(decided, "review decision date")
     check_not_future(decided_, today_, "review decision date")
     promise = check_commitment(outcome, release, release_by, decided_)
-    with reg.transaction(actor) as tx:
-        cal = load_calendar(tx)  # inside the transaction: a holiday added meanwhile counts
-        row = get_request_row(reg, reference)
-        check_version(reg, row, expected_version)
+    with changing(reg, actor, reference, expected_version=expected_version) as change:
+        tx, row = change.tx, change.row
         review = _undecided(reg, row)
         check_decider(reg, row, review, actor, "decide")
         if decided_.isoformat() < review["received"]:
@@ -331,7 +319,7 @@ def close_review(
                 action="review-commitment",
             )
         if outcome == "overturned":
-            cal.check(decided_)
+            change.calendar.check(decided_)
             tx.insert(
                 "clock_events",
                 {
@@ -347,12 +335,5 @@ def close_review(
                 request_id=row["id"],
                 action="reopen",
             )
-            touch(
-                tx,
-                row["id"],
-                {"status": "open", "responded": None, "outcome": None},
-                action="reopen",
-            )
-            recompute(tx, row["id"], cal)
-        else:
-            touch(tx, row["id"])
+            change.set(action="reopen", status="open", responded=None, outcome=None)
+            change.recompute_due = True

@@ -48,16 +48,6 @@ def list_rules(reg: Any, reference: str) -> list[dict[str, Any]]:
     return rule_rows(reg, request_id(reg, reference))
 
 
-def _guard(reg: Any, tx: Any, rid: int, expected_version: int | None) -> None:
-    """The form's version checked inside the transaction; the request's version bumped, as
-    for every change to a request (its public outputs change with its rules)."""
-    from foikit.casework.common import check_version, touch
-
-    row = reg.one("SELECT * FROM requests WHERE id = ?", (rid,))
-    check_version(reg, row, expected_version)
-    touch(tx, rid, action="redaction rules")
-
-
 def add_rule(
     reg: Any,
     actor: str,
@@ -68,12 +58,13 @@ def add_rule(
     expected_version: int | None = None,
 ) -> dict[str, Any]:
     """Add a rule (a no-op when the same rule exists); returns it."""
-    from foikit.casework.common import request_id
+    from foikit.casework.change import changing
 
-    rid = request_id(reg, reference)
     cleaned, action = _phrase(phrase), _action(action)
-    with reg.transaction(actor) as tx:
-        _guard(reg, tx, rid, expected_version)
+    with changing(reg, actor, reference, expected_version=expected_version) as change:
+        # The request's version is bumped: its public outputs change with its rules.
+        change.set(action="redaction rules")
+        tx, rid = change.tx, change.id
         found = tx.execute(
             "SELECT id FROM redaction_rules WHERE request_id = ? AND phrase = ? AND action = ?",
             (rid, cleaned, action),
@@ -101,12 +92,12 @@ def remove_rule(
 ) -> int:
     """Remove every rule of the request with this phrase; returns how many went. Refused when
     there is none, so a typo is not mistaken for a removal."""
-    from foikit.casework.common import request_id
+    from foikit.casework.change import changing
 
-    rid = request_id(reg, reference)
     cleaned = " ".join((phrase or "").split())
-    with reg.transaction(actor) as tx:
-        _guard(reg, tx, rid, expected_version)
+    with changing(reg, actor, reference, expected_version=expected_version) as change:
+        change.set(action="redaction rules")
+        tx, rid = change.tx, change.id
         ids = [
             r[0]
             for r in tx.execute(
