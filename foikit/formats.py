@@ -8,6 +8,7 @@ are accepted. A missing value is an error rather than a blank in a letter.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,6 +32,22 @@ class FormatError(ValueError):
     """A value a filter cannot format; the letter renderer reports it as a TemplateError."""
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_date(value: Any) -> dt.date:
+    """The one reader of a date typed or stored as text: exactly YYYY-MM-DD (ValueError
+    otherwise, 2021-02-30 included). Python's `fromisoformat` would also read 20210605 and
+    2021-W23-6, which an officer who typed them did not mean as a date. The command line
+    (`foikit.cli.common`), the casework library (`foikit.casework.common.as_date`) and the
+    letters (`as_date` below) all read dates through it; spreadsheet dates in an import
+    (`foikit.records.values.parse_uk_date`) and email headers (`foikit.casework.intake`) are
+    other formats and have their own readers."""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError(value)
+    return dt.date.fromisoformat(value)
+
+
 def as_date(value: Any) -> dt.date:
     """A date from a date, a datetime or an ISO string (`2021-06-10` or `2021-06-10T09:00`)."""
     if isinstance(value, dt.datetime):
@@ -40,7 +57,7 @@ def as_date(value: Any) -> dt.date:
     if isinstance(value, str):
         text = value.strip()
         try:
-            return dt.date.fromisoformat(text[:10])
+            return iso_date(text[:10])
         except ValueError:
             pass
     raise FormatError(f"{value!r} is not a date (expected YYYY-MM-DD)")

@@ -151,3 +151,30 @@ def test_the_cost_limit_is_18_hours_at_25_pounds(hours, exceeds, why):
     assert cost_limit_hours() == 18
     assert cost_limit_hours(600, 25) == 24  # central government
     assert exceeds_cost_limit(hours) is exceeds, why
+
+
+# One citation formatter (issue 12): letters cite in full, lists and the log cite short, and a
+# section an officer typed with "s." reads the same as the canonical one.
+CITATIONS = [
+    # (section, full, short, why)
+    ("40(2)", "section 40(2)", "s.40(2)", "FOIA section: letters say 'section', lists 's.'"),
+    ("s.40(2)", "section 40(2)", "s.40(2)", "typed with s.: no 's.s.40(2)' (the old log label)"),
+    ("reg 12(5)(b)", "regulation 12(5)(b)", "reg 12(5)(b)", "EIR: never 's.reg 12(5)(b)'"),
+    ("art 12(5)", "Article 12(5) of the UK GDPR", "Art 12(5)", "subject access refusal"),
+    (
+        "sch 2 para 2",
+        "Schedule 2, paragraph 2 to the Data Protection Act 2018",
+        "Sch 2 para 2",
+        "DPA 2018 exemption",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("section", "full", "short", "why"), CITATIONS, ids=[c[0] for c in CITATIONS]
+)
+def test_one_citation_formatter(section, full, short, why):
+    from foikit.law.exemptions import citation
+
+    assert citation(section) == full, why
+    assert citation(section, short=True) == short, why

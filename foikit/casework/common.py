@@ -8,16 +8,17 @@ of them imports click.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import TYPE_CHECKING, Any
 
 from foikit.errors import InvalidDate, InvalidRequest, RequestNotFound, StaleRecord
+from foikit.formats import iso_date
+from foikit.law.outcomes import ANSWER_STATUSES
 
 if TYPE_CHECKING:
     from foikit.clock.workdays import Calendar
 
 CHANNELS = ("email", "post", "web", "phone", "in-person", "social-media", "whatdotheyknow")
-QUESTION_STATUSES = ("answered", "not-held", "exempt")
+QUESTION_STATUSES = ANSWER_STATUSES  # the law's one list (foikit.law.outcomes)
 
 
 class RequestClosed(InvalidRequest):
@@ -30,9 +31,9 @@ def as_date(value: dt.date | str | None, what: str) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-        try:  # exactly YYYY-MM-DD: Python would also read 20210605 and 2021-W23-6
-            return dt.date.fromisoformat(value.strip())
+    if isinstance(value, str):
+        try:  # exactly YYYY-MM-DD (foikit.formats.iso_date, the one reader of dates as text)
+            return iso_date(value.strip())
         except ValueError:
             pass
     raise InvalidDate(f"the {what} {value!r} is not a date in the form YYYY-MM-DD")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -16,6 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from foikit.errors import FoikitError, InvalidDate
+from foikit.formats import iso_date
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,17 +69,6 @@ def json_option(func: F) -> F:
 
 def emit_json(obj: Any) -> None:
     click.echo(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
-
-
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def iso_date(value: Any) -> dt.date:
-    """Exactly YYYY-MM-DD: Python also reads 20210605 and 2021-W23-6, which an officer who typed
-    them did not mean as a date (ValueError otherwise)."""
-    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
-        raise ValueError(value)
-    return dt.date.fromisoformat(value)
 
 
 def parse_date(value: str, what: str = "date") -> dt.date:

@@ -18,6 +18,7 @@ from foikit.cli.common import (
     json_option,
     with_register,
 )
+from foikit.law.exemptions import citation
 
 
 def _today_option(
@@ -61,7 +62,7 @@ def _print_block(block: dict[str, Any], indent: str = "") -> None:
         f" other exemptions {refusals['other_exemptions']}"
     )
     if block["exemptions"]:
-        used = ", ".join(f"s.{s} {n}" for s, n in block["exemptions"].items())
+        used = ", ".join(f"{citation(s, short=True)} {n}" for s, n in block["exemptions"].items())
         click.echo(f"{indent}Exemptions used: {used}")
     reviews = block["reviews"]
     decided = ", ".join(f"{k} {n}" for k, n in reviews["outcomes"].items() if n)

@@ -359,8 +359,15 @@ def _data_protection_section(raw: str) -> str | None:
     return None
 
 
-def citation(section: str) -> str:
-    """How a letter cites a canonical section: the one citation formatter."""
+def citation(section: str, *, short: bool = False) -> str:
+    """How a canonical section is cited: the one citation formatter.
+
+    Letters write it in full (`section 40(2)`, `regulation 12(5)(b)`); `short` is for lists
+    and the log (`s.40(2)`, `reg 12(5)(b)`, `Art 15(4)`, `Sch 2 para 2`). A section already
+    written with `s.` is read as its canonical form."""
+    section = section.strip().removeprefix("s.").strip()
+    if short:
+        return _short_citation(section)
     if section.startswith("reg "):
         return "regulation " + section.removeprefix("reg ")
     if section.startswith("art "):
@@ -372,6 +379,20 @@ def citation(section: str) -> str:
             text += f", {'Part' if parts[2] == 'pt' else 'paragraph'} {parts[3]}"
         return text + " to the Data Protection Act 2018"
     return f"section {section}"
+
+
+def _short_citation(section: str) -> str:
+    if section.startswith("reg "):
+        return section
+    if section.startswith("art "):
+        return "Art " + section.removeprefix("art ")
+    if section.startswith("sch "):
+        parts = section.split()
+        text = f"Sch {parts[1]}"
+        if len(parts) == 4:
+            text += f" {'Part' if parts[2] == 'pt' else 'para'} {parts[3]}"
+        return text
+    return f"s.{section}"
 
 
 def normalise_section(text: str, regime: str | None = None) -> str:

@@ -36,6 +36,15 @@ OUTCOMES: dict[str, Outcome] = {
     )
 }
 
+# How one question was answered: the one list (the register's answers.status column, the
+# importer's status_N columns, the letters' check that every question is answered, the log).
+ANSWER_STATUS_LABELS: dict[str, str] = {
+    "answered": "Answered",
+    "not-held": "Not held",
+    "exempt": "Exempt",
+}
+ANSWER_STATUSES: tuple[str, ...] = tuple(ANSWER_STATUS_LABELS)
+
 REVIEW_OUTCOMES: dict[str, str] = {
     "upheld": "Original decision upheld",
     "partly-upheld": "Original decision partly upheld",

@@ -20,6 +20,7 @@ from typing import Any
 
 from foikit.errors import FoikitError, MissingAnswer
 from foikit.law.letter_kinds import LETTER_KINDS, LetterKind
+from foikit.law.outcomes import ANSWER_STATUSES
 from foikit.letters.docx import (
     TAG,
     answer_environment,
@@ -157,7 +158,6 @@ CONTEXT_NAMES = CONTRACT_NAMES | {
     "signatory",  # foikit.letters.signatory
 }
 
-ANSWERED = ("answered", "not-held", "exempt")
 REFUSAL_SECTIONS = ("12", "14", "14(1)", "14(2)")
 
 
@@ -403,7 +403,7 @@ def check_letter(context: Mapping[str, Any], kind: str) -> None:
     request = context["request"]
     ref = request["reference"]
     questions = request.get("questions") or []
-    missing = [q["number"] for q in questions if q.get("status") not in ANSWERED]
+    missing = [q["number"] for q in questions if q.get("status") not in ANSWER_STATUSES]
     if kind in ("response", "refusal") and missing:
         listed = ", ".join(map(str, missing))
         plural = len(missing) > 1

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from foikit.errors import FoikitError, PublishError
-from foikit.law.outcomes import OUTCOMES, REVIEW_OUTCOMES
+from foikit.law.outcomes import ANSWER_STATUS_LABELS, OUTCOMES, REVIEW_OUTCOMES
 from foikit.publishing.public import (
     OWN_DATA_SECTIONS,
     HeldBack,
@@ -133,7 +133,7 @@ CREATE VIRTUAL TABLE disclosures_fts USING fts5(
 );
 """
 
-STATUS_LABELS = {"answered": "Answered", "not-held": "Not held", "exempt": "Exempt"}
+STATUS_LABELS = ANSWER_STATUS_LABELS
 
 
 @dataclass

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import bisect
-import datetime as dt
 import re
 from array import array
 from collections import Counter
@@ -23,6 +22,7 @@ from datasette.utils.asgi import NotFound
 
 from foikit.documents.serving import ROUTE as DOCUMENT_ROUTE
 from foikit.documents.serving import documents_of, send_document
+from foikit.formats import iso_date
 from foikit.publishing.serve import (
     BLOCKED_PAGES,
     DATABASE,
@@ -286,11 +286,13 @@ def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
 
 def uk_date(value: Any) -> str:
     """`2024-06-20` as `20 June 2024` for the pages; anything else unchanged."""
+    from foikit.formats import FormatError
+    from foikit.formats import uk_date as letter_date
+
     try:
-        day = dt.date.fromisoformat(str(value))
-    except ValueError:
+        return letter_date(iso_date(str(value)))
+    except (FormatError, ValueError):
         return "" if value is None else str(value)
-    return f"{day.day} {day:%B %Y}"
 
 
 @hookimpl

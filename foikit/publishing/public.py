@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from foikit.errors import PublishError
+from foikit.law.exemptions import citation
 from foikit.publishing.redact import REDACTED, Policy, Scanner, only_redactions
 
 # The requester's own personal data (FOIA s.40(1)): the request was in effect a subject access
@@ -46,9 +47,7 @@ class PublicExemption:
 
     @property
     def label(self) -> str:
-        section = self.section.strip()
-        prefix = "" if section.lower().startswith(("reg", "s.")) else "s."
-        return f"{prefix}{section} {self.name}".strip()
+        return f"{citation(self.section, short=True)} {self.name}".strip()
 
     @property
     def refusal(self) -> bool:
@@ -57,7 +56,7 @@ class PublicExemption:
     @property
     def search_text(self) -> str:
         """What the search index holds for it: "section 40(2) s.40(2) Personal information"."""
-        return f"section {self.section.strip().removeprefix('s.')} {self.label}"
+        return f"{citation(self.section)} {self.label}"
 
 
 @dataclass(frozen=True)

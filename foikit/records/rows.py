@@ -17,6 +17,7 @@ from typing import Any
 
 from foikit.clock import rules as clock
 from foikit.errors import FoikitError
+from foikit.law.outcomes import ANSWER_STATUSES
 from foikit.records.headers import QUESTION_FIELD, Columns, fold
 from foikit.records.values import (
     BadCell,
@@ -29,7 +30,6 @@ from foikit.records.values import (
 
 # FOIA's right of access came into force on 1 January 2005.
 EARLIEST = dt.date(2005, 1, 1)
-ANSWER_STATUSES = ("answered", "not-held", "exempt")
 YES = ("1", "yes", "true", "y")
 NO = ("0", "no", "false", "n")
 
