@@ -72,6 +72,7 @@ COMMAND_MODULES = (
     "setup",
     "clock",
     "requests",
+    "clock_events",  # `foikit request clarify`, `fee`, `extend`...: on the request group
     "reviews",
     "letters",
     "disclosure",

@@ -12,8 +12,18 @@ from typing import Any
 import click
 
 from foikit.cli import cli
-from foikit.cli.common import by_option, emit_json, json_option, with_register
-from foikit.cli.requests import _actor, _count, _date, _today_option, _warn, request
+from foikit.cli.common import (
+    actor,
+    by_option,
+    count,
+    emit_json,
+    json_option,
+    optional_date,
+    today_option,
+    warn,
+    with_register,
+)
+from foikit.cli.requests import request
 
 # -- request add --from-email -------------------------------------------------------------------
 
@@ -68,9 +78,9 @@ def add_from_email(
     from foikit.casework.received import log_intake
     from foikit.casework.requesters import address_lines
 
-    today_ = _date(today, "date for today")
+    today_ = optional_date(today, "date for today")
     intake = parse_message(path, today=today_)
-    _warn(intake.warnings)
+    warn(intake.warnings)
     shown = intake.as_dict()
     overrides = {
         "received": received,
@@ -89,12 +99,12 @@ def add_from_email(
     if not dry_run:
         shown["reference"] = log_intake(
             reg,
-            _actor(by),
+            actor(by),
             intake,
             regime=regime,
             handler=handler,
             subject=subject,
-            received=_date(received, "received date"),
+            received=optional_date(received, "received date"),
             requester_name=requester_name,
             requester_email=requester_email,
             requester_address=address_lines(list(requester_address)) or None,
@@ -134,7 +144,7 @@ def _print_similar_warnings(reg: Any, reference: str) -> None:
 def _numbered(values: tuple[tuple[str, str], ...]) -> dict[int, str]:
     out: dict[int, str] = {}
     for number, text in values:
-        n = _count(number, "--question N", 1)
+        n = count(number, "--question N", 1)
         assert n is not None
         out[n] = text
     return out
@@ -171,7 +181,7 @@ def _numbered(values: tuple[tuple[str, str], ...]) -> dict[int, str]:
 )
 @click.option("--publish/--no-publish", default=None, help="Whether it may be published.")
 @click.option("--reason", metavar="TEXT", help="Why (required for a closed request).")
-@_today_option
+@today_option
 @by_option
 @json_option
 @with_register
@@ -213,17 +223,17 @@ def request_edit(
         kwargs["requester_address"] = list(requester_address)
     result = edit_request(
         reg,
-        _actor(by),
+        actor(by),
         reference,
-        received=_date(received, "received date"),
+        received=optional_date(received, "received date"),
         subject=subject,
         handler=_UNSET if handler is None else handler,
         questions=_numbered(questions),
         add_questions=added,
-        remove_questions=[n for n in (_count(r, "--remove-question", 1) for r in removed) if n],
+        remove_questions=[n for n in (count(r, "--remove-question", 1) for r in removed) if n],
         publish=publish,
         reason=reason,
-        today=_date(today, "date for today"),
+        today=optional_date(today, "date for today"),
         **kwargs,
     )
     if as_json:
@@ -257,7 +267,7 @@ def request_similar(reg: Any, reference: str, limit: str | None, as_json: bool) 
     """
     from foikit.casework.search import similar
 
-    found = similar(reg, reference, limit=_count(limit, "--limit", 1) or 10)
+    found = similar(reg, reference, limit=count(limit, "--limit", 1) or 10)
     if as_json:
         emit_json(found)
         return
@@ -289,7 +299,7 @@ def search_command(reg: Any, text: str, closed: bool, limit: str | None, as_json
     from foikit.casework.search import search
 
     rows = search(
-        reg, text, status="closed" if closed else None, limit=_count(limit, "--limit", 1) or 50
+        reg, text, status="closed" if closed else None, limit=count(limit, "--limit", 1) or 50
     )
     if as_json:
         emit_json(rows)
@@ -328,7 +338,7 @@ def requesters_list(reg: Any, name: str | None, limit: str | None, as_json: bool
     """
     from foikit.casework.requesters import list_requesters
 
-    rows = list_requesters(reg, name=name, limit=_count(limit, "--limit", 1))
+    rows = list_requesters(reg, name=name, limit=count(limit, "--limit", 1))
     if as_json:
         emit_json(rows)
         return
@@ -353,7 +363,7 @@ def requesters_show(reg: Any, requester: str, by: str | None, as_json: bool) -> 
     """
     from foikit.casework.requesters import show_requester
 
-    shown = show_requester(reg, requester, actor=_actor(by), via="cli")
+    shown = show_requester(reg, requester, actor=actor(by), via="cli")
     if as_json:
         emit_json(shown)
         return
@@ -382,7 +392,7 @@ def requesters_merge(reg: Any, keep: str, other: str, by: str | None, as_json: b
     """
     from foikit.casework.requesters import merge_requesters
 
-    result = merge_requesters(reg, _actor(by), keep, other)
+    result = merge_requesters(reg, actor(by), keep, other)
     if as_json:
         emit_json(result)
         return

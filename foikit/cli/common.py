@@ -134,3 +134,47 @@ def check_arguments(args: list[str]) -> None:
                 raw = arg.encode("utf-8", "backslashreplace")
             shown = raw.decode("utf-8", "backslashreplace").replace("\x00", "\\x00")[:60]
             raise click.ClickException(f"the argument '{shown}' contains {problem}")
+
+
+# -- shared by the casework commands (request, review, ico, clock events) ---------------
+
+
+def today_option(func: Any) -> Any:
+    return click.option(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="Treat this date as today (for back-dated entry and checks; default: today).",
+    )(func)
+
+
+def optional_date(value: str | None, what: str) -> Any:
+    return None if value is None else parse_date(value, what)
+
+
+def actor(by: str | None) -> str:
+    from foikit.register import current_actor
+
+    return current_actor(by)
+
+
+def count(value: str | None, what: str, minimum: int) -> int | None:
+    """A whole number from the command line; one `Error:` line (exit 1) otherwise."""
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise click.ClickException(f"{what} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise click.ClickException(f"{what} must be {minimum} or more, not {number}")
+    if number > MAX_COUNT:
+        raise click.ClickException(f"{what} must be {MAX_COUNT:,} or less, not {value}")
+    return number
+
+
+MAX_COUNT = 10_000  # working days or requests: more is a typing slip, and would overflow
+
+
+def warn(warnings: list[str]) -> None:
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)

@@ -1,7 +1,8 @@
-"""`foikit request`, `foikit review` and `foikit ico`: the casework commands.
+"""`foikit request`: add, show, list, answer, close, set, question and history.
 
-Each command parses its options, calls one function of foikit.casework.lifecycle,
-foikit.casework.reviews or foikit.casework.ico, and prints. Dates are taken as text and parsed by
+Each command parses its options, calls one function of foikit.casework (the lifecycle and the
+read side), and prints; the clock events are in foikit.cli.clock_events, reviews and the ICO in
+foikit.cli.reviews, intake and corrections in foikit.cli.casework. Dates are taken as text and parsed by
 the library, so a bad date is one `Error:` line (exit 1) like every other refusal.
 """
 
@@ -12,49 +13,17 @@ from typing import Any
 import click
 
 from foikit.cli import cli
-from foikit.cli.common import by_option, emit_json, json_option, parse_date, with_register
-
-
-def _today_option(func: Any) -> Any:
-    return click.option(
-        "--today",
-        metavar="YYYY-MM-DD",
-        help="Treat this date as today (for back-dated entry and checks; default: today).",
-    )(func)
-
-
-def _date(value: str | None, what: str) -> Any:
-    return None if value is None else parse_date(value, what)
-
-
-def _actor(by: str | None) -> str:
-    from foikit.register import current_actor
-
-    return current_actor(by)
-
-
-def _count(value: str | None, what: str, minimum: int) -> int | None:
-    """A whole number from the command line; one `Error:` line (exit 1) otherwise."""
-    if value is None:
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise click.ClickException(f"{what} must be a whole number, not {value!r}") from None
-    if number < minimum:
-        raise click.ClickException(f"{what} must be {minimum} or more, not {number}")
-    if number > MAX_COUNT:
-        raise click.ClickException(f"{what} must be {MAX_COUNT:,} or less, not {value}")
-    return number
-
-
-MAX_COUNT = 10_000  # working days or requests: more is a typing slip, and would overflow
-
-
-def _warn(warnings: list[str]) -> None:
-    for warning in warnings:
-        click.echo(f"Warning: {warning}", err=True)
-
+from foikit.cli.common import (
+    actor,
+    by_option,
+    count,
+    emit_json,
+    json_option,
+    optional_date,
+    parse_date,
+    today_option,
+    with_register,
+)
 
 # -- printing ---------------------------------------------------------------------------------
 
@@ -174,7 +143,7 @@ def request() -> None:
     default=True,
     help="Whether the response may go in the disclosure log (default: yes).",
 )
-@_today_option
+@today_option
 @by_option
 @json_option
 @with_register
@@ -245,7 +214,7 @@ def request_add(
     for value in requester_address:
         address.extend(value.splitlines() or [value])
     if handler is None:
-        handler = default_handler(reg.conn, _actor(by))
+        handler = default_handler(reg.conn, actor(by))
     original = None
     if as_received is not None:
         from foikit.cli.casework import read_text_file
@@ -253,7 +222,7 @@ def request_add(
         original = read_text_file(as_received)
     ref = add_request(
         reg,
-        _actor(by),
+        actor(by),
         received=parse_date(received, "received date"),
         subject=subject,
         regime=regime,
@@ -264,19 +233,19 @@ def request_add(
         handler=handler,
         channel=channel,
         publish=publish,
-        today=_date(today, "date for today"),
+        today=optional_date(today, "date for today"),
         as_received=original,
         source="letter",
     )
     if as_json:
-        emit_json(show_request(reg, ref, today=_date(today, "date for today")))
+        emit_json(show_request(reg, ref, today=optional_date(today, "date for today")))
         return
     click.echo(ref)
 
 
 @request.command("show")
 @click.argument("reference")
-@_today_option
+@today_option
 @click.option(
     "--with-requester",
     is_flag=True,
@@ -300,7 +269,7 @@ def request_show(
     from foikit.casework.lifecycle import requester_of, show_request
     from foikit.casework.received import attachments_of, received_text
 
-    shown = show_request(reg, reference, today=_date(today, "date for today"))
+    shown = show_request(reg, reference, today=optional_date(today, "date for today"))
     rid = reg.scalar("SELECT id FROM requests WHERE reference = ?", (shown["reference"],))
     files = attachments_of(reg, rid)
     original = received_text(reg, rid)
@@ -330,7 +299,7 @@ def request_show(
 @click.option("--handler", metavar="NAME", help="Only this officer's requests.")
 @click.option("--regime", help="Only this regime: foi, eir or sar.")
 @click.option("--limit", metavar="N", help="At most N requests.")
-@_today_option
+@today_option
 @json_option
 @with_register
 def request_list(
@@ -357,11 +326,11 @@ def request_list(
         reg,
         open_only=open_only,
         overdue=overdue,
-        due_within=_count(due_within, "--due-within", 0),
+        due_within=count(due_within, "--due-within", 0),
         handler=handler,
         regime=regime,
-        today=_date(today, "date for today"),
-        limit=_count(limit, "--limit", 1),
+        today=optional_date(today, "date for today"),
+        limit=count(limit, "--limit", 1),
         full=as_json,
     )
     if as_json:
@@ -412,7 +381,7 @@ def _pair(values: tuple[str, ...], n: int, option: str) -> list[str | None]:
     help="Public interest reasons: required for a qualified exemption (s.17(3)).",
 )
 @click.option("--ncnd", is_flag=True, help="Neither confirm nor deny that it is held.")
-@_today_option
+@today_option
 @by_option
 @json_option
 @with_register
@@ -461,14 +430,14 @@ def request_answer(
         "not_held": not_held,
         "exemptions": exemptions,
         "ncnd": ncnd,
-        "today": _date(today, "date for today"),
+        "today": optional_date(today, "date for today"),
     }
     every = number.strip().lower() == "all"
     if every:
-        numbers = answer_all(reg, _actor(by), reference, **how)
+        numbers = answer_all(reg, actor(by), reference, **how)
     elif number.strip().isdigit():
         numbers = [int(number)]
-        answer_question(reg, _actor(by), reference, numbers[0], **how)
+        answer_question(reg, actor(by), reference, numbers[0], **how)
     else:
         raise click.ClickException(f"N is a question number or `all`, not {number!r}")
     shown = show_request(reg, reference)
@@ -490,7 +459,7 @@ def request_answer(
     help="granted-in-full, partially-withheld, withheld-in-full, not-held, withdrawn, lapsed, "
     "transferred or advice-and-assistance.",
 )
-@_today_option
+@today_option
 @by_option
 @json_option
 @with_register
@@ -514,254 +483,18 @@ def request_close(
 
     close_request(
         reg,
-        _actor(by),
+        actor(by),
         reference,
         responded=parse_date(responded, "response date"),
         outcome=outcome,
-        today=_date(today, "date for today"),
+        today=optional_date(today, "date for today"),
     )
-    shown = show_request(reg, reference, today=_date(today, "date for today"))
+    shown = show_request(reg, reference, today=optional_date(today, "date for today"))
     if as_json:
         emit_json(shown)
         return
     timing = "" if shown["in_time"] is None else (" in time" if shown["in_time"] else " LATE")
     click.echo(f"{shown['reference']} closed: {shown['outcome']}{timing} (due {shown['due']})")
-
-
-def _after_event(reg: Any, reference: str, today: str | None, as_json: bool) -> None:
-    from foikit.casework.lifecycle import show_request
-
-    shown = show_request(reg, reference, today=_date(today, "date for today"))
-    if as_json:
-        emit_json(shown)
-        return
-    if shown["clock_stopped"]:
-        click.echo(
-            f"{shown['reference']}: clock stopped (waiting for the {shown['clock_stopped']})"
-        )
-    else:
-        notice = f" (refusal notice due {shown['notice_due']})" if shown["notice_due"] else ""
-        click.echo(f"{shown['reference']}: due {shown['due']}{notice}")
-
-
-@request.command("clarify")
-@click.argument("reference")
-@click.option("--sent", required=True, metavar="YYYY-MM-DD", help="When clarification was asked.")
-@click.option("--detail", metavar="TEXT", help="What needs clarifying.")
-@click.option(
-    "--late",
-    is_flag=True,
-    help="Record a notice given after its time; it has no effect on the clock.",
-)
-@_today_option
-@by_option
-@json_option
-@with_register
-def request_clarify(
-    reg: Any,
-    reference: str,
-    sent: str,
-    detail: str | None,
-    late: bool,
-    today: str | None,
-    by: str | None,
-    as_json: bool,
-) -> None:
-    """s.1(3): clarification asked for; the clock stops until it arrives. Subject access: the
-    month pauses (UK GDPR Art 12A). EIR: asked after 20 working days (reg 9(2)), it is refused
-    unless --late, which records it without any effect on the clock.
-
-    \b
-    Example:
-        foikit request clarify FOI-2021-0001 --sent 2021-06-08 --detail "Which years?"
-    """
-    from foikit.casework.lifecycle import clarify
-
-    clarify(
-        reg,
-        _actor(by),
-        reference,
-        sent=parse_date(sent, "date sent"),
-        detail=detail,
-        today=_date(today, "date for today"),
-        late=late,
-    )
-    _after_event(reg, reference, today, as_json)
-
-
-@request.command("clarified")
-@click.argument("reference")
-@click.option("--received", required=True, metavar="YYYY-MM-DD", help="When it arrived.")
-@click.option("--detail", metavar="TEXT", help="What the requester said.")
-@_today_option
-@by_option
-@json_option
-@with_register
-def request_clarified(
-    reg: Any,
-    reference: str,
-    received: str,
-    detail: str | None,
-    today: str | None,
-    by: str | None,
-    as_json: bool,
-) -> None:
-    """The clarification arrived: 20 working days run afresh from its receipt.
-
-    \b
-    Example:
-        foikit request clarified FOI-2021-0001 --received 2021-06-14
-    """
-    from foikit.casework.lifecycle import clarified
-
-    clarified(
-        reg,
-        _actor(by),
-        reference,
-        received=parse_date(received, "date received"),
-        detail=detail,
-        today=_date(today, "date for today"),
-    )
-    _after_event(reg, reference, today, as_json)
-
-
-@request.command("fee")
-@click.argument("reference")
-@click.option("--sent", required=True, metavar="YYYY-MM-DD", help="When the notice was given.")
-@click.option("--amount", metavar="GBP", help="The fee in pounds, e.g. 12.50 (required).")
-@click.option("--detail", metavar="TEXT", help="How to pay; what the fee covers.")
-@click.option(
-    "--late",
-    is_flag=True,
-    help="Record a notice given after its time; it has no effect on the clock.",
-)
-@_today_option
-@by_option
-@json_option
-@with_register
-def request_fee(
-    reg: Any,
-    reference: str,
-    sent: str,
-    amount: str | None,
-    detail: str | None,
-    late: bool,
-    today: str | None,
-    by: str | None,
-    as_json: bool,
-) -> None:
-    """s.9 fees notice: the working days until the fee arrives are disregarded (s.10(2)).
-
-    The notice states the fee and is given within the time for compliance (s.9(1); EIR reg 8
-    within 20 working days): a late one is refused unless --late, which records it without
-    any effect on the clock.
-
-    \b
-    Example:
-        foikit request fee FOI-2021-0001 --sent 2021-06-09 --amount 12.50
-    """
-    from foikit.casework.lifecycle import fee
-
-    fee(
-        reg,
-        _actor(by),
-        reference,
-        sent=parse_date(sent, "date sent"),
-        amount=amount,
-        detail=detail,
-        today=_date(today, "date for today"),
-        late=late,
-    )
-    _after_event(reg, reference, today, as_json)
-
-
-@request.command("fee-paid")
-@click.argument("reference")
-@click.option("--paid", required=True, metavar="YYYY-MM-DD", help="When the fee arrived.")
-@_today_option
-@by_option
-@json_option
-@with_register
-def request_fee_paid(
-    reg: Any, reference: str, paid: str, today: str | None, by: str | None, as_json: bool
-) -> None:
-    """The fee arrived; the clock runs again.
-
-    \b
-    Example:
-        foikit request fee-paid FOI-2021-0001 --paid 2021-06-16
-    """
-    from foikit.casework.lifecycle import fee_paid
-
-    fee_paid(
-        reg,
-        _actor(by),
-        reference,
-        paid=parse_date(paid, "date paid"),
-        today=_date(today, "date for today"),
-    )
-    _after_event(reg, reference, today, as_json)
-
-
-@request.command("extend")
-@click.argument("reference")
-@click.option(
-    "--reason",
-    required=True,
-    metavar="R",
-    help="public-interest (FOIA s.10(3)) or complex (EIR reg 7, subject access).",
-)
-@click.option(
-    "--days",
-    metavar="N",
-    help="Working days past the original due date (public-interest; default 20).",
-)
-@click.option("--on", "on", metavar="YYYY-MM-DD", help="When the requester was told.")
-@click.option("--detail", metavar="TEXT", help="The exemption being considered, and why.")
-@click.option(
-    "--late",
-    is_flag=True,
-    help="Record a notice given after its time; it has no effect on the clock.",
-)
-@_today_option
-@by_option
-@json_option
-@with_register
-def request_extend(
-    reg: Any,
-    reference: str,
-    reason: str,
-    days: str | None,
-    on: str | None,
-    detail: str | None,
-    late: bool,
-    today: str | None,
-    by: str | None,
-    as_json: bool,
-) -> None:
-    """Extend the time for compliance. A public interest extension keeps the s.17(2) notice
-    due on the original date, and is at most 20 working days. Told after the date in force,
-    it is refused unless --late, which records it without any effect on the clock.
-
-    \b
-    Example:
-        foikit request extend FOI-2021-0001 --reason public-interest --detail "s.31(1)(a)"
-        foikit request extend EIR-2021-0003 --reason complex
-    """
-    from foikit.casework.lifecycle import extend
-
-    extend(
-        reg,
-        _actor(by),
-        reference,
-        reason=reason,
-        days=_count(days, "--days", 1),
-        detail=detail,
-        on=_date(on, "date of the extension"),
-        today=_date(today, "date for today"),
-        late=late,
-    )
-    _after_event(reg, reference, today, as_json)
 
 
 @request.command("history")
@@ -829,7 +562,7 @@ def request_set(
             changes[key] = value
     if not changes:
         raise click.ClickException("nothing to set: give --publish/--no-publish, --handler, ...")
-    changed = update_request(reg, _actor(by), reference, **changes)
+    changed = update_request(reg, actor(by), reference, **changes)
     if as_json:
         emit_json(show_request(reg, reference))
         return
@@ -857,4 +590,4 @@ def request_question(reg: Any, reference: str, text: str, by: str | None) -> Non
     """
     from foikit.casework.lifecycle import add_question
 
-    click.echo(str(add_question(reg, _actor(by), reference, text)))
+    click.echo(str(add_question(reg, actor(by), reference, text)))

@@ -8,8 +8,17 @@ from typing import Any
 import click
 
 from foikit.cli import cli
-from foikit.cli.common import by_option, emit_json, json_option, parse_date, with_register
-from foikit.cli.requests import _actor, _date, _today_option, _warn
+from foikit.cli.common import (
+    actor,
+    by_option,
+    emit_json,
+    json_option,
+    optional_date,
+    parse_date,
+    today_option,
+    warn,
+    with_register,
+)
 
 # -- foikit review ----------------------------------------------------------------------------
 
@@ -30,7 +39,7 @@ def review() -> None:
 @click.option("--received", required=True, metavar="YYYY-MM-DD", help="When it was asked for.")
 @click.option("--reviewer", required=True, metavar="NAME", help="Who reviews it.")
 @click.option("--grounds", metavar="TEXT", help="The requester's grounds for asking.")
-@_today_option
+@today_option
 @by_option
 @json_option
 @with_register
@@ -57,17 +66,17 @@ def review_open(
 
     result = open_review(
         reg,
-        _actor(by),
+        actor(by),
         reference,
         received=parse_date(received, "date received"),
         reviewer=reviewer,
         grounds=grounds,
-        today=_date(today, "date for today"),
+        today=optional_date(today, "date for today"),
     )
     if as_json:
         emit_json(result)
         return
-    _warn(result["warnings"])
+    warn(result["warnings"])
     click.echo(f"{result['reference']} review by {result['reviewer']}: due {result['due']}")
 
 
@@ -78,7 +87,7 @@ def review_open(
 @click.option("--reasons", metavar="TEXT", help="The reviewer's reasons.")
 @click.option("--release", metavar="TEXT", help="Partly upheld: what is now to be released.")
 @click.option("--release-by", metavar="YYYY-MM-DD", help="By when it will be released.")
-@_today_option
+@today_option
 @by_option
 @json_option
 @with_register
@@ -106,16 +115,16 @@ def review_close(
 
     close_review(
         reg,
-        _actor(by),
+        actor(by),
         reference,
         decided=parse_date(decided, "decision date"),
         outcome=outcome,
         reasons=reasons,
         release=release,
-        release_by=_date(release_by, "date to release by"),
-        today=_date(today, "date for today"),
+        release_by=optional_date(release_by, "date to release by"),
+        today=optional_date(today, "date for today"),
     )
-    shown = show_request(reg, reference, today=_date(today, "date for today"))
+    shown = show_request(reg, reference, today=optional_date(today, "date for today"))
     if as_json:
         emit_json(shown)
         return
@@ -143,7 +152,7 @@ def review_extend(
     """
     from foikit.casework.reviews import extend_review
 
-    result = extend_review(reg, _actor(by), reference, reason=reason)
+    result = extend_review(reg, actor(by), reference, reason=reason)
     if as_json:
         emit_json(result)
         return
@@ -153,7 +162,7 @@ def review_extend(
 @review.command("met")
 @click.argument("reference")
 @click.option("--on", "on", required=True, metavar="YYYY-MM-DD", help="When it was released.")
-@_today_option
+@today_option
 @by_option
 @json_option
 @with_register
@@ -170,10 +179,10 @@ def review_met(
 
     result = meet_commitment(
         reg,
-        _actor(by),
+        actor(by),
         reference,
         on=parse_date(on, "date it was met"),
-        today=_date(today, "date for today"),
+        today=optional_date(today, "date for today"),
     )
     if as_json:
         emit_json(result)
@@ -204,7 +213,7 @@ def ico() -> None:
 @click.option("--notified", metavar="YYYY-MM-DD", help="When the ICO told us.")
 @click.option("--respond-by", metavar="YYYY-MM-DD", help="The date the ICO asks us to reply by.")
 @click.option("--notes", metavar="TEXT", help="Internal notes (never published).")
-@_today_option
+@today_option
 @by_option
 @json_option
 @with_register
@@ -230,19 +239,19 @@ def ico_open(
 
     result = open_complaint(
         reg,
-        _actor(by),
+        actor(by),
         reference,
         case_reference=case_reference,
         complained=parse_date(complained, "complaint date"),
-        notified=_date(notified, "date notified"),
+        notified=optional_date(notified, "date notified"),
         notes=notes,
-        respond_by=_date(respond_by, "date to respond by"),
-        today=_date(today, "date for today"),
+        respond_by=optional_date(respond_by, "date to respond by"),
+        today=optional_date(today, "date for today"),
     )
     if as_json:
         emit_json(result)
         return
-    _warn(result["warnings"])
+    warn(result["warnings"])
     click.echo(f"{result['reference']}: ICO case {result['case_reference']} recorded")
 
 
@@ -258,7 +267,7 @@ def ico_open(
 @click.option("--notice", metavar="REF", help="The decision notice reference.")
 @click.option("--case-reference", metavar="REF", help="Which case, when there are several.")
 @click.option("--notes", metavar="TEXT", help="Internal notes (never published).")
-@_today_option
+@today_option
 @by_option
 @json_option
 @with_register
@@ -285,14 +294,14 @@ def ico_decide(
 
     result = decide(
         reg,
-        _actor(by),
+        actor(by),
         reference,
         decided=parse_date(decided, "decision date"),
         decision=decision,
         notice=notice,
         case_reference=case_reference,
         notes=notes,
-        today=_date(today, "date for today"),
+        today=optional_date(today, "date for today"),
     )
     if as_json:
         emit_json(result)
