@@ -23,7 +23,7 @@ from foikit.cli.common import (
     warn,
     with_register,
 )
-from foikit.cli.requests import request
+from foikit.cli.requests import RequestOptions, request
 
 # -- request add --from-email -------------------------------------------------------------------
 
@@ -55,63 +55,41 @@ def _print_intake(shown: dict[str, Any]) -> None:
 
 
 def add_from_email(
-    reg: Any,
-    path: str,
-    *,
-    dry_run: bool,
-    received: str | None,
-    subject: str | None,
-    regime: str,
-    requester_name: str | None,
-    requester_email: str | None,
-    requester_address: tuple[str, ...],
-    questions: tuple[str, ...],
-    handler: str | None,
-    channel: str | None,
-    publish: bool,
-    today: str | None,
-    by: str | None,
-    as_json: bool,
+    reg: Any, path: str, given: RequestOptions, *, dry_run: bool, as_json: bool
 ) -> None:
     """`request add --from-email FILE`: read the message, then log it (or, dry, show it)."""
     from foikit.casework.intake import parse_message
     from foikit.casework.received import log_intake
-    from foikit.casework.requesters import address_lines
 
-    today_ = optional_date(today, "date for today")
-    intake = parse_message(path, today=today_)
+    intake = parse_message(path, today=given.today)
     warn(intake.warnings)
     shown = intake.as_dict()
-    overrides = {
-        "received": received,
-        "subject": subject,
-        "channel": channel,
-    }
+    overrides = {"received": given.received, "subject": given.subject, "channel": given.channel}
     shown.update({k: v for k, v in overrides.items() if v})
-    if requester_name or requester_email:
+    if given.requester_name or given.requester_email:
         shown["requester"] = {
-            "name": requester_name or shown["requester"]["name"],
-            "email": requester_email or shown["requester"]["email"],
+            "name": given.requester_name or shown["requester"]["name"],
+            "email": given.requester_email or shown["requester"]["email"],
         }
-    if questions:
-        shown["questions"] = list(questions)
+    if given.questions:
+        shown["questions"] = list(given.questions)
     shown["reference"] = None
     if not dry_run:
         shown["reference"] = log_intake(
             reg,
-            actor(by),
+            given.actor,
             intake,
-            regime=regime,
-            handler=handler,
-            subject=subject,
-            received=optional_date(received, "received date"),
-            requester_name=requester_name,
-            requester_email=requester_email,
-            requester_address=address_lines(list(requester_address)) or None,
-            questions=questions,
-            channel=channel,
-            publish=publish,
-            today=today_,
+            regime=given.regime,
+            handler=given.handler,
+            subject=given.subject,
+            received=optional_date(given.received, "received date"),
+            requester_name=given.requester_name,
+            requester_email=given.requester_email,
+            requester_address=list(given.requester_address) or None,
+            questions=given.questions,
+            channel=given.channel,
+            publish=given.publish,
+            today=given.today,
         )
     if as_json:
         emit_json(shown)

@@ -2,12 +2,14 @@
 
 Each command parses its options, calls one function of foikit.casework (the lifecycle and the
 read side), and prints; the clock events are in foikit.cli.clock_events, reviews and the ICO in
-foikit.cli.reviews, intake and corrections in foikit.cli.casework. Dates are taken as text and parsed by
-the library, so a bad date is one `Error:` line (exit 1) like every other refusal.
+foikit.cli.reviews, intake and corrections in foikit.cli.casework. Dates are taken as text and
+parsed by the library, so a bad date is one `Error:` line (exit 1) like every other refusal.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -24,6 +26,27 @@ from foikit.cli.common import (
     today_option,
     with_register,
 )
+
+
+@dataclass(frozen=True)
+class RequestOptions:
+    """What `request add` was given, parsed once: for a request typed in, or read from an email
+    (`--from-email`, foikit.cli.casework.add_from_email), where given values override the
+    message's."""
+
+    received: str | None
+    subject: str | None
+    regime: str
+    requester_name: str | None
+    requester_email: str | None
+    requester_address: tuple[str, ...]
+    questions: tuple[str, ...]
+    handler: str | None
+    channel: str | None
+    publish: bool
+    today: dt.date | None
+    actor: str
+
 
 # -- printing ---------------------------------------------------------------------------------
 
@@ -182,39 +205,32 @@ def request_add(
         foikit request add --from-email request.eml --dry-run
     """
     from foikit.casework.lifecycle import add_request, show_request
+    from foikit.casework.requesters import address_lines
     from foikit.casework.staff_names import default_handler
 
+    given = RequestOptions(
+        received=received,
+        subject=subject,
+        regime=regime,
+        requester_name=requester_name,
+        requester_email=requester_email,
+        requester_address=tuple(address_lines(list(requester_address))),
+        questions=questions,
+        handler=handler,
+        channel=channel,
+        publish=publish,
+        today=optional_date(today, "date for today"),
+        actor=actor(by),
+    )
     if from_email is not None:
         from foikit.cli.casework import add_from_email
 
-        add_from_email(
-            reg,
-            from_email,
-            dry_run=dry_run,
-            received=received,
-            subject=subject,
-            regime=regime,
-            requester_name=requester_name,
-            requester_email=requester_email,
-            requester_address=requester_address,
-            questions=questions,
-            handler=handler,
-            channel=channel,
-            publish=publish,
-            today=today,
-            by=by,
-            as_json=as_json,
-        )
+        add_from_email(reg, from_email, given, dry_run=dry_run, as_json=as_json)
         return
     if dry_run:
         raise click.ClickException("--dry-run goes with --from-email")
     if received is None or subject is None:
         raise click.ClickException("give --received and --subject (or --from-email FILE)")
-    address: list[str] = []
-    for value in requester_address:
-        address.extend(value.splitlines() or [value])
-    if handler is None:
-        handler = default_handler(reg.conn, actor(by))
     original = None
     if as_received is not None:
         from foikit.cli.casework import read_text_file
@@ -222,23 +238,23 @@ def request_add(
         original = read_text_file(as_received)
     ref = add_request(
         reg,
-        actor(by),
+        given.actor,
         received=parse_date(received, "received date"),
         subject=subject,
         regime=regime,
         questions=questions,
         requester_name=requester_name,
         requester_email=requester_email,
-        requester_address=address or None,
-        handler=handler,
+        requester_address=list(given.requester_address) or None,
+        handler=handler or default_handler(reg.conn, given.actor),
         channel=channel,
         publish=publish,
-        today=optional_date(today, "date for today"),
+        today=given.today,
         as_received=original,
         source="letter",
     )
     if as_json:
-        emit_json(show_request(reg, ref, today=optional_date(today, "date for today")))
+        emit_json(show_request(reg, ref, today=given.today))
         return
     click.echo(ref)
 
