@@ -106,29 +106,7 @@ def _assemble(
     result = []
     for row in rows:
         rid = row["id"]
-        by_answer: dict[int, list[dict]] = {}
-        for e in exemptions.get(rid, []):
-            by_answer.setdefault(e["answer_id"], []).append(
-                {
-                    "section": e["section"],
-                    "name": exemption_registry.describe(e["section"]),
-                    "reason": e["reason"],
-                    "public_interest": e["public_interest"],
-                    "ncnd": bool(e["ncnd"]),
-                }
-            )
-        qs = [
-            {
-                "number": q["number"],
-                "text": q["text"],
-                "status": q["status"] or "unanswered",
-                "answer": q["answer"],
-                "exemptions": by_answer.get(q["answer_id"], []),
-                "answered_by": q["answered_by"],
-                "answered_at": q["answered_at"],
-            }
-            for q in questions.get(rid, [])
-        ]
+        qs = _questions_shown(questions.get(rid, []), exemptions.get(rid, []))
         request_reviews = [review_dict(r) for r in reviews.get(rid, [])]
         is_open = row["status"] == "open"
         due = from_iso(row["due"])
@@ -177,6 +155,35 @@ def _assemble(
             }
         )
     return result
+
+
+def _questions_shown(
+    questions: list[dict[str, Any]], exemptions: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One request's questions with their answers and each answer's exemptions."""
+    by_answer: dict[int, list[dict[str, Any]]] = {}
+    for e in exemptions:
+        by_answer.setdefault(e["answer_id"], []).append(
+            {
+                "section": e["section"],
+                "name": exemption_registry.describe(e["section"]),
+                "reason": e["reason"],
+                "public_interest": e["public_interest"],
+                "ncnd": bool(e["ncnd"]),
+            }
+        )
+    return [
+        {
+            "number": q["number"],
+            "text": q["text"],
+            "status": q["status"] or "unanswered",
+            "answer": q["answer"],
+            "exemptions": by_answer.get(q["answer_id"], []),
+            "answered_by": q["answered_by"],
+            "answered_at": q["answered_at"],
+        }
+        for q in questions
+    ]
 
 
 def _due_soon_days(reg: Any) -> int:

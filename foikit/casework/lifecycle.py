@@ -130,6 +130,28 @@ def _parse_reference(reference: str, prefix: str) -> tuple[str, int, int]:
     return f"{prefix}-{year}-{seq:04d}", year, seq
 
 
+def _new_questions(questions: Sequence[str], as_received: str | None) -> list[str]:
+    """The questions of a new request, checked, without a pasted "1." of their own."""
+    check_text("question", *questions, as_received)
+    texts = [strip_marker(t) if isinstance(t, str) else t for t in questions]
+    for number, text in enumerate(texts, 1):
+        if not isinstance(text, str) or not text.strip():
+            raise InvalidRequest(f"question {number} is empty")
+    return texts
+
+
+def _check_details(
+    name: str | None,
+    email: str | None,
+    address: Sequence[str] | str | None,
+    handler: str | None,
+    notes: str | None,
+) -> None:
+    check_text("requester's details", name, email, handler, notes)
+    if address is not None:
+        check_text("requester's address", *([address] if isinstance(address, str) else address))
+
+
 def add_request(
     reg: Any,
     actor: str,
@@ -164,16 +186,8 @@ def add_request(
     received_ = as_date(received, "received date")
     check_not_future(received_, today_, "received date")
     subject_ = _text(subject, "subject", required=True)
-    texts = list(questions)
-    check_text("question", *texts, as_received)
-    texts = [strip_marker(t) if isinstance(t, str) else t for t in texts]
-    check_text("requester's details", requester_name, requester_email, handler, notes)
-    if requester_address is not None:
-        lines = [requester_address] if isinstance(requester_address, str) else requester_address
-        check_text("requester's address", *lines)
-    for number, text in enumerate(texts, 1):
-        if not isinstance(text, str) or not text.strip():
-            raise InvalidRequest(f"question {number} is empty")
+    texts = _new_questions(questions, as_received)
+    _check_details(requester_name, requester_email, requester_address, handler, notes)
     if channel is not None and channel not in CHANNELS:
         raise InvalidRequest(f"unknown channel {channel!r}: use one of {', '.join(CHANNELS)}")
     given = any(v for v in (requester_name, requester_email, requester_address))

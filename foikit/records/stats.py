@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from foikit.errors import FoikitError
@@ -155,20 +155,16 @@ def _empty_block() -> dict[str, Any]:
     }
 
 
-def _counts(
+def _request_counts(
     reg: Any,
+    block: Callable[[str], dict[str, Any]],
     period: str,
     start: dt.date | None,
     end: dt.date | None,
     regimes: Sequence[str],
     today: dt.date,
-) -> dict[str, dict[str, Any]]:
-    """Every figure, keyed by period label (one SQL aggregate per kind of figure)."""
-    blocks: dict[str, dict[str, Any]] = {}
-
-    def block(label: str) -> dict[str, Any]:
-        return blocks.setdefault(label, _empty_block())
-
+) -> None:
+    """Requests received, resolved, in time, by outcome, extended, clarified, with fees."""
     untimed = ", ".join(f"'{o}'" for o in UNTIMED_OUTCOMES)
     resolvable = ", ".join(f"'{k}'" for k, o in OUTCOMES.items() if o.resolvable)
     # One pass over the requests: an outcome is a column, not a second GROUP BY (which would
@@ -218,6 +214,17 @@ def _counts(
         b["late"] = b["timed"] - b["in_time"]
         b["outcomes"] = {key: int(row[f"outcome:{key}"]) for key in OUTCOMES}
 
+
+def _exemption_counts(
+    reg: Any,
+    block: Callable[[str], dict[str, Any]],
+    period: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    regimes: Sequence[str],
+) -> None:
+    """Requests relying on each exemption, and the s.12 / s.14 refusals."""
+    where, params = _filters("r.received", start, end, regimes)
     exempt_from = """
         FROM answer_exemptions e
         JOIN answers a ON a.id = e.answer_id
@@ -256,6 +263,16 @@ def _counts(
             "other_exemptions": row["other"],
         }
 
+
+def _review_counts(
+    reg: Any,
+    block: Callable[[str], dict[str, Any]],
+    period: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    regimes: Sequence[str],
+) -> None:
+    """Internal reviews by the date they were asked for."""
     review_period = period.replace("r.received", "v.received")
     where, params = _filters("v.received", start, end, regimes)
     for row in reg.query(
@@ -280,6 +297,16 @@ def _counts(
                 reviews["outcomes"].get(row["outcome"], 0) + row["received"]
             )
 
+
+def _ico_counts(
+    reg: Any,
+    block: Callable[[str], dict[str, Any]],
+    period: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    regimes: Sequence[str],
+) -> None:
+    """ICO complaints by the date they were made (or notified)."""
     ico_date = "COALESCE(c.complained, c.notified)"
     ico_period = period.replace("r.received", ico_date)
     where, params = _filters(ico_date, start, end, regimes)
@@ -301,6 +328,25 @@ def _counts(
                 ico["decisions"].get(row["decision"], 0) + row["received"]
             )
 
+
+def _counts(
+    reg: Any,
+    period: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    regimes: Sequence[str],
+    today: dt.date,
+) -> dict[str, dict[str, Any]]:
+    """Every figure, keyed by period label (one SQL aggregate per kind of figure)."""
+    blocks: dict[str, dict[str, Any]] = {}
+
+    def block(label: str) -> dict[str, Any]:
+        return blocks.setdefault(label, _empty_block())
+
+    _request_counts(reg, block, period, start, end, regimes, today)
+    _exemption_counts(reg, block, period, start, end, regimes)
+    _review_counts(reg, block, period, start, end, regimes)
+    _ico_counts(reg, block, period, start, end, regimes)
     for b in blocks.values():
         _finish(b)
     return blocks
