@@ -1,4 +1,4 @@
-"""`foikit request`, `review` and `ico` on the command line: CONTRACT.md shapes and errors."""
+"""`foikit request`, `review` and `ico` on the command line: docs/contract.md shapes and errors."""
 
 from __future__ import annotations
 

@@ -81,3 +81,20 @@ def test_every_module_left_at_the_top_has_a_row():
     )
     unnamed = [m for m in top if m not in named]
     assert unnamed == [], f"the README's 'Where things are' table does not name {unnamed}"
+
+
+DOC_CITED = re.compile(r"\bdocs/[\w.-]+\.md\b")
+OUTSIDE = re.compile(r"\.\./shared|(?<![\w/])(CONTRACT|FOI-RULES|STYLE)\.md")
+
+
+def test_docstrings_cite_only_documents_in_the_repository():
+    """The code points a reader at docs/contract.md and docs/law.md, never at files outside the
+    checkout (issue 12: fifteen docstrings pointed at ../shared)."""
+    outside, missing = [], []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text()
+        rel = str(path.relative_to(ROOT))
+        outside += [f"{rel}: {m.group(0)}" for m in OUTSIDE.finditer(text)]
+        missing += [f"{rel}: {m}" for m in DOC_CITED.findall(text) if not (ROOT / m).is_file()]
+    assert outside == []
+    assert missing == []

@@ -193,7 +193,7 @@ def _due_soon_days(reg: Any) -> int:
 
 
 def show_request(reg: Any, reference: str, today: dt.date | str | None = None) -> dict:
-    """One request as `foikit request show --json` prints it (CONTRACT.md), with `deadline`:
+    """One request as `foikit request show --json` prints it (docs/contract.md), with `deadline`:
     the clock's plain-English steps to the due date in force."""
     from foikit.clock.duedates import deadline_for
 

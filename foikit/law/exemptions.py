@@ -12,7 +12,7 @@ is absolute although `37` is qualified), falling back to its parent section, whi
 canonical text the officer wrote is kept on the answer.
 
 Sources: FOIA 2000 Part II and ss.2, 12, 14, 17, 39; EIR 2004 regs 12 and 13; UK GDPR Art 12(5)
-and 15; DPA 2018 Schedules 2-4; FOI-RULES.md.
+and 15; DPA 2018 Schedules 2-4; docs/law.md.
 """
 
 from __future__ import annotations

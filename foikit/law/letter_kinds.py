@@ -1,4 +1,4 @@
-"""The kinds of letter foikit writes, defined once as data (CONTRACT.md "Letter kinds").
+"""The kinds of letter foikit writes, defined once as data (docs/contract.md "Letter kinds").
 
 Kept apart from foikit.letters so that the command line and the staff interface can name the
 kinds without importing the rendering machinery.

@@ -1,4 +1,4 @@
-"""Request outcomes: the categories of the official FOI statistics (CONTRACT.md).
+"""Request outcomes: the categories of the official FOI statistics (docs/contract.md).
 
 Resolvable requests (Cabinet Office, "Freedom of Information statistics: definitions"): those
 where the information could be supplied, withheld in part or withheld in full; information not

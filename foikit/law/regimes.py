@@ -1,4 +1,4 @@
-"""The statutory time limits, defined once as data (CONTRACT.md "Regimes").
+"""The statutory time limits, defined once as data (docs/contract.md "Regimes").
 
 An unknown key is refused: a wrong due date is the worst bug foikit can have,
 so nothing falls back to a default regime.

@@ -1,6 +1,6 @@
 """Letters: the kinds, the template context built from the register, and rendering a letter.
 
-The context is CONTRACT.md's "Letter template context" plus a few names of foikit's own
+The context is docs/contract.md's "Letter template context" plus a few names of foikit's own
 (CONTEXT_NAMES). Requester text is only ever a value; officer-written answer text may use the
 register (`{{ figure('dhr', 'claimed', area='Sandwell', period='2019-20') }}`) and is evaluated
 first, in the same sandbox as the letter, as plain text, then put into the letter as a value.
@@ -143,7 +143,7 @@ REGIME_WORDS: dict[str, dict[str, str]] = {
     },
 }
 
-# Every name the letter context gives a template: CONTRACT.md's, then foikit's additions.
+# Every name the letter context gives a template: docs/contract.md's, then foikit's additions.
 CONTRACT_NAMES = frozenset(
     {"office", "ico", "request", "requester", "today", "csps", "figure", "figures"}
 )
@@ -174,7 +174,8 @@ def get_kind(key: str) -> LetterKind:
 
 
 def templates_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """`--templates`, else FOIKIT_TEMPLATES, else ./templates (CONTRACT.md), else the package's."""
+    """`--templates`, else FOIKIT_TEMPLATES, else ./templates (docs/contract.md), else the
+    package's own."""
     from foikit.letters.folders import default_templates
 
     return Path(explicit or os.environ.get("FOIKIT_TEMPLATES") or default_templates())
@@ -478,7 +479,7 @@ def make_context(
     calendar: Any | None = None,
     signatory: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The letter context (CONTRACT.md "Letter template context") from plain values.
+    """The letter context (docs/contract.md "Letter template context") from plain values.
 
     Answers are evaluated, exemptions described for s.17, and the letter checked against what
     the law needs for its kind. `requester` is dropped for a published copy. `calendar` (the

@@ -1,4 +1,4 @@
-"""Timeliness and outcome statistics (FOI-RULES.md "Statistics and publishing"), as SQL aggregates.
+"""Timeliness and outcome statistics (docs/law.md "Statistics and publishing"), as SQL aggregates.
 
 The counting rules, in one place:
 

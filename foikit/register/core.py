@@ -30,7 +30,7 @@ def default_path() -> str:
 
 
 def current_actor(by: str | None = None) -> str:
-    """`--by`, else FOIKIT_USER, else the login name (CONTRACT.md "Who is acting")."""
+    """`--by`, else FOIKIT_USER, else the login name (docs/contract.md "Who is acting")."""
     for given, where in ((by, "--by"), (os.environ.get("FOIKIT_USER"), "FOIKIT_USER")):
         if given:
             if "\x00" in given or any("\ud800" <= ch <= "\udfff" for ch in given):

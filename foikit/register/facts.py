@@ -20,7 +20,7 @@ from foikit.errors import AmbiguousFigure, FigureNotFound, ReferenceDataError
 DATA_DIR = Path(__file__).parent / "data"
 TOPICS = ("dhr", "funding", "marac")
 UNITS = ("GBP", "count", "percent")
-# Names the sources use for an area, mapped to the area's own name (CONTRACT.md).
+# Names the sources use for an area, mapped to the area's own name (docs/contract.md).
 AREA_ALIASES = {"wolves": "Wolverhampton"}
 
 
@@ -166,7 +166,7 @@ def _value(v: float | int) -> int | float:
 
 
 def csps_context(reg: Any) -> list[dict[str, Any]]:
-    """The CSPs as letters see them (CONTRACT.md): name, website, email, email_withheld."""
+    """The CSPs as letters see them (docs/contract.md): name, website, email, email_withheld."""
     result = []
     for c in reg.query("SELECT id, name, website FROM csps ORDER BY name"):
         emails = reg.query(
