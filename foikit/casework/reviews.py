@@ -74,13 +74,14 @@ def resolve_reviewer(reg: Any, reviewer: str | None) -> str:
     """The reviewer's name as stored. With staff accounts, the account's own name, refused unless
     it is an active reviewer; without any (a CLI-only register), the name cleaned of invisible
     characters, as given."""
+    from foikit.casework.staff_names import has_accounts
     from foikit.register.roles import REVIEWER_ROLES
-    from foikit.register.users import find_person, has_accounts
+    from foikit.register.users import find_person
 
     cleaned = clean_name(reviewer)
     if not cleaned:
         raise InvalidRequest("a review needs a reviewer (--reviewer NAME)")
-    if not has_accounts(reg):
+    if not has_accounts(reg.conn):
         return cleaned
     user = find_person(reg, cleaned)
     if user is None:

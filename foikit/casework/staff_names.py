@@ -26,30 +26,33 @@ def active_names(conn: Any) -> list[str]:
 
 
 def check_staff(conn: Any, name: str | None, what: str) -> str | None:
-    """The name to store for a handler or reviewer; UnknownStaff when it is not an account."""
+    """The name to store for a handler; UnknownStaff when it is not an active account.
+
+    Matched as every name is matched to an account (foikit.register.users.find_person: the
+    person key, so `J.Smith` and `j.smith` are one officer); reviewers are checked the same
+    way, with their role, by foikit.casework.reviews.resolve_reviewer."""
     from foikit.register.people import clean_name
+    from foikit.register.users import find_person
 
     if name is None or not clean_name(name):
         return None
     name = clean_name(name)  # NFKC, invisible characters gone: compared as people read it
     if not has_accounts(conn):
         return name
-    row = conn.execute(
-        "SELECT name, active FROM users WHERE name = ? COLLATE NOCASE", (name,)
-    ).fetchone()
-    if row is None or not row[1]:
+    user = find_person(conn, name)
+    if user is None or not user.active:
         known = ", ".join(active_names(conn)) or "none"
-        state = "is not an account" if row is None else "is a disabled account"
+        state = "is not an account" if user is None else "is a disabled account"
         raise UnknownStaff(f"the {what} {name!r} {state}: choose an active account ({known})")
-    return str(row[0])
+    return user.name
 
 
 def default_handler(conn: Any, actor: str) -> str | None:
     """The acting user as handler: always on a register without accounts, else only when the
     actor is an active account (a script's login name is not an officer)."""
+    from foikit.register.users import find_person
+
     if not has_accounts(conn):
         return actor
-    row = conn.execute(
-        "SELECT name FROM users WHERE name = ? COLLATE NOCASE AND active = 1", (actor,)
-    ).fetchone()
-    return str(row[0]) if row else None
+    user = find_person(conn, actor)
+    return user.name if user is not None and user.active else None

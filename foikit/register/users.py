@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import re
 import secrets
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -334,17 +335,19 @@ def reviewer_accounts(reg: Register) -> list[User]:
     ]
 
 
-def has_accounts(reg: Register) -> bool:
-    """Whether the register has staff accounts at all (a CLI-only register has none)."""
-    return bool(reg.scalar("SELECT EXISTS (SELECT 1 FROM users)"))
-
-
-def find_person(reg: Register, name: str) -> User | None:
-    """The user whose name is this person's (foikit.register.people.person_key), if any."""
+def find_person(db: Register | sqlite3.Connection, name: str) -> User | None:
+    """The user whose name is this person's (foikit.register.people.person_key), if any: the
+    one way a name typed for a handler, reviewer or signatory is matched to an account (case,
+    spacing, invisible characters and compatibility forms do not matter). `db` is the Register,
+    a transaction or a connection (it is read inside a transaction as well as outside one)."""
     from foikit.register.people import person_key
 
     key = person_key(name)
-    for row in reg.query("SELECT * FROM users"):
+    conn: sqlite3.Connection = db.conn if isinstance(db, Register) else db
+    cursor = conn.execute("SELECT * FROM users")
+    columns = [c[0] for c in cursor.description]
+    for values in cursor.fetchall():
+        row = dict(zip(columns, values, strict=True))
         if person_key(row["name"]) == key:
             return _user(row)
     return None
