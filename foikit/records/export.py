@@ -12,14 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
-from foikit.errors import ImportFailed
 from foikit.law.outcomes import OUTCOMES, REVIEW_OUTCOMES
 
 COLUMNS = (
@@ -49,33 +45,6 @@ COLUMNS = (
 )
 QUESTION_FIELDS = ("question", "status", "answer", "exemptions")
 BOM = "\ufeff"
-
-
-def guard_output(reg: Any, path: str | Path) -> None:
-    """Never write over the register, nor over any SQLite database (the one output guard,
-    foikit.register.files.guard_output)."""
-    from foikit.register.files import Kind
-    from foikit.register.files import guard_output as guard
-
-    guard(path, Kind.TEXT, register=reg.path)
-
-
-def write_atomic(path: str | Path, text: str) -> None:
-    """Write the whole text or nothing: a temporary file beside it, fsynced, then renamed."""
-    target = Path(path)
-    if not target.parent.exists():
-        raise ImportFailed(f"the folder {str(target.parent)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def format_exemptions(items: Sequence[Mapping[str, Any]]) -> str:

@@ -477,9 +477,9 @@ def write_rejects(
 ) -> None:
     """The rows that cannot be imported, as they were, with a `problems` column, as CSV with a
     byte-order mark (Excel opens it), for fixing and importing again."""
-    from foikit.records.export import guard_output, write_atomic
+    from foikit.register.files import Kind, atomic_output, guard_output
 
-    guard_output(reg, path)
+    guard_output(path, Kind.TEXT, register=reg.path)
     problems = {rec.line: "; ".join(rec.problems) for rec, _ in records}
     cells = dict(table.rows)
     out = io.StringIO()
@@ -487,7 +487,8 @@ def write_rejects(
     writer.writerow(["row", *table.headers, "problems"])
     for line in lines:
         writer.writerow([line, *cells[line], problems.get(line, "")])
-    write_atomic(path, "\ufeff" + out.getvalue())
+    with atomic_output(path) as fh:
+        fh.write("\ufeff" + out.getvalue())
 
 
 def undo_import(reg: Any, actor: str, batch: str) -> list[str]:
