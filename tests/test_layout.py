@@ -98,3 +98,13 @@ def test_docstrings_cite_only_documents_in_the_repository():
         missing += [f"{rel}: {m}" for m in DOC_CITED.findall(text) if not (ROOT / m).is_file()]
     assert outside == []
     assert missing == []
+
+
+def test_every_command_module_is_loaded():
+    """A command module left out of COMMAND_MODULES would be dead code whose commands quietly
+    vanish; every module of foikit/cli/ but the shared ones is loaded."""
+    from foikit.cli import COMMAND_MODULES
+
+    shared = {"__init__", "common", "helpdoc"}
+    on_disk = {p.stem for p in (PACKAGE / "cli").glob("*.py")} - shared
+    assert on_disk == set(COMMAND_MODULES)

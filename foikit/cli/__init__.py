@@ -69,7 +69,7 @@ def cli(ctx: click.Context, db: str | None) -> None:
 
 # Importing the command modules registers their commands on `cli`.
 COMMAND_MODULES = (
-    "setup",
+    "configure",  # init, settings, facts
     "clock",
     "requests",
     "clock_events",  # `foikit request clarify`, `fee`, `extend`...: on the request group
@@ -88,11 +88,9 @@ COMMAND_MODULES = (
 
 def _load_commands() -> None:
     import importlib
-    import importlib.util
 
-    for name in COMMAND_MODULES:
-        if importlib.util.find_spec(f"foikit.cli.{name}") is not None:
-            importlib.import_module(f"foikit.cli.{name}")
+    for name in COMMAND_MODULES:  # a missing module is an error, never a quietly lost command
+        importlib.import_module(f"foikit.cli.{name}")
 
 
 _load_commands()

@@ -1,4 +1,5 @@
-"""`foikit init`, `foikit settings` and `foikit facts`."""
+"""`foikit init`, `foikit settings` and `foikit facts`: setting up the register and its
+reference data (named so as not to be mistaken for a packaging `setup.py`)."""
 
 from __future__ import annotations
 
