@@ -221,7 +221,7 @@ def bench_startup(repeat: int = 15) -> None:
         from foikit.register.init import init_register
 
         db = Path(tmp) / "register.db"
-        init_register(db, load_reference=False, actor="bench")
+        init_register(db, load_facts=False, actor="bench")
         from foikit.clock.duedates import load_uk_holidays
         from foikit.register import Register
 

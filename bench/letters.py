@@ -67,7 +67,7 @@ def register_letters(n: int, tmp: Path) -> float:
 
     tmp.mkdir(parents=True, exist_ok=True)
     os.environ["FOIKIT_RESPONSES"] = str(tmp / "responses")
-    init_register(tmp / "register.db", load_reference=True, actor="bench")
+    init_register(tmp / "register.db", load_facts=True, actor="bench")
     with Register(tmp / "register.db") as reg:
         ref = june_2021(reg)
         return per_call(

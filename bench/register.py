@@ -96,7 +96,7 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
 
 
 def fresh_register(path: Path) -> Path:
-    init_register(path, load_reference=True, actor="bench")
+    init_register(path, load_facts=True, actor="bench")
     return path
 
 

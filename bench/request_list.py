@@ -34,7 +34,7 @@ def build(path: Path, n: int) -> None:
     """n requests received 2012-2024; about 3% still open, a few of those overdue."""
     from foikit.clock.rules import add_working_days
 
-    init_register(path, load_reference=True, actor="bench")
+    init_register(path, load_facts=True, actor="bench")
     rng = random.Random(4)
     with Register(path) as reg:
         cal = load_calendar(reg)

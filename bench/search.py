@@ -53,7 +53,7 @@ def build(path: Path, n: int) -> None:
 
     from foikit.register.schema import FTS_REBUILD, fts_triggers_sql
 
-    init_register(path, load_reference=True, actor="bench")
+    init_register(path, load_facts=True, actor="bench")
     rng = random.Random(17)
     first = dt.date(2012, 1, 3).toordinal()
     days = sorted(rng.randrange(first, dt.date(2024, 11, 1).toordinal()) for _ in range(n))

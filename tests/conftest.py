@@ -30,7 +30,7 @@ def empty_register(db_path):
     """An initialised register without reference data."""
     from foikit.register.init import init_register
 
-    init_register(db_path, load_reference=False, actor="test.setup")
+    init_register(db_path, load_facts=False, actor="test.setup")
     with Register(db_path) as reg:
         yield reg
 
@@ -40,7 +40,7 @@ def register(db_path):
     """An initialised register with the West Midlands reference data and UK bank holidays."""
     from foikit.register.init import init_register
 
-    init_register(db_path, load_reference=True, actor="test.setup")
+    init_register(db_path, load_facts=True, actor="test.setup")
     with Register(db_path) as reg:
         yield reg
 

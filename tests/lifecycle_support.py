@@ -32,7 +32,7 @@ def _template() -> Path:
     folder = tempfile.mkdtemp(prefix="foikit-lifecycle-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     path = Path(folder) / "template.db"
-    init_register(path, load_reference=True, actor="test.setup")
+    init_register(path, load_facts=True, actor="test.setup")
     return path
 
 

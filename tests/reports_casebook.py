@@ -216,6 +216,6 @@ def make_casebook_db(path) -> None:
     from foikit.register import Register
     from foikit.register.init import init_register
 
-    init_register(path, load_reference=True, actor="test.setup")
+    init_register(path, load_facts=True, actor="test.setup")
     with Register(path) as reg:
         build_casebook(reg)

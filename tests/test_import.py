@@ -286,7 +286,7 @@ def test_import_round_trips_an_export(casebook_path, tmp_path):
     first = _export(casebook_path)
     (tmp_path / "export.csv").write_text(first, encoding="utf-8")
     fresh = tmp_path / "fresh.db"
-    init_register(fresh, load_reference=True, actor="test.setup")
+    init_register(fresh, load_facts=True, actor="test.setup")
     with Register(fresh) as reg:
         report = import_csv(reg, "importer", tmp_path / "export.csv", today=TODAY)
         assert (len(report.imported), report.problems, report.warnings) == (10, [], [])

@@ -24,7 +24,7 @@ def server(db_path, tmp_path):
     from foikit.register.init import init_register
     from foikit.register.users import add_user
 
-    init_register(db_path, load_reference=True, actor="test.setup")
+    init_register(db_path, load_facts=True, actor="test.setup")
     with Register(db_path) as reg:
         add_user(reg, "olive", "officer", PASSWORD, actor="test.setup")
         add_request(

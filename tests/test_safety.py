@@ -164,7 +164,7 @@ def test_files_get_their_modes_whatever_the_umask(reg, db_path, tmp_path, monkey
     try:
         from foikit.register.init import init_register
 
-        init_register(tmp_path / "new.db", load_reference=False, actor="t")
+        init_register(tmp_path / "new.db", load_facts=False, actor="t")
         for argv in (
             ["letter", ref, "acknowledgement"],
             ["export", "--csv", "--out", tmp_path / "export.csv"],

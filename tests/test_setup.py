@@ -13,7 +13,7 @@ from foikit.register.schema import migrations
 
 
 def test_init_creates_the_whole_schema(tmp_path):
-    init_register(tmp_path / "r.db", load_reference=False, actor="t")
+    init_register(tmp_path / "r.db", load_facts=False, actor="t")
     tables = set(Database(tmp_path / "r.db").table_names())
     expected = {
         "requests",
@@ -40,12 +40,12 @@ def test_init_creates_the_whole_schema(tmp_path):
 
 def test_init_is_repeatable_and_a_second_run_writes_nothing(tmp_path):
     path = tmp_path / "r.db"
-    first = init_register(path, load_reference=True, actor="t")
-    assert first.created and first.reference_changed["figures"] > 100
+    first = init_register(path, load_facts=True, actor="t")
+    assert first.created and first.facts_changed["figures"] > 100
     audit_before = sqlite3.connect(path).execute("SELECT count(*) FROM audit").fetchone()[0]
-    second = init_register(path, load_reference=True, actor="t")
+    second = init_register(path, load_facts=True, actor="t")
     assert not second.created
-    assert second.migrations == [] and second.reference_changed == {}
+    assert second.migrations == [] and second.facts_changed == {}
     assert second.holidays_added == 0 and second.settings_added == 0
     audit_after = sqlite3.connect(path).execute("SELECT count(*) FROM audit").fetchone()[0]
     assert audit_after == audit_before
@@ -62,7 +62,7 @@ def test_init_upgrades_an_older_register_in_place_keeping_its_data(tmp_path):
     db.close()
     with Register(path) as reg:
         assert not reg.is_initialised()
-    report = init_register(path, load_reference=False, actor="t")
+    report = init_register(path, load_facts=False, actor="t")
     assert report.migrations == names[1:]
     with Register(path) as reg:
         assert reg.is_initialised()
@@ -72,7 +72,7 @@ def test_init_upgrades_an_older_register_in_place_keeping_its_data(tmp_path):
 
 
 def test_empty_loads_no_reference_data_or_holidays(tmp_path):
-    init_register(tmp_path / "r.db", load_reference=False, actor="t")
+    init_register(tmp_path / "r.db", load_facts=False, actor="t")
     with Register(tmp_path / "r.db") as reg:
         assert reg.scalar("SELECT count(*) FROM figures") == 0
         assert reg.scalar("SELECT count(*) FROM holidays") == 0

@@ -25,7 +25,7 @@ def casework_template(tmp_path_factory):
     from foikit.register.init import init_register
 
     path = tmp_path_factory.mktemp("casework") / "register.db"
-    init_register(path, load_reference=True, actor="test.setup")
+    init_register(path, load_facts=True, actor="test.setup")
     with Register(path) as reg:
         for name, role in STAFF.items():
             add_user(reg, name, role, PASSWORD, actor="test.setup")

@@ -36,7 +36,7 @@ def init(state: State, empty: bool, by: str | None, as_json: bool) -> None:
     from foikit.register.init import init_register
 
     report = init_register(
-        state.db or default_path(), load_reference=not empty, actor=current_actor(by)
+        state.db or default_path(), load_facts=not empty, actor=current_actor(by)
     )
     copied = copy_templates(report.path)
     if as_json:
@@ -56,7 +56,7 @@ def init(state: State, empty: bool, by: str | None, as_json: bool) -> None:
         click.echo(f"  settings added: {report.settings_added}")
     if report.holidays_added:
         click.echo(f"  bank holidays added: {report.holidays_added}")
-    for table, n in sorted(report.reference_changed.items()):
+    for table, n in sorted(report.facts_changed.items()):
         click.echo(f"  reference {table}: {n} changed")
     if copied:
         folder = beside_register(report.path)

@@ -6,8 +6,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from foikit.register import Register, settings
-from foikit.register import facts as reference
+from foikit.register import Register, facts, settings
 
 
 @dataclass
@@ -17,16 +16,17 @@ class InitReport:
     migrations: list[str] = field(default_factory=list)
     settings_added: int = 0
     holidays_added: int = 0
-    reference_changed: dict[str, int] = field(default_factory=dict)
+    facts_changed: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return self.__dict__.copy()
 
 
 def init_register(
-    path: str | os.PathLike[str] | None, *, load_reference: bool = True, actor: str
+    path: str | os.PathLike[str] | None, *, load_facts: bool = True, actor: str
 ) -> InitReport:
-    """Create or upgrade the register; load reference data and UK bank holidays unless told not to.
+    """Create or upgrade the register; load the facts (CSPs, contacts, figures) and the UK bank
+    holidays unless told not to.
 
     Repeatable: a second run changes nothing and writes no audit rows.
     """
@@ -44,12 +44,12 @@ def init_register(
     with Register(path, create=True) as reg:
         created = not reg.db["_sqlite_migrations"].exists()
         report = InitReport(str(reg.path), created, reg.migrate())
-        data = reference.read_files() if load_reference else None
+        data = facts.read_files() if load_facts else None
         with reg.transaction(actor) as tx:
             report.settings_added = settings.seed_defaults(tx)
             if data is not None:
                 from foikit.clock.duedates import load_uk_holidays
 
                 report.holidays_added = load_uk_holidays(tx)
-                report.reference_changed = reference.load(tx, data)
+                report.facts_changed = facts.load(tx, data)
     return report
