@@ -6,12 +6,12 @@ and each stores the account's own spelling."""
 from __future__ import annotations
 
 import pytest
+from lifecycle_support import fresh_register
 
 from foikit.casework.reviews import resolve_reviewer
 from foikit.casework.staff_names import UnknownStaff, check_staff, default_handler
 from foikit.errors import InvalidRequest
 from foikit.register.users import add_user, set_active
-from tests.lifecycle_support import fresh_register
 
 PASSWORD = "correct horse battery staple"
 
