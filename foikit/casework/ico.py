@@ -8,7 +8,7 @@ functions, each takes `expected_version` (a stale form is refused, not written).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from foikit.casework.casefile import ico_dict
 from foikit.casework.common import (
@@ -21,6 +21,11 @@ from foikit.casework.common import (
     touch,
 )
 from foikit.errors import FoikitError, InvalidDate, InvalidRequest
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
+
 
 ICO_DECISIONS: dict[str, str] = {
     "upheld": "Complaint upheld: the authority got it wrong",
@@ -43,14 +48,14 @@ def check_decision(decision: str) -> str:
     return decision
 
 
-def _weeks_setting(reg: Any) -> int:
+def _weeks_setting(reg: Reader) -> int:
     from foikit.register.settings import get_setting
 
     return int(get_setting(reg, "ico.complaint_weeks"))
 
 
 def open_complaint(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,
@@ -139,7 +144,7 @@ def open_complaint(
 
 
 def decide(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.casework.casefile import history, list_requests, requester_of, show_request
 
@@ -59,6 +59,11 @@ from foikit.errors import (
 from foikit.law import exemptions as exemption_registry
 from foikit.law.outcomes import get_outcome
 from foikit.law.regimes import get_request_regime
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register, Tx
+    from foikit.register.reader import Reader
+
 
 __all__ = [
     "CHANNELS",
@@ -131,7 +136,7 @@ def _parse_reference(reference: str, prefix: str) -> tuple[str, int, int]:
 
 
 def add_request(
-    reg: Any,
+    reg: Register,
     actor: str,
     *,
     received: dt.date | str,
@@ -239,7 +244,7 @@ def add_request(
 
 
 def add_question(
-    reg: Any, actor: str, reference: str, text: str, *, expected_version: int | None = None
+    reg: Register, actor: str, reference: str, text: str, *, expected_version: int | None = None
 ) -> int:
     """Add a question to an open request (one the officer split out later); returns its number.
 
@@ -271,7 +276,7 @@ _UNSET: Any = object()
 
 
 def update_request(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,
@@ -308,7 +313,7 @@ def update_request(
 
 
 def set_publish(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     publish: bool,
@@ -322,7 +327,7 @@ def set_publish(
 # -- answers ----------------------------------------------------------------------------------
 
 
-def _question(reg: Any, row: dict, number: int) -> dict:
+def _question(reg: Reader, row: dict, number: int) -> dict:
     q = reg.one(
         "SELECT * FROM questions WHERE request_id = ? AND number = ?", (row["id"], int(number))
     )
@@ -412,8 +417,8 @@ def _answer_status(rows: list[dict[str, Any]], not_held: bool) -> str:
 
 
 def _write_answer(
-    tx: Any,
-    reg: Any,
+    tx: Tx,
+    reg: Reader,
     row: dict,
     question: dict,
     status: str,
@@ -458,7 +463,7 @@ def _prepared(
     return rows, _answer_status(rows, not_held)
 
 
-def _check_answer_template(reg: Any, reference: str, body: str | None, where: str) -> None:
+def _check_answer_template(reg: Register, reference: str, body: str | None, where: str) -> None:
     """An answer that uses the register's figures is worked out now, in the answer sandbox,
     against this request's own context: a broken or hostile one is refused at entry."""
     from foikit.letters import check_answer
@@ -470,7 +475,7 @@ def _check_answer_template(reg: Any, reference: str, body: str | None, where: st
 
 
 def answer_question(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     number: int,
@@ -504,7 +509,7 @@ def answer_question(
 
 
 def answer_all(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,
@@ -542,7 +547,7 @@ def answer_all(
     return [q["number"] for q in questions]
 
 
-def unanswered(reg: Any, request_id: int) -> list[int]:
+def unanswered(reg: Reader, request_id: int) -> list[int]:
     return [
         r["number"]
         for r in reg.query(
@@ -573,7 +578,7 @@ def _check_outcome_fits(reference: str, outcome: str, statuses: list[str]) -> No
 
 
 def close_request(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,

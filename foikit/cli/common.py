@@ -11,11 +11,15 @@ import json
 import re
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from foikit.errors import FoikitError, InvalidDate
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,7 +116,7 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def guarded_output(reg: Any, out: str) -> Any:
+def guarded_output(reg: Register, out: str) -> Any:
     """A private text file at `out` (0600, written whole or not at all) that is refused when it
     is the register or any other SQLite file: the one output guard every `--out` goes through."""
     from foikit.register.files import Kind, atomic_output, guard_output

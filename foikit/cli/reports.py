@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,10 @@ from foikit.cli.common import (
     json_option,
     with_register,
 )
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
 
 
 def _today_option(
@@ -104,7 +108,7 @@ def _print_block(block: dict[str, Any], indent: str = "") -> None:
 )
 @with_register
 def stats(
-    reg: Any,
+    reg: Reader,
     start: dt.date | None,
     end: dt.date | None,
     by: str | None,
@@ -180,7 +184,7 @@ def _print_cabinet_office(block: dict[str, Any], indent: str) -> None:
 @json_option
 @with_register
 def report(
-    reg: Any,
+    reg: Register,
     out: str,
     start: dt.date | None,
     end: dt.date | None,
@@ -256,7 +260,7 @@ def report(
 @json_option
 @with_register
 def import_(
-    reg: Any,
+    reg: Register,
     file: str | None,
     pairs: tuple[str, ...],
     value_maps: tuple[str, ...],
@@ -359,7 +363,7 @@ def _print_import(report: Any, file: str, rejects: str | None) -> None:
     help="Write to this file (default: standard output).",
 )
 @with_register
-def export(reg: Any, as_csv: bool, out: str | None) -> None:
+def export(reg: Register, as_csv: bool, out: str | None) -> None:
     """Write the whole register out: JSON (default) or, with --csv, the spreadsheet columns
     `foikit import` reads, so that an export imports back unchanged.
 
@@ -410,7 +414,7 @@ def export(reg: Any, as_csv: bool, out: str | None) -> None:
 @json_option
 @with_register
 def retention(
-    reg: Any,
+    reg: Register,
     older_than: str,
     dry_run: bool,
     today: dt.date | None,

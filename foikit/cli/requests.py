@@ -7,12 +7,16 @@ the library, so a bad date is one `Error:` line (exit 1) like every other refusa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from foikit.cli import cli
 from foikit.cli.common import by_option, emit_json, json_option, parse_date, with_register
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
 
 
 def _today_option(func: Any) -> Any:
@@ -179,7 +183,7 @@ def request() -> None:
 @json_option
 @with_register
 def request_add(
-    reg: Any,
+    reg: Register,
     from_email: str | None,
     dry_run: bool,
     as_received: str | None,
@@ -285,7 +289,7 @@ def request_add(
 @json_option
 @with_register
 def request_show(
-    reg: Any, reference: str, today: str | None, with_requester: bool, as_json: bool
+    reg: Reader, reference: str, today: str | None, with_requester: bool, as_json: bool
 ) -> None:
     """One request: questions, answers, clock events, review, ICO case and the due date.
 
@@ -334,7 +338,7 @@ def request_show(
 @json_option
 @with_register
 def request_list(
-    reg: Any,
+    reg: Reader,
     open_only: bool,
     overdue: bool,
     due_within: str | None,
@@ -417,7 +421,7 @@ def _pair(values: tuple[str, ...], n: int, option: str) -> list[str | None]:
 @json_option
 @with_register
 def request_answer(
-    reg: Any,
+    reg: Register,
     reference: str,
     number: str,
     text: str | None,
@@ -495,7 +499,7 @@ def request_answer(
 @json_option
 @with_register
 def request_close(
-    reg: Any,
+    reg: Register,
     reference: str,
     responded: str,
     outcome: str,
@@ -528,7 +532,7 @@ def request_close(
     click.echo(f"{shown['reference']} closed: {shown['outcome']}{timing} (due {shown['due']})")
 
 
-def _after_event(reg: Any, reference: str, today: str | None, as_json: bool) -> None:
+def _after_event(reg: Reader, reference: str, today: str | None, as_json: bool) -> None:
     from foikit.casework.lifecycle import show_request
 
     shown = show_request(reg, reference, today=_date(today, "date for today"))
@@ -558,7 +562,7 @@ def _after_event(reg: Any, reference: str, today: str | None, as_json: bool) -> 
 @json_option
 @with_register
 def request_clarify(
-    reg: Any,
+    reg: Register,
     reference: str,
     sent: str,
     detail: str | None,
@@ -598,7 +602,7 @@ def request_clarify(
 @json_option
 @with_register
 def request_clarified(
-    reg: Any,
+    reg: Register,
     reference: str,
     received: str,
     detail: str | None,
@@ -640,7 +644,7 @@ def request_clarified(
 @json_option
 @with_register
 def request_fee(
-    reg: Any,
+    reg: Register,
     reference: str,
     sent: str,
     amount: str | None,
@@ -683,7 +687,7 @@ def request_fee(
 @json_option
 @with_register
 def request_fee_paid(
-    reg: Any, reference: str, paid: str, today: str | None, by: str | None, as_json: bool
+    reg: Register, reference: str, paid: str, today: str | None, by: str | None, as_json: bool
 ) -> None:
     """The fee arrived; the clock runs again.
 
@@ -728,7 +732,7 @@ def request_fee_paid(
 @json_option
 @with_register
 def request_extend(
-    reg: Any,
+    reg: Register,
     reference: str,
     reason: str,
     days: str | None,
@@ -768,7 +772,7 @@ def request_extend(
 @click.argument("reference")
 @json_option
 @with_register
-def request_history(reg: Any, reference: str, as_json: bool) -> None:
+def request_history(reg: Reader, reference: str, as_json: bool) -> None:
     """Who did what and when, from the audit trail: response, review and ICO.
 
     \b
@@ -803,7 +807,7 @@ def request_history(reg: Any, reference: str, as_json: bool) -> None:
 @json_option
 @with_register
 def request_set(
-    reg: Any,
+    reg: Register,
     reference: str,
     publish: bool | None,
     handler: str | None,
@@ -848,7 +852,7 @@ def request_set(
 )
 @by_option
 @with_register
-def request_question(reg: Any, reference: str, text: str, by: str | None) -> None:
+def request_question(reg: Register, reference: str, text: str, by: str | None) -> None:
     """Add a question to an open request; prints its number.
 
     \b

@@ -3,13 +3,17 @@ Information Commissioner (split from foikit.cli.requests, whose small helpers th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from foikit.cli import cli
 from foikit.cli.common import by_option, emit_json, json_option, parse_date, with_register
 from foikit.cli.requests import _actor, _date, _today_option, _warn
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+
 
 # -- foikit review ----------------------------------------------------------------------------
 
@@ -35,7 +39,7 @@ def review() -> None:
 @json_option
 @with_register
 def review_open(
-    reg: Any,
+    reg: Register,
     reference: str,
     received: str,
     reviewer: str,
@@ -83,7 +87,7 @@ def review_open(
 @json_option
 @with_register
 def review_close(
-    reg: Any,
+    reg: Register,
     reference: str,
     decided: str,
     outcome: str,
@@ -133,7 +137,7 @@ def review_close(
 @json_option
 @with_register
 def review_extend(
-    reg: Any, reference: str, reason: str | None, by: str | None, as_json: bool
+    reg: Register, reference: str, reason: str | None, by: str | None, as_json: bool
 ) -> None:
     """Exceptional cases: 40 working days from receipt of the review request, not 20.
 
@@ -158,7 +162,7 @@ def review_extend(
 @json_option
 @with_register
 def review_met(
-    reg: Any, reference: str, on: str, today: str | None, by: str | None, as_json: bool
+    reg: Register, reference: str, on: str, today: str | None, by: str | None, as_json: bool
 ) -> None:
     """Record that what a review committed to release has been released.
 
@@ -209,7 +213,7 @@ def ico() -> None:
 @json_option
 @with_register
 def ico_open(
-    reg: Any,
+    reg: Register,
     reference: str,
     case_reference: str,
     complained: str,
@@ -263,7 +267,7 @@ def ico_open(
 @json_option
 @with_register
 def ico_decide(
-    reg: Any,
+    reg: Register,
     reference: str,
     decided: str,
     decision: str,

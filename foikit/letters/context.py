@@ -16,7 +16,7 @@ import functools
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import FoikitError, MissingAnswer
 from foikit.law.letter_kinds import LETTER_KINDS, LetterKind
@@ -40,6 +40,10 @@ from foikit.letters.sandbox import (
 )
 from foikit.letters.signatory import office_signatory, signatory_for
 from foikit.register.facts import figure_function
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+
 
 # Re-exported: the disclosure log reads letters with letters.letter_text.
 __all__ = [
@@ -303,7 +307,7 @@ def render_answer(text: str | None, context: Mapping[str, Any], where: str) -> s
         return render_bounded(_answer_template(text), context)
 
 
-def answer_context_for(reg: Any, reference: str, today: dt.date | str | None = None) -> dict:
+def answer_context_for(reg: Register, reference: str, today: dt.date | str | None = None) -> dict:
     """The answer context of one request, read from the register (read-only)."""
     from foikit.casework.lifecycle import get_request_row
     from foikit.register.facts import csps_context, figures_context
@@ -320,7 +324,7 @@ def answer_context_for(reg: Any, reference: str, today: dt.date | str | None = N
         )
 
 
-def check_answer(reg: Any, reference: str, text: str | None, where: str) -> None:
+def check_answer(reg: Register, reference: str, text: str | None, where: str) -> None:
     """Work an answer out against the request's own context before it is saved, so a broken
     or hostile answer is refused at entry rather than found when the letter is due."""
     if text and TAG.search(text):
@@ -537,7 +541,7 @@ def make_context(
 
 
 def build_context(
-    reg: Any,
+    reg: Register,
     reference: str,
     kind: str,
     *,
@@ -552,7 +556,7 @@ def build_context(
 
 
 def _build_context(
-    reg: Any,
+    reg: Register,
     reference: str,
     kind: str,
     *,
@@ -595,7 +599,7 @@ def _build_context(
 
 
 def render_letter(
-    reg: Any,
+    reg: Register,
     reference: str,
     kind: str,
     *,

@@ -18,10 +18,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import PublishError
 from foikit.publishing.redact import REDACTED, Policy, Scanner, only_redactions
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+
 
 # The requester's own personal data (FOIA s.40(1)): the request was in effect a subject access
 # request, and publishing it would tell the world what the requester asked about themselves.
@@ -250,7 +254,9 @@ def _record(req: Mapping[str, Any], letter: str) -> PublicRecord:
     )
 
 
-def release_letter_context(reg: Any, reference: str, context: dict[str, Any]) -> dict[str, Any]:
+def release_letter_context(
+    reg: Register, reference: str, context: dict[str, Any]
+) -> dict[str, Any]:
     """A letter context made fit for a published copy by `release`: the request as released,
     no requester, and the exemptions and clock event drawn from the released request. Refused
     (HeldBackFromPublication) when the request would be held back from the log."""

@@ -8,9 +8,14 @@ Rules are written through the register's transaction, so each change is in the a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import FoikitError
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register, Tx
+    from foikit.register.reader import Reader
+
 
 ACTIONS = ("redact", "keep")
 MIN_PHRASE = 2
@@ -40,7 +45,7 @@ def _action(action: str) -> str:
     return action
 
 
-def list_rules(reg: Any, reference: str) -> list[dict[str, Any]]:
+def list_rules(reg: Register, reference: str) -> list[dict[str, Any]]:
     """The rules of one request, oldest first: {id, phrase, action, created_by, created_at}."""
     from foikit.casework.common import request_id
     from foikit.publishing.redact import rule_rows
@@ -48,18 +53,19 @@ def list_rules(reg: Any, reference: str) -> list[dict[str, Any]]:
     return rule_rows(reg, request_id(reg, reference))
 
 
-def _guard(reg: Any, tx: Any, rid: int, expected_version: int | None) -> None:
+def _guard(reg: Reader, tx: Tx, rid: int, expected_version: int | None) -> None:
     """The form's version checked inside the transaction; the request's version bumped, as
     for every change to a request (its public outputs change with its rules)."""
     from foikit.casework.common import check_version, touch
 
     row = reg.one("SELECT * FROM requests WHERE id = ?", (rid,))
+    assert row is not None  # `rid` was resolved from the reference in this transaction
     check_version(reg, row, expected_version)
     touch(tx, rid, action="redaction rules")
 
 
 def add_rule(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     phrase: str,
@@ -97,7 +103,7 @@ def add_rule(
 
 
 def remove_rule(
-    reg: Any, actor: str, reference: str, phrase: str, *, expected_version: int | None = None
+    reg: Register, actor: str, reference: str, phrase: str, *, expected_version: int | None = None
 ) -> int:
     """Remove every rule of the request with this phrase; returns how many went. Refused when
     there is none, so a typo is not mistaken for a removal."""

@@ -22,7 +22,7 @@ import datetime as dt
 import functools
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.clock import rules as clock
 from foikit.errors import FoikitError
@@ -30,6 +30,10 @@ from foikit.law import exemptions as exemption_registry
 from foikit.law.outcomes import get_outcome
 from foikit.records.rows import Record
 from foikit.records.values import BadCell
+
+if TYPE_CHECKING:
+    from foikit.register.core import Tx
+
 
 WITHHELD = ("partially-withheld", "withheld-in-full")
 # What a closed request's unanswered question is taken to have been, by the request's outcome.
@@ -44,7 +48,7 @@ CHILD_TABLES = ("answer_exemptions", "answers", "questions", "clock_events", "re
 
 
 def write_history(
-    tx: Any,
+    tx: Tx,
     rec: Record,
     *,
     reference: str,
@@ -241,7 +245,7 @@ def plan_answers(rec: Record) -> list[dict[str, Any]]:
     return questions
 
 
-def _write_children(tx: Any, rid: int, rec: Record, cal: Any) -> None:
+def _write_children(tx: Tx, rid: int, rec: Record, cal: Any) -> None:
     for event in rec.events:
         tx.insert(
             "clock_events", {**event, "request_id": rid, "created_at": tx.at}, request_id=rid,
@@ -300,7 +304,7 @@ def _write_children(tx: Any, rid: int, rec: Record, cal: Any) -> None:
         )
 
 
-def _clear_children(tx: Any, rid: int) -> None:
+def _clear_children(tx: Tx, rid: int) -> None:
     """Remove what belongs to a request (answers, questions, events, reviews), audited."""
     queries = {
         "answer_exemptions": "SELECT e.id FROM answer_exemptions e JOIN answers a"

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from datasette.utils.asgi import Response
@@ -30,6 +30,10 @@ from foikit.staff.auth import (
     session_token,
 )
 from foikit.staff.pages import PRIVATE_HEADERS, first, form_data, in_thread, render
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+
 
 CSRF_COOKIE = "ds_csrftoken"  # Datasette's (asgi-csrf's) cookie
 
@@ -75,7 +79,7 @@ async def audit_read(datasette: Any, request: Any, action: str, target: str) -> 
 
     actor = (request.actor or {}).get("id") or "anonymous"
 
-    def run(reg: Any) -> None:
+    def run(reg: Register) -> None:
         from foikit.register.settings import get_setting
 
         client = client_of(request, get_setting(reg, "staff.trusted_proxies"))
@@ -122,7 +126,7 @@ async def login(datasette: Any, request: Any) -> Response:
 
     old_token = session_token(request)
 
-    def attempt(reg: Any) -> str:
+    def attempt(reg: Register) -> str:
         try:
             user = authenticate(reg, name, password)
         except LoginFailed:
