@@ -85,7 +85,7 @@ def normalise_reference(reference: str) -> str:
     return reference.strip().upper()
 
 
-def get_request_row(reg: Reader, reference: str) -> dict:
+def get_request_row(reg: Reader, reference: str) -> dict[str, Any]:
     """The `requests` row for a reference (case-insensitive); RequestNotFound otherwise."""
     ref = normalise_reference(reference)
     row = reg.one("SELECT * FROM requests WHERE reference = ?", (ref,))
@@ -104,7 +104,7 @@ def request_id(reg: Reader, reference: str) -> int:
     return int(get_request_row(reg, reference)["id"])
 
 
-def require_open(row: dict, doing: str) -> None:
+def require_open(row: dict[str, Any], doing: str) -> None:
     if row["status"] != "open":
         raise RequestClosed(
             f"{row['reference']} is closed (responded {row['responded']}): cannot {doing}"
@@ -132,7 +132,7 @@ def last_change(reg: Reader, request_id: int) -> str:
     return f" by {last['actor']} at {last['at'][11:16]} UTC on {last['at'][:10]}"
 
 
-def check_version(reg: Reader, row: dict, expected_version: int | None) -> None:
+def check_version(reg: Reader, row: dict[str, Any], expected_version: int | None) -> None:
     """StaleRecord when the request is no longer at `expected_version` (None: no check).
 
     Call inside the transaction that writes, straight after reading the row: the register
@@ -156,7 +156,7 @@ def load_calendar(reg: Reader) -> Calendar:
     return from_table(reg)
 
 
-def recompute(tx: Tx, rid: int, cal: Calendar) -> dict:
+def recompute(tx: Tx, rid: int, cal: Calendar) -> dict[str, Any]:
     """Write the request's due date, notice date and stopped clock from its events (the clock's
     rules, foikit.clock.duedates); call inside the transaction that changed them."""
     from foikit.clock.duedates import recompute as write_due_dates

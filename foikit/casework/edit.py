@@ -50,7 +50,9 @@ def _question_text(text: Any, what: str) -> str:
     return strip_marker(text)
 
 
-def _requester_changes(tx: Tx, row: dict, name: Any, email: Any, address: Any) -> dict[str, Any]:
+def _requester_changes(
+    tx: Tx, row: dict[str, Any], name: Any, email: Any, address: Any
+) -> dict[str, Any]:
     """Correct the requester's record (the person: all their requests show the correction)."""
     if name is _UNSET and email is _UNSET and address is _UNSET:
         return {}
@@ -84,7 +86,7 @@ def _requester_changes(tx: Tx, row: dict, name: Any, email: Any, address: Any) -
 
 def _question_changes(
     tx: Tx,
-    row: dict,
+    row: dict[str, Any],
     reword: Mapping[int, str],
     add: Sequence[str],
     remove: Sequence[int],
@@ -150,7 +152,7 @@ def _question_changes(
     return out
 
 
-def _check_received(reg: Reader, row: dict, received: dt.date, today: dt.date) -> None:
+def _check_received(reg: Reader, row: dict[str, Any], received: dt.date, today: dt.date) -> None:
     check_not_future(received, today, "received date")
     if row["responded"] and received.isoformat() > row["responded"]:
         raise InvalidDate(

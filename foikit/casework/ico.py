@@ -8,7 +8,7 @@ functions, each takes `expected_version` (a stale form is refused, not written).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from foikit.casework.casefile import ico_dict
 from foikit.casework.common import (
@@ -66,7 +66,7 @@ def open_complaint(
     respond_by: dt.date | str | None = None,
     today: dt.date | str | None = None,
     expected_version: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Record a complaint to the ICO; returns the case with `warnings` (a list). `respond_by`
     is the date the ICO's letter asks for our response (on the weekly list until decided).
 
@@ -155,7 +155,7 @@ def decide(
     notes: str | None = None,
     today: dt.date | str | None = None,
     expected_version: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Record the ICO's decision (and its decision notice reference, e.g. IC-123456-A1B2) on the
     request's undecided case (or the one named by `case_reference`)."""
     check_decision(decision)

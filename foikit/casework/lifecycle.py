@@ -327,7 +327,7 @@ def set_publish(
 # -- answers ----------------------------------------------------------------------------------
 
 
-def _question(reg: Reader, row: dict, number: int) -> dict:
+def _question(reg: Reader, row: dict[str, Any], number: int) -> dict[str, Any]:
     q = reg.one(
         "SELECT * FROM questions WHERE request_id = ? AND number = ?", (row["id"], int(number))
     )
@@ -419,11 +419,11 @@ def _answer_status(rows: list[dict[str, Any]], not_held: bool) -> str:
 def _write_answer(
     tx: Tx,
     reg: Reader,
-    row: dict,
-    question: dict,
+    row: dict[str, Any],
+    question: dict[str, Any],
     status: str,
     body: str | None,
-    rows: list[dict],
+    rows: list[dict[str, Any]],
     on: dt.date | None = None,
 ) -> None:
     """Insert or replace one question's answer and its exemption rows (`on`: the date the
@@ -455,7 +455,7 @@ def _write_answer(
 
 
 def _prepared(
-    row: dict, not_held: bool, exemptions: Sequence[Any], ncnd: bool
+    row: dict[str, Any], not_held: bool, exemptions: Sequence[Any], ncnd: bool
 ) -> tuple[list[dict[str, Any]], str]:
     rows = _exemption_rows(exemptions, row["regime"], ncnd)
     if not_held and row["regime"] == "eir":

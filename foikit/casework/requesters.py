@@ -6,6 +6,7 @@ touches it. Text is stored exactly as given; only the email address is normalise
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -116,7 +117,7 @@ def match_keys(
     return email_key, post_key
 
 
-def find_requester(conn: Any, requester: Requester) -> dict | None:
+def find_requester(conn: sqlite3.Connection, requester: Requester) -> dict[str, Any] | None:
     """The existing, not anonymised, requester this one is: by email, else by name and address."""
     email_key, post_key = match_keys(requester.name, requester.email, requester.address)
     for column, key in (("email_key", email_key), ("post_key", post_key)):
@@ -202,7 +203,7 @@ def _requester_id(reg: Reader, key: str | int) -> int:
 
 def list_requesters(
     reg: Reader, *, name: str | None = None, limit: int | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Requesters with how many requests each made and the latest date received."""
     sql = (
         "SELECT p.id, p.name, p.email, p.address, p.anonymised_at, COUNT(r.id) AS requests,"

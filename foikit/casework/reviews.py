@@ -120,7 +120,9 @@ def import_reviewer(reg: Register, reviewer: str, handler: str | None, decided: 
     return cleaned if decided is not None else resolve_reviewer(reg, cleaned)
 
 
-def check_decider(reg: Register, row: dict, review: dict, actor: str, doing: str) -> None:
+def check_decider(
+    reg: Register, row: dict[str, Any], review: dict[str, Any], actor: str, doing: str
+) -> None:
     """NotAuthorised unless the actor is the named reviewer, or an active administrator who took
     no part in the case (s.45 Code of Practice, part 5: the review is independent)."""
     from foikit.register.users import find_person
@@ -154,7 +156,7 @@ def check_independent(reg: Reader, request_id: int, reviewer: str) -> None:
         )
 
 
-def current_review(reg: Reader, request_id: int) -> dict | None:
+def current_review(reg: Reader, request_id: int) -> dict[str, Any] | None:
     return reg.one(
         "SELECT * FROM reviews WHERE request_id = ? ORDER BY id DESC LIMIT 1", (request_id,)
     )
@@ -170,7 +172,7 @@ def open_review(
     grounds: str | None = None,
     today: dt.date | str | None = None,
     expected_version: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Record a request for internal review; returns the review with `warnings` (a list).
     `grounds` are the requester's reasons for asking, in their words, for the reviewer.
 
@@ -248,7 +250,7 @@ def extend_review(
     *,
     reason: str | None = None,
     expected_version: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Exceptional cases: 40 working days from receipt, not 20 (s.45 Code of Practice, part 5)."""
     from foikit.clock.rules import review_due
 
@@ -268,7 +270,7 @@ def extend_review(
     return review_dict({**review, **changes})
 
 
-def _undecided(reg: Reader, row: dict) -> dict:
+def _undecided(reg: Reader, row: dict[str, Any]) -> dict[str, Any]:
     review = current_review(reg, row["id"])
     if review is None:
         raise ReviewNotFound(f"{row['reference']} has no internal review")

@@ -132,11 +132,11 @@ def _log_base(reg: Reader) -> str | None:
     return str(value).rstrip("/") if value else None
 
 
-def _published(row: dict) -> bool:
+def _published(row: dict[str, Any]) -> bool:
     return bool(row["status"] == "closed" and row["publish"] and row["regime"] in PUBLISHED_REGIMES)
 
 
-def _result(base: str | None, row: dict, **extra: Any) -> dict[str, Any]:
+def _result(base: str | None, row: dict[str, Any], **extra: Any) -> dict[str, Any]:
     published = _published(row)
     return {
         "reference": row["reference"],
@@ -362,7 +362,7 @@ CANDIDATES = 300
 
 def _ranked(
     reg: Reader, expression: str, limit: int, rank: str, before: int | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Matches of `expression` best first by `rank`, among the latest CANDIDATES of them
     (with `before`: of those logged before that request id, i.e. earlier requests)."""
     upto = "" if before is None else f" AND rowid < {int(before)}"
@@ -382,7 +382,7 @@ def _ranked(
     )
 
 
-def _same_requester(reg: Reader, row: dict, words: list[str]) -> dict[int, float]:
+def _same_requester(reg: Reader, row: dict[str, Any], words: list[str]) -> dict[int, float]:
     """The requester's other requests that share words with this one: {id: closeness}, the
     share of this request's content words (subject and questions) the other also holds. A
     person's requests are few, so they are all compared, whatever their age."""
@@ -432,7 +432,7 @@ def similar(reg: Reader, reference: str, *, limit: int = 10) -> dict[str, Any]:
     matches: list[dict[str, Any]] = []
     seen = {row["id"]}
 
-    def keep(r: dict, closeness: float) -> None:
+    def keep(r: dict[str, Any], closeness: float) -> None:
         seen.add(r["id"])
         matches.append(
             _result(
@@ -469,7 +469,9 @@ def similar(reg: Reader, reference: str, *, limit: int = 10) -> dict[str, Any]:
     }
 
 
-def _warnings(reg: Reader, row: dict, matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _warnings(
+    reg: Reader, row: dict[str, Any], matches: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Same requester, similar information: within 60 working days (reg 5 aggregation), or
     asked and answered before (s.14(2) repeated request)."""
     mine = [m for m in matches if m["same_requester"] and m["closeness"] >= 0.3]
