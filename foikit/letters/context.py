@@ -42,6 +42,7 @@ from foikit.letters.signatory import office_signatory, signatory_for
 from foikit.register.facts import figure_function
 
 if TYPE_CHECKING:
+    from foikit.clock.workdays import Calendar
     from foikit.register.core import Register
 
 
@@ -307,7 +308,9 @@ def render_answer(text: str | None, context: Mapping[str, Any], where: str) -> s
         return render_bounded(_answer_template(text), context)
 
 
-def answer_context_for(reg: Register, reference: str, today: dt.date | str | None = None) -> dict:
+def answer_context_for(
+    reg: Register, reference: str, today: dt.date | str | None = None
+) -> dict[str, Any]:
     """The answer context of one request, read from the register (read-only)."""
     from foikit.casework.lifecycle import get_request_row
     from foikit.register.facts import csps_context, figures_context
@@ -361,7 +364,7 @@ def _latest(events: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
 
 # EIR reg 8: no duty to supply unless an advance payment arrives within 60 working days of the
 # notice (FOIA s.9(2) gives three months; subject access has no such lapse).
-def fee_lapses(regime: str, notified: dt.date, calendar: Any | None = None) -> dt.date | None:
+def fee_lapses(regime: str, notified: dt.date, calendar: Calendar | None = None) -> dt.date | None:
     """The last day a fee can be paid in time (the clock's rule, foikit.clock.last_day_to_pay);
     None when no limit applies (subject access) or without the calendar an EIR date needs."""
     from foikit.clock.rules import last_day_to_pay
@@ -376,7 +379,7 @@ def fee_lapses(regime: str, notified: dt.date, calendar: Any | None = None) -> d
 
 
 def _event_for(
-    kind: str, request: Mapping[str, Any], calendar: Any | None = None
+    kind: str, request: Mapping[str, Any], calendar: Calendar | None = None
 ) -> dict[str, Any] | None:
     from foikit.formats import as_date
 
@@ -479,7 +482,7 @@ def make_context(
     kind: str,
     published: bool = False,
     draft: bool = False,
-    calendar: Any | None = None,
+    calendar: Calendar | None = None,
     signatory: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The letter context (CONTRACT.md "Letter template context") from plain values.
