@@ -94,10 +94,12 @@ def parse_date(value: str, what: str = "date") -> dt.date:
         raise InvalidDate(f"{what} {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[dt.date, "dt.date | str"]):
     name = "YYYY-MM-DD"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+    def convert(
+        self, value: dt.date | str, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
         if isinstance(value, dt.date):
             return value
         try:

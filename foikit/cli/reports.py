@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, overload
 
 import click
 
 from foikit.cli import cli
 from foikit.cli.common import (
     DATE,
+    F,
     by_option,
     emit_json,
     guarded_output,
@@ -24,10 +26,19 @@ if TYPE_CHECKING:
     from foikit.register.reader import Reader
 
 
-def _today_option(
-    func: Any = None, *, help: str = "Count as if it were this date (default: today)."
-) -> Any:
-    def decorate(f: Any) -> Any:
+_TODAY_HELP = "Count as if it were this date (default: today)."
+
+
+@overload
+def _today_option(func: F, *, help: str = _TODAY_HELP) -> F: ...
+
+
+@overload
+def _today_option(func: None = None, *, help: str = _TODAY_HELP) -> Callable[[F], F]: ...
+
+
+def _today_option(func: F | None = None, *, help: str = _TODAY_HELP) -> F | Callable[[F], F]:
+    def decorate(f: F) -> F:
         return click.option("--today", type=DATE, default=None, help=help)(f)
 
     return decorate(func) if func is not None else decorate
