@@ -32,6 +32,10 @@ from foikit.records.rows import Record
 from foikit.records.values import BadCell
 
 if TYPE_CHECKING:
+    from foikit.clock.workdays import Calendar
+
+
+if TYPE_CHECKING:
     from foikit.register.core import Tx
 
 
@@ -56,7 +60,7 @@ def write_history(
     seq: int,
     marks: dict[str, Any],
     publish: bool,
-    cal: Any,
+    cal: Calendar,
     nation: str,
     deadlines: dict[Any, Any] | None = None,
     replace_id: int | None = None,
@@ -159,7 +163,7 @@ def _requester(rec: Record) -> dict[str, Any] | None:
     return {"name": rec.requester_name, "email": email, "address": rec.requester_address}
 
 
-def _clock_due(rec: Record, cal: Any, nation: str, cache: dict[Any, Any]) -> dt.date | None:
+def _clock_due(rec: Record, cal: Calendar, nation: str, cache: dict[Any, Any]) -> dt.date | None:
     """The clock's due date where the calendar reaches. A register of 100,000 rows has a few
     thousand distinct days of receipt: each (day, regime, events) is worked out once."""
     assert rec.received is not None
@@ -180,7 +184,7 @@ def _clock_due(rec: Record, cal: Any, nation: str, cache: dict[Any, Any]) -> dt.
             ).due
         except FoikitError as e:
             cache[key] = e
-    found = cache[key]
+    found: dt.date | None | FoikitError = cache[key]
     if isinstance(found, FoikitError):
         rec.flags.append(f"no due date: {found}")
         return None
@@ -245,7 +249,7 @@ def plan_answers(rec: Record) -> list[dict[str, Any]]:
     return questions
 
 
-def _write_children(tx: Tx, rid: int, rec: Record, cal: Any) -> None:
+def _write_children(tx: Tx, rid: int, rec: Record, cal: Calendar) -> None:
     for event in rec.events:
         tx.insert(
             "clock_events", {**event, "request_id": rid, "created_at": tx.at}, request_id=rid,

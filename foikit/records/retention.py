@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -45,8 +46,14 @@ from foikit.clock.rules import add_months
 from foikit.errors import FoikitError
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from foikit.register.core import Register, Tx
     from foikit.register.reader import Reader
+
+    # What the text scan runs its SELECTs on: the connection (a dry run, outside any
+    # transaction) or the transaction that then rewrites the texts.
+    Rows: TypeAlias = sqlite3.Connection | Tx
 
 
 PERSONAL = ("name", "email", "address", "phone")
@@ -213,7 +220,7 @@ def _overwrite(
 _NOT_TEXT = {"id", "request_id", "question_id", "answer_id", "reference", "regime", "status"}
 
 
-def _text_columns(conn: Any, table: str) -> list[str]:
+def _text_columns(conn: Rows, table: str) -> list[str]:
     return [
         r[1]
         for r in conn.execute(f"PRAGMA table_info([{table}])")
@@ -221,7 +228,7 @@ def _text_columns(conn: Any, table: str) -> list[str]:
     ]
 
 
-def _request_tables(conn: Any) -> list[str]:
+def _request_tables(conn: Rows) -> list[str]:
     """Every table that belongs to requests: `requests` itself and each with a request_id
     (clock events, reviews, ICO cases, and whatever a later version adds), never the audit."""
     names = [
@@ -245,7 +252,7 @@ def _request_tables(conn: Any) -> list[str]:
     ]
 
 
-def _texts(tx: Tx, request_ids: list[int]) -> list[tuple[str, int, str, str | None, int]]:
+def _texts(tx: Rows, request_ids: list[int]) -> list[tuple[str, int, str, str | None, int]]:
     """(table, id, column, text, request id) of every free-text column that belongs to these
     requests: subjects, notes, questions, answers, exemption and public-interest reasons, clock
     event details, review reasons, ICO notes, and any table a later version adds."""
@@ -276,7 +283,7 @@ def _texts(tx: Tx, request_ids: list[int]) -> list[tuple[str, int, str, str | No
 
 
 def planned_changes(
-    conn: Any, requester: dict[str, Any], request_ids: list[int]
+    conn: Rows, requester: dict[str, Any], request_ids: list[int]
 ) -> list[tuple[str, int, str, str, int]]:
     """(table, id, column, cleaned text, request id) for every text that names the requester."""
     redact = _own_details_redactor(requester)
