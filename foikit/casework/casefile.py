@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.casework.common import from_iso, get_request_row, load_calendar, resolve_today
 from foikit.casework.requesters import from_row
 from foikit.errors import InvalidRequest
 from foikit.law import exemptions as exemption_registry
 from foikit.law.regimes import REGIMES, get_request_regime
+
+if TYPE_CHECKING:
+    from foikit.clock.workdays import Calendar
+
+
+if TYPE_CHECKING:
+    from foikit.register.reader import Reader
+
 
 # Columns bumped on every change; the history leaves them out of its summaries.
 _BOOKKEEPING = ("updated_at", "version")
@@ -24,7 +32,7 @@ _BOOKKEEPING = ("updated_at", "version")
 # -- one request, many requests ---------------------------------------------------------
 
 
-def requester_of(reg: Any, reference: str) -> dict | None:
+def requester_of(reg: Reader, reference: str) -> dict[str, Any] | None:
     """The requester: {"name", "email", "address": [lines]}; None when none is kept."""
     row = get_request_row(reg, reference)
     if row["requester_id"] is None:
@@ -37,9 +45,9 @@ def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
         yield ids[i : i + size]
 
 
-def _grouped(reg: Any, sql: str, ids: list[int]) -> dict[int, list[dict]]:
+def _grouped(reg: Reader, sql: str, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Rows of `sql` (with `{ids}` for the id list) grouped by their request_id column."""
-    out: dict[int, list[dict]] = {}
+    out: dict[int, list[dict[str, Any]]] = {}
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
         for r in reg.query(sql.format(ids=marks), chunk):
@@ -47,7 +55,7 @@ def _grouped(reg: Any, sql: str, ids: list[int]) -> dict[int, list[dict]]:
     return out
 
 
-def review_dict(r: dict) -> dict[str, Any]:
+def review_dict(r: dict[str, Any]) -> dict[str, Any]:
     return {
         "received": r["received"],
         "reviewer": r["reviewer"],
@@ -61,7 +69,7 @@ def review_dict(r: dict) -> dict[str, Any]:
     }
 
 
-def ico_dict(r: dict) -> dict[str, Any]:
+def ico_dict(r: dict[str, Any]) -> dict[str, Any]:
     return {
         "case_reference": r["case_reference"],
         "complained": r["complained"],
@@ -75,7 +83,7 @@ def ico_dict(r: dict) -> dict[str, Any]:
 
 
 def _assemble(
-    reg: Any, rows: list[dict], today: dt.date, cal: Any, soon: int
+    reg: Reader, rows: list[dict[str, Any]], today: dt.date, cal: Calendar, soon: int
 ) -> list[dict[str, Any]]:
     """The `request show --json` shape for each row, children fetched in bulk (no N+1)."""
     from foikit.clock.rules import status as clock_status
@@ -186,13 +194,13 @@ def _questions_shown(
     ]
 
 
-def _due_soon_days(reg: Any) -> int:
+def _due_soon_days(reg: Reader) -> int:
     from foikit.register.settings import get_setting
 
     return int(get_setting(reg, "clock.due_soon_days"))
 
 
-def show_request(reg: Any, reference: str, today: dt.date | str | None = None) -> dict:
+def show_request(reg: Reader, reference: str, today: dt.date | str | None = None) -> dict[str, Any]:
     """One request as `foikit request show --json` prints it (docs/contract.md), with `deadline`:
     the clock's plain-English steps to the due date in force."""
     from foikit.clock.duedates import deadline_for
@@ -205,7 +213,7 @@ def show_request(reg: Any, reference: str, today: dt.date | str | None = None) -
 
 
 def list_requests(
-    reg: Any,
+    reg: Reader,
     *,
     open_only: bool = False,
     overdue: bool = False,
@@ -215,7 +223,7 @@ def list_requests(
     today: dt.date | str | None = None,
     limit: int | None = None,
     full: bool = True,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """The register, filtered in SQL on the (status, due) indexes.
 
     `overdue`: open and due before today. `due_within`: open and due within N working days of
@@ -359,7 +367,7 @@ def _summary(action: str, table: str | None, old: Any, new: Any) -> str:
     return _ACTIONS.get(action, action)
 
 
-def history(reg: Any, reference: str) -> list[dict]:
+def history(reg: Reader, reference: str) -> list[dict[str, Any]]:
     """Who did what and when, from the audit trail, oldest first.
 
     Each row: at, actor, action, table, row_id, old, new (parsed JSON) and a plain summary.

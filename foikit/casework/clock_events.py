@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING
 
 from foikit.casework.change import changing
 from foikit.casework.common import (
@@ -21,6 +21,9 @@ from foikit.errors import (
 )
 from foikit.law import exemptions as exemption_registry
 
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+
 
 class InvalidClockEvent(InvalidRequest):
     """A clarification, fee or extension that cannot be recorded."""
@@ -30,7 +33,7 @@ class InvalidClockEvent(InvalidRequest):
 
 
 def _clock_event(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     kind: str,
@@ -82,7 +85,7 @@ def _clock_event(
 
 
 def clarify(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,
@@ -110,7 +113,7 @@ def clarify(
 
 
 def clarified(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,
@@ -137,7 +140,7 @@ MAX_FEE = 1_000_000  # pounds: far past any fee the regulations allow, short of 
 
 
 def fee(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,
@@ -186,7 +189,7 @@ def fee(
 
 
 def fee_paid(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,
@@ -208,7 +211,7 @@ def fee_paid(
 
 
 def extend(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,

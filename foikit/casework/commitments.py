@@ -4,7 +4,7 @@ what is now to be released and by when, and that stays on the weekly list until 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.casework.change import changing
 from foikit.casework.common import (
@@ -14,6 +14,11 @@ from foikit.casework.common import (
     resolve_today,
 )
 from foikit.errors import InvalidDate, InvalidRequest, ReviewNotFound
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
+
 
 # Outcomes after which something is still owed to the requester.
 NEEDS_COMMITMENT = ("partly-upheld",)
@@ -55,7 +60,7 @@ def commitment_row(review_id: int, request_id: int, what: str, due: str) -> dict
     return {"review_id": review_id, "request_id": request_id, "what": what, "due": due, "met": None}
 
 
-def outstanding(reg: Any) -> list[dict[str, Any]]:
+def outstanding(reg: Reader) -> list[dict[str, Any]]:
     """Commitments not yet met, soonest first, with their request."""
     return reg.query(
         "SELECT c.id, c.what, c.due, r.reference, r.subject, r.handler, v.reviewer"
@@ -64,7 +69,7 @@ def outstanding(reg: Any) -> list[dict[str, Any]]:
     )
 
 
-def commitments_of(reg: Any, request_id: int) -> list[dict[str, Any]]:
+def commitments_of(reg: Reader, request_id: int) -> list[dict[str, Any]]:
     return reg.query(
         "SELECT what, due, met FROM review_commitments WHERE request_id = ? ORDER BY id",
         (request_id,),
@@ -72,7 +77,7 @@ def commitments_of(reg: Any, request_id: int) -> list[dict[str, Any]]:
 
 
 def meet_commitment(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,

@@ -15,6 +15,11 @@ from foikit.formats import iso_date
 from foikit.law.outcomes import ANSWER_STATUSES
 
 if TYPE_CHECKING:
+    from foikit.register.core import Tx
+    from foikit.register.reader import Reader
+
+
+if TYPE_CHECKING:
     from foikit.clock.workdays import Calendar
 
 CHANNELS = ("email", "post", "web", "phone", "in-person", "social-media", "whatdotheyknow")
@@ -81,7 +86,7 @@ def normalise_reference(reference: str) -> str:
     return reference.strip().upper()
 
 
-def get_request_row(reg: Any, reference: str) -> dict:
+def get_request_row(reg: Reader, reference: str) -> dict[str, Any]:
     """The `requests` row for a reference (case-insensitive); RequestNotFound otherwise."""
     ref = normalise_reference(reference)
     row = reg.one("SELECT * FROM requests WHERE reference = ?", (ref,))
@@ -96,18 +101,18 @@ def get_request_row(reg: Any, reference: str) -> dict:
     return row
 
 
-def request_id(reg: Any, reference: str) -> int:
+def request_id(reg: Reader, reference: str) -> int:
     return int(get_request_row(reg, reference)["id"])
 
 
-def require_open(row: dict, doing: str) -> None:
+def require_open(row: dict[str, Any], doing: str) -> None:
     if row["status"] != "open":
         raise RequestClosed(
             f"{row['reference']} is closed (responded {row['responded']}): cannot {doing}"
         )
 
 
-def touch(tx: Any, request_id: int, changes: dict[str, Any] | None = None, **kw: Any) -> None:
+def touch(tx: Tx, request_id: int, changes: dict[str, Any] | None = None, **kw: Any) -> None:
     """Change a request's columns and bump its version, in one audited update.
 
     Called for every change to a request or anything that belongs to it, so a form showing an
@@ -118,7 +123,7 @@ def touch(tx: Any, request_id: int, changes: dict[str, Any] | None = None, **kw:
     tx.update("requests", request_id, row, **kw)
 
 
-def last_change(reg: Any, request_id: int) -> str:
+def last_change(reg: Reader, request_id: int) -> str:
     """` by NAME at 10:42 UTC on 2021-07-01`: the latest audit row for the request (or "")."""
     last = reg.one(
         "SELECT actor, at FROM audit WHERE request_id = ? ORDER BY id DESC LIMIT 1", (request_id,)
@@ -128,7 +133,7 @@ def last_change(reg: Any, request_id: int) -> str:
     return f" by {last['actor']} at {last['at'][11:16]} UTC on {last['at'][:10]}"
 
 
-def check_version(reg: Any, row: dict, expected_version: int | None) -> None:
+def check_version(reg: Reader, row: dict[str, Any], expected_version: int | None) -> None:
     """StaleRecord when the request is no longer at `expected_version` (None: no check).
 
     Call inside the transaction that writes, straight after reading the row: the register
@@ -144,7 +149,7 @@ def check_version(reg: Any, row: dict, expected_version: int | None) -> None:
     )
 
 
-def load_calendar(reg: Any) -> Calendar:
+def load_calendar(reg: Reader) -> Calendar:
     """The register's working-day calendar: the clock's own loader (memoised on the holidays
     table's content, so an added holiday is never missed), never a second reading of the table."""
     from foikit.clock.duedates import load_calendar as from_table
@@ -152,7 +157,7 @@ def load_calendar(reg: Any) -> Calendar:
     return from_table(reg)
 
 
-def recompute(tx: Any, rid: int, cal: Calendar) -> dict:
+def recompute(tx: Tx, rid: int, cal: Calendar) -> dict[str, Any]:
     """Write the request's due date, notice date and stopped clock from its events (the clock's
     rules, foikit.clock.duedates); call inside the transaction that changed them."""
     from foikit.clock.duedates import recompute as write_due_dates
@@ -160,7 +165,7 @@ def recompute(tx: Any, rid: int, cal: Calendar) -> dict:
     return write_due_dates(tx, rid, cal)
 
 
-def next_seq(tx: Any, regime: str, prefix: str, year: int) -> int:
+def next_seq(tx: Tx, regime: str, prefix: str, year: int) -> int:
     """The number of the next reference of a regime and year, read inside the transaction that
     takes it: one past the highest in the register, and at least the `reference.next` setting
     when that names the same prefix and year (an office continuing its own numbering)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.casework.change import changing
 from foikit.casework.common import (
@@ -34,6 +34,11 @@ from foikit.casework.requesters import (
 from foikit.casework.staff_names import check_staff
 from foikit.errors import InvalidDate, InvalidRequest, QuestionNotFound
 
+if TYPE_CHECKING:
+    from foikit.register.core import Register, Tx
+    from foikit.register.reader import Reader
+
+
 _UNSET: Any = object()
 
 
@@ -44,7 +49,9 @@ def _question_text(text: Any, what: str) -> str:
     return strip_marker(text)
 
 
-def _requester_changes(tx: Any, row: dict, name: Any, email: Any, address: Any) -> dict[str, Any]:
+def _requester_changes(
+    tx: Tx, row: dict[str, Any], name: Any, email: Any, address: Any
+) -> dict[str, Any]:
     """Correct the requester's record (the person: all their requests show the correction)."""
     if name is _UNSET and email is _UNSET and address is _UNSET:
         return {}
@@ -77,8 +84,8 @@ def _requester_changes(tx: Any, row: dict, name: Any, email: Any, address: Any) 
 
 
 def _question_changes(
-    tx: Any,
-    row: dict,
+    tx: Tx,
+    row: dict[str, Any],
     reword: Mapping[int, str],
     add: Sequence[str],
     remove: Sequence[int],
@@ -144,7 +151,7 @@ def _question_changes(
     return out
 
 
-def _check_received(reg: Any, row: dict, received: dt.date, today: dt.date) -> None:
+def _check_received(reg: Reader, row: dict[str, Any], received: dt.date, today: dt.date) -> None:
     check_not_future(received, today, "received date")
     if row["responded"] and received.isoformat() > row["responded"]:
         raise InvalidDate(
@@ -162,7 +169,7 @@ def _check_received(reg: Any, row: dict, received: dt.date, today: dt.date) -> N
 
 
 def edit_request(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,

@@ -8,7 +8,7 @@ functions, each takes `expected_version` (a stale form is refused, not written).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.casework.casefile import ico_dict
 from foikit.casework.change import changing
@@ -19,6 +19,11 @@ from foikit.casework.common import (
     resolve_today,
 )
 from foikit.errors import FoikitError, InvalidDate, InvalidRequest
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
+
 
 ICO_DECISIONS: dict[str, str] = {
     "upheld": "Complaint upheld: the authority got it wrong",
@@ -41,14 +46,14 @@ def check_decision(decision: str) -> str:
     return decision
 
 
-def _weeks_setting(reg: Any) -> int:
+def _weeks_setting(reg: Reader) -> int:
     from foikit.register.settings import get_setting
 
     return int(get_setting(reg, "ico.complaint_weeks"))
 
 
 def open_complaint(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,
@@ -59,7 +64,7 @@ def open_complaint(
     respond_by: dt.date | str | None = None,
     today: dt.date | str | None = None,
     expected_version: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Record a complaint to the ICO; returns the case with `warnings` (a list). `respond_by`
     is the date the ICO's letter asks for our response (on the weekly list until decided).
 
@@ -135,7 +140,7 @@ def open_complaint(
 
 
 def decide(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,
@@ -146,7 +151,7 @@ def decide(
     notes: str | None = None,
     today: dt.date | str | None = None,
     expected_version: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Record the ICO's decision (and its decision notice reference, e.g. IC-123456-A1B2) on the
     request's undecided case (or the one named by `case_reference`)."""
     check_decision(decision)

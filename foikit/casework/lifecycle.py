@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.casework.casefile import history, list_requests, requester_of, show_request
 from foikit.casework.change import changing
@@ -59,6 +59,11 @@ from foikit.errors import (
 from foikit.law import exemptions as exemption_registry
 from foikit.law.outcomes import get_outcome
 from foikit.law.regimes import get_request_regime
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register, Tx
+    from foikit.register.reader import Reader
+
 
 __all__ = [
     "CHANNELS",
@@ -153,7 +158,7 @@ def _check_details(
 
 
 def add_request(
-    reg: Any,
+    reg: Register,
     actor: str,
     *,
     received: dt.date | str,
@@ -253,7 +258,7 @@ def add_request(
 
 
 def add_question(
-    reg: Any, actor: str, reference: str, text: str, *, expected_version: int | None = None
+    reg: Register, actor: str, reference: str, text: str, *, expected_version: int | None = None
 ) -> int:
     """Add a question to an open request (one the officer split out later); returns its number.
 
@@ -284,7 +289,7 @@ _UNSET: Any = object()
 
 
 def update_request(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,
@@ -319,7 +324,7 @@ def update_request(
 
 
 def set_publish(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     publish: bool,
@@ -333,7 +338,7 @@ def set_publish(
 # -- answers ----------------------------------------------------------------------------------
 
 
-def _question(reg: Any, row: dict, number: int) -> dict:
+def _question(reg: Reader, row: dict[str, Any], number: int) -> dict[str, Any]:
     q = reg.one(
         "SELECT * FROM questions WHERE request_id = ? AND number = ?", (row["id"], int(number))
     )
@@ -423,13 +428,13 @@ def _answer_status(rows: list[dict[str, Any]], not_held: bool) -> str:
 
 
 def _write_answer(
-    tx: Any,
-    reg: Any,
-    row: dict,
-    question: dict,
+    tx: Tx,
+    reg: Reader,
+    row: dict[str, Any],
+    question: dict[str, Any],
     status: str,
     body: str | None,
-    rows: list[dict],
+    rows: list[dict[str, Any]],
     on: dt.date | None = None,
 ) -> None:
     """Insert or replace one question's answer and its exemption rows (`on`: the date the
@@ -461,7 +466,7 @@ def _write_answer(
 
 
 def _prepared(
-    row: dict, not_held: bool, exemptions: Sequence[Any], ncnd: bool
+    row: dict[str, Any], not_held: bool, exemptions: Sequence[Any], ncnd: bool
 ) -> tuple[list[dict[str, Any]], str]:
     rows = _exemption_rows(exemptions, row["regime"], ncnd)
     if not_held and row["regime"] == "eir":
@@ -469,7 +474,7 @@ def _prepared(
     return rows, _answer_status(rows, not_held)
 
 
-def _check_answer_template(reg: Any, reference: str, body: str | None, where: str) -> None:
+def _check_answer_template(reg: Register, reference: str, body: str | None, where: str) -> None:
     """An answer that uses the register's figures is worked out now, in the answer sandbox,
     against this request's own context: a broken or hostile one is refused at entry."""
     from foikit.letters import check_answer
@@ -481,7 +486,7 @@ def _check_answer_template(reg: Any, reference: str, body: str | None, where: st
 
 
 def answer_question(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     number: int,
@@ -514,7 +519,7 @@ def answer_question(
 
 
 def answer_all(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,
@@ -551,7 +556,7 @@ def answer_all(
     return [q["number"] for q in questions]
 
 
-def unanswered(reg: Any, request_id: int) -> list[int]:
+def unanswered(reg: Reader, request_id: int) -> list[int]:
     return [
         r["number"]
         for r in reg.query(
@@ -582,7 +587,7 @@ def _check_outcome_fits(reference: str, outcome: str, statuses: list[str]) -> No
 
 
 def close_request(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,

@@ -13,13 +13,17 @@ import hashlib
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.casework.intake import Attachment, Intake
 from foikit.casework.staff_names import default_handler
 
+if TYPE_CHECKING:
+    from foikit.register.core import Register, Tx
+    from foikit.register.reader import Reader
 
-def attachments_dir(reg: Any) -> Path:
+
+def attachments_dir(reg: Register) -> Path:
     env = os.environ.get("FOIKIT_ATTACHMENTS")
     return Path(env) if env else Path(reg.path).resolve().parent / "attachments"
 
@@ -32,7 +36,7 @@ def safe_filename(name: str) -> str:
 
 
 def store_attachments(
-    reg: Any, attachments: Sequence[Attachment]
+    reg: Register, attachments: Sequence[Attachment]
 ) -> tuple[list[dict[str, Any]], list[Path]]:
     """Write each attachment privately; returns the rows for the register and the files this
     call created (to remove if the request is not logged)."""
@@ -64,7 +68,7 @@ def store_attachments(
 
 
 def log_intake(
-    reg: Any,
+    reg: Register,
     actor: str,
     intake: Intake,
     *,
@@ -110,7 +114,7 @@ def log_intake(
         raise
 
 
-def attachments_of(reg: Any, request_id: int) -> list[dict[str, Any]]:
+def attachments_of(reg: Reader, request_id: int) -> list[dict[str, Any]]:
     return reg.query(
         "SELECT filename, sha256, size, content_type, path, added_at FROM attachments"
         " WHERE request_id = ? ORDER BY id",
@@ -118,12 +122,12 @@ def attachments_of(reg: Any, request_id: int) -> list[dict[str, Any]]:
     )
 
 
-def received_text(reg: Any, request_id: int) -> dict[str, Any] | None:
+def received_text(reg: Reader, request_id: int) -> dict[str, Any] | None:
     return reg.one("SELECT text, source FROM request_texts WHERE request_id = ?", (request_id,))
 
 
 def keep_as_received(
-    tx: Any, rid: int, text: str | None, source: str, attachments: Sequence[dict[str, Any]]
+    tx: Tx, rid: int, text: str | None, source: str, attachments: Sequence[dict[str, Any]]
 ) -> None:
     """Inside the transaction that logs the request: its text as received and the rows of the
     attachments already written (`store_attachments`)."""

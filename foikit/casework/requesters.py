@@ -6,12 +6,17 @@ touches it. Text is stored exactly as given; only the email address is normalise
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.casework.common import touch
 from foikit.errors import InvalidRequest
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register, Tx
+    from foikit.register.reader import Reader
 
 
 class InvalidRequester(InvalidRequest):
@@ -112,7 +117,7 @@ def match_keys(
     return email_key, post_key
 
 
-def find_requester(conn: Any, requester: Requester) -> dict | None:
+def find_requester(conn: sqlite3.Connection, requester: Requester) -> dict[str, Any] | None:
     """The existing, not anonymised, requester this one is: by email, else by name and address."""
     email_key, post_key = match_keys(requester.name, requester.email, requester.address)
     for column, key in (("email_key", email_key), ("post_key", post_key)):
@@ -134,7 +139,7 @@ def requester_row(requester: Requester) -> dict[str, Any]:
     return {**requester.row(), "email_key": email_key, "post_key": post_key}
 
 
-def attach_requester(tx: Any, requester: Requester, request_id: int) -> int:
+def attach_requester(tx: Tx, requester: Requester, request_id: int) -> int:
     """The id of this person's record: the existing one (taking the name as now given, and
     filling in an email or address it lacked), else a new one. Inside the transaction that
     logs the request; every change to the record is audited."""
@@ -171,7 +176,7 @@ class RequesterNotFound(InvalidRequest):
     """No such requester."""
 
 
-def record_read(reg: Any, actor: str, table: str, row_id: Any, *, via: str) -> None:
+def record_read(reg: Register, actor: str, table: str, row_id: Any, *, via: str) -> None:
     """Write an audit-of-read row: who looked at a person's record, when, and from where.
 
     Reads of personal data are audited (UK GDPR Art 5(1)(f), accountability); the rows have the
@@ -180,7 +185,7 @@ def record_read(reg: Any, actor: str, table: str, row_id: Any, *, via: str) -> N
         tx.audit("read", table=table, row_id=row_id, new={"via": via})
 
 
-def _requester_id(reg: Any, key: str | int) -> int:
+def _requester_id(reg: Reader, key: str | int) -> int:
     """A requester by id, or the requester of a request given by its reference."""
     text = str(key).strip()
     if text.isdigit():
@@ -196,7 +201,9 @@ def _requester_id(reg: Any, key: str | int) -> int:
     return int(row["id"])
 
 
-def list_requesters(reg: Any, *, name: str | None = None, limit: int | None = None) -> list[dict]:
+def list_requesters(
+    reg: Reader, *, name: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
     """Requesters with how many requests each made and the latest date received."""
     sql = (
         "SELECT p.id, p.name, p.email, p.address, p.anonymised_at, COUNT(r.id) AS requests,"
@@ -222,7 +229,7 @@ def list_requesters(reg: Any, *, name: str | None = None, limit: int | None = No
     ]
 
 
-def show_requester(reg: Any, key: str | int, *, actor: str, via: str) -> dict[str, Any]:
+def show_requester(reg: Register, key: str | int, *, actor: str, via: str) -> dict[str, Any]:
     """One person and all their requests; the read is audited."""
     rid = _requester_id(reg, key)
     row = reg.one("SELECT * FROM requesters WHERE id = ?", (rid,))
@@ -240,7 +247,9 @@ def show_requester(reg: Any, key: str | int, *, actor: str, via: str) -> dict[st
     }
 
 
-def merge_requesters(reg: Any, actor: str, keep: str | int, other: str | int) -> dict[str, Any]:
+def merge_requesters(
+    reg: Register, actor: str, keep: str | int, other: str | int
+) -> dict[str, Any]:
     """Make two records of one person one: `other`'s requests move to `keep`, details `keep`
     lacks are taken from `other`, and `other` is deleted; all in one audited transaction."""
     keep_id, other_id = _requester_id(reg, keep), _requester_id(reg, other)

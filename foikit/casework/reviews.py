@@ -18,7 +18,7 @@ Who may act is enforced here, for every path (the CLI, the staff pages, scripts)
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.casework.casefile import review_dict
 from foikit.casework.change import changing
@@ -38,6 +38,11 @@ from foikit.errors import (
 from foikit.law.outcomes import check_review_outcome
 from foikit.register.people import clean_name, person_key
 
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
+
+
 # Audit actions that are not taking part: the clock moving because an administrator added a
 # bank holiday (foikit.clock.duedates.recompute_open) touches every open request.
 # A letter preview (`--draft`, the staff Preview button) is not taking part either.
@@ -47,7 +52,7 @@ NOT_INVOLVEMENT = ("clock", "letter-draft")
 REVIEW_BOOKKEEPING = ("review-open", "review-extend")
 
 
-def involvement(reg: Any, request_id: int, *, ignore: tuple[str, ...] = ()) -> dict[str, str]:
+def involvement(reg: Reader, request_id: int, *, ignore: tuple[str, ...] = ()) -> dict[str, str]:
     """Everyone who took part in the request so far, each with what they did: its handler now
     or at any earlier time, and every actor the audit trail records changing it (an earlier
     reviewer included). Keys are foikit.register.people.person_key names."""
@@ -70,7 +75,7 @@ def involvement(reg: Any, request_id: int, *, ignore: tuple[str, ...] = ()) -> d
     return found
 
 
-def resolve_reviewer(reg: Any, reviewer: str | None) -> str:
+def resolve_reviewer(reg: Register, reviewer: str | None) -> str:
     """The reviewer's name as stored. With staff accounts, the account's own name, refused unless
     it is an active reviewer; without any (a CLI-only register), the name cleaned of invisible
     characters, as given."""
@@ -99,7 +104,7 @@ def resolve_reviewer(reg: Any, reviewer: str | None) -> str:
     return user.name
 
 
-def import_reviewer(reg: Any, reviewer: str, handler: str | None, decided: Any) -> str:
+def import_reviewer(reg: Register, reviewer: str, handler: str | None, decided: Any) -> str:
     """The reviewer of a review brought in from a spreadsheet (foikit.records.importer): never
     the handler; a review still to be decided needs a reviewer who can decide it (resolve_reviewer);
     one decided in the past keeps the name it was decided under, cleaned."""
@@ -112,7 +117,9 @@ def import_reviewer(reg: Any, reviewer: str, handler: str | None, decided: Any) 
     return cleaned if decided is not None else resolve_reviewer(reg, cleaned)
 
 
-def check_decider(reg: Any, row: dict, review: dict, actor: str, doing: str) -> None:
+def check_decider(
+    reg: Register, row: dict[str, Any], review: dict[str, Any], actor: str, doing: str
+) -> None:
     """NotAuthorised unless the actor is the named reviewer, or an active administrator who took
     no part in the case (s.45 Code of Practice, part 5: the review is independent)."""
     from foikit.register.users import find_person
@@ -135,7 +142,7 @@ def check_decider(reg: Any, row: dict, review: dict, actor: str, doing: str) -> 
     )
 
 
-def check_independent(reg: Any, request_id: int, reviewer: str) -> None:
+def check_independent(reg: Reader, request_id: int, reviewer: str) -> None:
     """ReviewerNotIndependent when the reviewer took part in the original response."""
     reference = reg.scalar("SELECT reference FROM requests WHERE id = ?", (request_id,))
     what = involvement(reg, request_id).get(person_key(reviewer))
@@ -146,14 +153,14 @@ def check_independent(reg: Any, request_id: int, reviewer: str) -> None:
         )
 
 
-def current_review(reg: Any, request_id: int) -> dict | None:
+def current_review(reg: Reader, request_id: int) -> dict[str, Any] | None:
     return reg.one(
         "SELECT * FROM reviews WHERE request_id = ? ORDER BY id DESC LIMIT 1", (request_id,)
     )
 
 
 def open_review(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,
@@ -162,7 +169,7 @@ def open_review(
     grounds: str | None = None,
     today: dt.date | str | None = None,
     expected_version: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Record a request for internal review; returns the review with `warnings` (a list).
     `grounds` are the requester's reasons for asking, in their words, for the reviewer.
 
@@ -231,13 +238,13 @@ def open_review(
 
 
 def extend_review(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,
     reason: str | None = None,
     expected_version: int | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Exceptional cases: 40 working days from receipt, not 20 (s.45 Code of Practice, part 5)."""
     from foikit.clock.rules import review_due
 
@@ -254,7 +261,7 @@ def extend_review(
     return review_dict({**review, **changes})
 
 
-def _undecided(reg: Any, row: dict) -> dict:
+def _undecided(reg: Reader, row: dict[str, Any]) -> dict[str, Any]:
     review = current_review(reg, row["id"])
     if review is None:
         raise ReviewNotFound(f"{row['reference']} has no internal review")
@@ -266,7 +273,7 @@ def _undecided(reg: Any, row: dict) -> dict:
 
 
 def close_review(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     *,

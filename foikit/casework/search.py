@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.casework.common import get_request_row, load_calendar
 from foikit.clock.rules import working_days_between
 from foikit.errors import InvalidRequest
+
+if TYPE_CHECKING:
+    from foikit.register.reader import Reader
+
 
 AGGREGATION_WORKING_DAYS = 60  # Fees Regulations 2004 reg 5(2)(b)
 PUBLISHED_REGIMES = ("foi", "eir")
@@ -122,17 +126,17 @@ def match_expression(text: str) -> str:
     return " AND ".join([*(f'"{w}"' for w in whole), f'"{last}"*'])
 
 
-def _log_base(reg: Any) -> str | None:
+def _log_base(reg: Reader) -> str | None:
     """The disclosure log's public address (a setting); links are made from it."""
     value = reg.scalar("SELECT value FROM settings WHERE key = 'office.disclosure_log_url'")
     return str(value).rstrip("/") if value else None
 
 
-def _published(row: dict) -> bool:
+def _published(row: dict[str, Any]) -> bool:
     return bool(row["status"] == "closed" and row["publish"] and row["regime"] in PUBLISHED_REGIMES)
 
 
-def _result(base: str | None, row: dict, **extra: Any) -> dict[str, Any]:
+def _result(base: str | None, row: dict[str, Any], **extra: Any) -> dict[str, Any]:
     published = _published(row)
     return {
         "reference": row["reference"],
@@ -161,7 +165,7 @@ SEARCH_RANK = "bm25(request_fts, 2.0, 1.0, 1.0)"
 
 
 def search(
-    reg: Any, text: str, *, status: str | None = None, limit: int = 50
+    reg: Reader, text: str, *, status: str | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
     """Requests whose subject, questions or answers hold every word typed, best first among
     the latest CANDIDATES that hold them (a common word in a large register ranks recent
@@ -177,7 +181,7 @@ def search(
     return [_result(base, row, snippet=snippets.get(row["id"], "")) for row in rows]
 
 
-def _snippets(reg: Any, ids: list[int], words: list[str]) -> dict[int, str]:
+def _snippets(reg: Reader, ids: list[int], words: list[str]) -> dict[int, str]:
     """Where the words are, for the rows shown: the first question or answer holding one,
     about a dozen words around it, matches in [brackets]. Worked out here for the shown rows
     only (FTS5's snippet() would be computed for every ranked candidate)."""
@@ -213,7 +217,7 @@ def _snippets(reg: Any, ids: list[int], words: list[str]) -> dict[int, str]:
 
 
 def closed_requests(
-    reg: Any,
+    reg: Reader,
     *,
     outcome: str | None = None,
     handler: str | None = None,
@@ -310,7 +314,7 @@ def _content_words(subject: str, questions: list[str]) -> list[str]:
     return seen
 
 
-def _held_by(reg: Any, word: str) -> int:
+def _held_by(reg: Reader, word: str) -> int:
     """How many requests hold the word in subject or questions, counted up to VERY_COMMON_AT."""
     return int(
         reg.scalar(
@@ -321,7 +325,7 @@ def _held_by(reg: Any, word: str) -> int:
     )
 
 
-def _stages(reg: Any, subject: str, questions: list[str]) -> list[tuple[float, str]]:
+def _stages(reg: Reader, subject: str, questions: list[str]) -> list[tuple[float, str]]:
     """FTS5 queries from the closest kind of match to the loosest, each with its weight: the
     subject's words and the rarest others (a near repeat); any rare word; the three rarest
     words; the two rarest."""
@@ -357,8 +361,8 @@ CANDIDATES = 300
 
 
 def _ranked(
-    reg: Any, expression: str, limit: int, rank: str, before: int | None = None
-) -> list[dict]:
+    reg: Reader, expression: str, limit: int, rank: str, before: int | None = None
+) -> list[dict[str, Any]]:
     """Matches of `expression` best first by `rank`, among the latest CANDIDATES of them
     (with `before`: of those logged before that request id, i.e. earlier requests)."""
     upto = "" if before is None else f" AND rowid < {int(before)}"
@@ -378,7 +382,7 @@ def _ranked(
     )
 
 
-def _same_requester(reg: Any, row: dict, words: list[str]) -> dict[int, float]:
+def _same_requester(reg: Reader, row: dict[str, Any], words: list[str]) -> dict[int, float]:
     """The requester's other requests that share words with this one: {id: closeness}, the
     share of this request's content words (subject and questions) the other also holds. A
     person's requests are few, so they are all compared, whatever their age."""
@@ -408,7 +412,7 @@ def _stem(word: str) -> str:
     return word
 
 
-def similar(reg: Any, reference: str, *, limit: int = 10) -> dict[str, Any]:
+def similar(reg: Reader, reference: str, *, limit: int = 10) -> dict[str, Any]:
     """Earlier requests like this one, best first, and the reg 5 / s.14(2) warnings.
 
     Ranked by bm25 over subject and questions within each stage of `_stages` (closest first);
@@ -428,7 +432,7 @@ def similar(reg: Any, reference: str, *, limit: int = 10) -> dict[str, Any]:
     matches: list[dict[str, Any]] = []
     seen = {row["id"]}
 
-    def keep(r: dict, closeness: float) -> None:
+    def keep(r: dict[str, Any], closeness: float) -> None:
         seen.add(r["id"])
         matches.append(
             _result(
@@ -465,7 +469,9 @@ def similar(reg: Any, reference: str, *, limit: int = 10) -> dict[str, Any]:
     }
 
 
-def _warnings(reg: Any, row: dict, matches: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _warnings(
+    reg: Reader, row: dict[str, Any], matches: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
     """Same requester, similar information: within 60 working days (reg 5 aggregation), or
     asked and answered before (s.14(2) repeated request)."""
     mine = [m for m in matches if m["same_requester"] and m["closeness"] >= 0.3]

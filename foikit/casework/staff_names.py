@@ -8,7 +8,7 @@ someone who has left.
 
 from __future__ import annotations
 
-from typing import Any
+import sqlite3
 
 from foikit.errors import InvalidRequest
 
@@ -17,15 +17,15 @@ class UnknownStaff(InvalidRequest):
     """A handler or reviewer who is not an active account."""
 
 
-def has_accounts(conn: Any) -> bool:
+def has_accounts(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
 
 
-def active_names(conn: Any) -> list[str]:
+def active_names(conn: sqlite3.Connection) -> list[str]:
     return [r[0] for r in conn.execute("SELECT name FROM users WHERE active = 1 ORDER BY name")]
 
 
-def check_staff(conn: Any, name: str | None, what: str) -> str | None:
+def check_staff(conn: sqlite3.Connection, name: str | None, what: str) -> str | None:
     """The name to store for a handler; UnknownStaff when it is not an active account.
 
     Matched as every name is matched to an account (foikit.register.users.find_person: the
@@ -47,7 +47,7 @@ def check_staff(conn: Any, name: str | None, what: str) -> str | None:
     return user.name
 
 
-def default_handler(conn: Any, actor: str) -> str | None:
+def default_handler(conn: sqlite3.Connection, actor: str) -> str | None:
     """The acting user as handler: always on a register without accounts, else only when the
     actor is an active account (a script's login name is not an officer)."""
     from foikit.register.users import find_person

@@ -10,10 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.clock.duedates import load_calendar
 from foikit.clock.rules import last_day_to_pay, working_days_between
+
+if TYPE_CHECKING:
+    from foikit.clock.workdays import Calendar
+
+
+if TYPE_CHECKING:
+    from foikit.register.reader import Reader
+
 
 BUCKETS = ("overdue", "due_next_week", "reviews", "ico", "waiting", "commitments")
 TITLES = {
@@ -44,11 +52,11 @@ def next_week(today: dt.date) -> tuple[dt.date, dt.date]:
     return monday, monday + dt.timedelta(days=4)
 
 
-def _left(today: dt.date, due: str | None, cal: Any) -> int | None:
+def _left(today: dt.date, due: str | None, cal: Calendar) -> int | None:
     return None if due is None else working_days_between(today, dt.date.fromisoformat(due), cal)
 
 
-def weekly(reg: Any, today: dt.date) -> dict[str, list[Item]]:
+def weekly(reg: Reader, today: dt.date) -> dict[str, list[Item]]:
     """The weekly list on `today`, by bucket (BUCKETS), each sorted soonest first."""
     cal = load_calendar(reg)
     monday, friday = next_week(today)
@@ -75,7 +83,7 @@ def weekly(reg: Any, today: dt.date) -> dict[str, list[Item]]:
     return result
 
 
-def _reviews(reg: Any, today: dt.date, cal: Any) -> list[Item]:
+def _reviews(reg: Reader, today: dt.date, cal: Calendar) -> list[Item]:
     rows = reg.query(
         "SELECT r.reference, r.subject, v.reviewer, v.due, v.extended FROM reviews v"
         " JOIN requests r ON r.id = v.request_id WHERE v.decided IS NULL"
@@ -94,7 +102,7 @@ def _reviews(reg: Any, today: dt.date, cal: Any) -> list[Item]:
     ]
 
 
-def _ico(reg: Any, today: dt.date, cal: Any) -> list[Item]:
+def _ico(reg: Reader, today: dt.date, cal: Calendar) -> list[Item]:
     rows = reg.query(
         "SELECT r.reference, r.subject, r.handler, c.case_reference, c.respond_by"
         " FROM ico_cases c JOIN requests r ON r.id = c.request_id WHERE c.decided IS NULL"
@@ -114,7 +122,7 @@ def _ico(reg: Any, today: dt.date, cal: Any) -> list[Item]:
     ]
 
 
-def _waiting(reg: Any, today: dt.date, cal: Any) -> list[Item]:
+def _waiting(reg: Reader, today: dt.date, cal: Calendar) -> list[Item]:
     rows = reg.query(
         "SELECT r.reference, r.subject, r.handler, r.regime, r.clock_stopped,"
         " (SELECT e.date FROM clock_events e WHERE e.request_id = r.id"
@@ -141,7 +149,7 @@ def _waiting(reg: Any, today: dt.date, cal: Any) -> list[Item]:
     return items
 
 
-def _commitments(reg: Any, today: dt.date, cal: Any) -> list[Item]:
+def _commitments(reg: Reader, today: dt.date, cal: Calendar) -> list[Item]:
     from foikit.casework.commitments import outstanding
 
     return [

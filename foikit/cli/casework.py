@@ -7,7 +7,7 @@ prints; the rules live there.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -24,6 +24,11 @@ from foikit.cli.common import (
     with_register,
 )
 from foikit.cli.requests import RequestOptions, request
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
+
 
 # -- request add --from-email -------------------------------------------------------------------
 
@@ -55,7 +60,7 @@ def _print_intake(shown: dict[str, Any]) -> None:
 
 
 def add_from_email(
-    reg: Any, path: str, given: RequestOptions, *, dry_run: bool, as_json: bool
+    reg: Register, path: str, given: RequestOptions, *, dry_run: bool, as_json: bool
 ) -> None:
     """`request add --from-email FILE`: read the message, then log it (or, dry, show it)."""
     from foikit.casework.intake import parse_message
@@ -102,7 +107,7 @@ def add_from_email(
     _print_similar_warnings(reg, shown["reference"])
 
 
-def _print_similar_warnings(reg: Any, reference: str) -> None:
+def _print_similar_warnings(reg: Reader, reference: str) -> None:
     """After intake: earlier answers to point to, and the reg 5 / s.14(2) warnings."""
     from foikit.casework.search import similar
 
@@ -164,7 +169,7 @@ def _numbered(values: tuple[tuple[str, str], ...]) -> dict[int, str]:
 @json_option
 @with_register
 def request_edit(
-    reg: Any,
+    reg: Register,
     reference: str,
     received: str | None,
     subject: str | None,
@@ -234,7 +239,7 @@ def request_edit(
 @click.option("--limit", metavar="N", help="At most N requests (default 10).")
 @json_option
 @with_register
-def request_similar(reg: Any, reference: str, limit: str | None, as_json: bool) -> None:
+def request_similar(reg: Reader, reference: str, limit: str | None, as_json: bool) -> None:
     """Earlier requests and published disclosures like this one, best first, with outcomes;
     warns when the same requester asked for similar information within 60 working days
     (aggregation, Fees Regulations reg 5) or asked the same before (s.14(2)).
@@ -265,7 +270,7 @@ def request_similar(reg: Any, reference: str, limit: str | None, as_json: bool) 
 @click.option("--limit", metavar="N", help="At most N results (default 50).")
 @json_option
 @with_register
-def search_command(reg: Any, text: str, closed: bool, limit: str | None, as_json: bool) -> None:
+def search_command(reg: Reader, text: str, closed: bool, limit: str | None, as_json: bool) -> None:
     """Search subjects, questions and answers: every word must appear, word endings are
     ignored (porter stemming) and the last word matches as a prefix.
 
@@ -307,7 +312,7 @@ def requesters() -> None:
 @click.option("--limit", metavar="N", help="At most N requesters.")
 @json_option
 @with_register
-def requesters_list(reg: Any, name: str | None, limit: str | None, as_json: bool) -> None:
+def requesters_list(reg: Reader, name: str | None, limit: str | None, as_json: bool) -> None:
     """Requesters, most recent first, with how many requests each made.
 
     \b
@@ -330,7 +335,7 @@ def requesters_list(reg: Any, name: str | None, limit: str | None, as_json: bool
 @by_option
 @json_option
 @with_register
-def requesters_show(reg: Any, requester: str, by: str | None, as_json: bool) -> None:
+def requesters_show(reg: Register, requester: str, by: str | None, as_json: bool) -> None:
     """One requester (by id, or the requester of a reference) and all their requests. The
     read is written to the audit trail.
 
@@ -361,7 +366,7 @@ def requesters_show(reg: Any, requester: str, by: str | None, as_json: bool) -> 
 @by_option
 @json_option
 @with_register
-def requesters_merge(reg: Any, keep: str, other: str, by: str | None, as_json: bool) -> None:
+def requesters_merge(reg: Register, keep: str, other: str, by: str | None, as_json: bool) -> None:
     """Make two records of one person one: OTHER's requests move to KEEP, and OTHER goes.
 
     \b

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,6 +25,11 @@ from foikit.cli.common import (
     pass_state,
     with_register,
 )
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
+
 
 DEFAULT_REGISTER = "register.db"  # as foikit.register.DEFAULT_PATH, without importing it
 
@@ -128,7 +133,7 @@ def _holiday_line(row: dict[str, Any]) -> str:
 @click.option("--year", type=int, metavar="Y", help="Only this year.")
 @json_option
 @with_register
-def holidays_list(reg: Any, year: int | None, as_json: bool) -> None:
+def holidays_list(reg: Reader, year: int | None, as_json: bool) -> None:
     """The bank holidays in the register, by date.
 
     \b
@@ -172,7 +177,7 @@ def _report_moved(day: dt.date, verb: str, moved: list[str], as_json: bool, **ex
 @json_option
 @with_register
 def holidays_add(
-    reg: Any, day: dt.date, name: str, nations: str, by: str | None, as_json: bool
+    reg: Register, day: dt.date, name: str, nations: str, by: str | None, as_json: bool
 ) -> None:
     """Add a bank holiday (a day proclaimed after the register was set up).
 
@@ -196,7 +201,7 @@ def holidays_add(
 @by_option
 @json_option
 @with_register
-def holidays_remove(reg: Any, day: dt.date, by: str | None, as_json: bool) -> None:
+def holidays_remove(reg: Register, day: dt.date, by: str | None, as_json: bool) -> None:
     """Remove a day from the calendar: it becomes a working day again.
 
     Every open request and review whose deadline spans the day moves; their references are

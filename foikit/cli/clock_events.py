@@ -3,7 +3,7 @@ request (split from foikit.cli.requests; the library side is foikit.casework.clo
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,8 +20,12 @@ from foikit.cli.common import (
 )
 from foikit.cli.requests import request
 
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
 
-def _after_event(reg: Any, reference: str, today: str | None, as_json: bool) -> None:
+
+def _after_event(reg: Reader, reference: str, today: str | None, as_json: bool) -> None:
     from foikit.casework.lifecycle import show_request
 
     shown = show_request(reg, reference, today=optional_date(today, "date for today"))
@@ -51,7 +55,7 @@ def _after_event(reg: Any, reference: str, today: str | None, as_json: bool) -> 
 @json_option
 @with_register
 def request_clarify(
-    reg: Any,
+    reg: Register,
     reference: str,
     sent: str,
     detail: str | None,
@@ -91,7 +95,7 @@ def request_clarify(
 @json_option
 @with_register
 def request_clarified(
-    reg: Any,
+    reg: Register,
     reference: str,
     received: str,
     detail: str | None,
@@ -133,7 +137,7 @@ def request_clarified(
 @json_option
 @with_register
 def request_fee(
-    reg: Any,
+    reg: Register,
     reference: str,
     sent: str,
     amount: str | None,
@@ -176,7 +180,7 @@ def request_fee(
 @json_option
 @with_register
 def request_fee_paid(
-    reg: Any, reference: str, paid: str, today: str | None, by: str | None, as_json: bool
+    reg: Register, reference: str, paid: str, today: str | None, by: str | None, as_json: bool
 ) -> None:
     """The fee arrived; the clock runs again.
 
@@ -221,7 +225,7 @@ def request_fee_paid(
 @json_option
 @with_register
 def request_extend(
-    reg: Any,
+    reg: Register,
     reference: str,
     reason: str,
     days: str | None,

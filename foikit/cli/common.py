@@ -10,12 +10,16 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from foikit.errors import FoikitError, InvalidDate
 from foikit.formats import iso_date
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,10 +83,12 @@ def parse_date(value: str, what: str = "date") -> dt.date:
         raise InvalidDate(f"{what} {value!r} is not a date in the form YYYY-MM-DD") from None
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[dt.date, "dt.date | str"]):
     name = "YYYY-MM-DD"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+    def convert(
+        self, value: dt.date | str, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
         if isinstance(value, dt.date):
             return value
         try:
@@ -101,7 +107,7 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def guarded_output(reg: Any, out: str) -> Any:
+def guarded_output(reg: Register, out: str) -> Any:
     """A private text file at `out` (0600, written whole or not at all) that is refused when it
     is the register or any other SQLite file: the one output guard every `--out` goes through."""
     from foikit.register.files import Kind, atomic_output, guard_output

@@ -3,10 +3,15 @@ reference data (named so as not to be mistaken for a packaging `setup.py`)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from foikit.cli import cli
 from foikit.cli.common import State, by_option, emit_json, json_option, pass_state, with_register
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
 
 
 @cli.command()
@@ -77,7 +82,7 @@ def settings() -> None:
 @settings.command("list")
 @json_option
 @with_register
-def settings_list(reg: object, as_json: bool) -> None:
+def settings_list(reg: Register, as_json: bool) -> None:
     """Every setting with its value.
 
     \b
@@ -101,7 +106,7 @@ def settings_list(reg: object, as_json: bool) -> None:
 @click.argument("value")
 @by_option
 @with_register
-def settings_set(reg: object, key: str, value: str, by: str | None) -> None:
+def settings_set(reg: Register, key: str, value: str, by: str | None) -> None:
     """Change one setting; address lines are separated by `|` or `\\n`.
 
     \b
@@ -166,7 +171,7 @@ def facts(ctx: click.Context, as_json: bool) -> None:
 @facts.command("check")
 @json_option
 @with_register
-def facts_check(reg: object, as_json: bool) -> None:
+def facts_check(reg: Register, as_json: bool) -> None:
     """Compare stated totals with the sum of their parts, and find facts given two values.
 
     Each mismatch is reported with its sources, so an officer learns of it before disclosing

@@ -6,11 +6,15 @@ Datasette and uvicorn are imported inside `serve`, so other commands do not pay 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from foikit.cli import cli
 from foikit.cli.common import by_option, emit_json, json_option, with_register
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
 
 
 @cli.command()
@@ -29,7 +33,7 @@ from foikit.cli.common import by_option, emit_json, json_option, with_register
 @by_option
 @json_option
 @with_register
-def publish(reg: object, out: Path, dry_run: bool, by: str | None, as_json: bool) -> None:
+def publish(reg: Register, out: Path, dry_run: bool, by: str | None, as_json: bool) -> None:
     """Build the public disclosure log from closed FOI and EIR requests.
 
     Never subject access requests, open requests or requests marked not for publication.

@@ -7,12 +7,16 @@ document is redacted.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from foikit.cli import cli
 from foikit.cli.common import by_option, emit_json, json_option, with_register
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
 
 
 @cli.group()
@@ -46,7 +50,7 @@ def documents() -> None:
 @json_option
 @with_register
 def add_command(
-    reg: Any,
+    reg: Register,
     reference: str,
     file: Path,
     phrases: tuple[str, ...],
@@ -97,7 +101,7 @@ def add_command(
 @click.argument("reference", metavar="REF")
 @json_option
 @with_register
-def list_command(reg: Any, reference: str, as_json: bool) -> None:
+def list_command(reg: Reader, reference: str, as_json: bool) -> None:
     """List the documents of request REF.
 
     \b
@@ -127,7 +131,7 @@ def list_command(reg: Any, reference: str, as_json: bool) -> None:
 @click.argument("doc_id", metavar="ID", type=int)
 @by_option
 @with_register
-def remove_command(reg: Any, reference: str, doc_id: int, by: str | None) -> None:
+def remove_command(reg: Register, reference: str, doc_id: int, by: str | None) -> None:
     """Remove document ID from request REF: its files are deleted.
 
     \b

@@ -26,6 +26,10 @@ from foikit.cli.common import (
 from foikit.law.letter_kinds import LETTER_KINDS
 
 if TYPE_CHECKING:
+    from foikit.register.core import Register
+
+
+if TYPE_CHECKING:
     from foikit.letters.folders import TemplateFolder
 
 
@@ -82,7 +86,7 @@ def _kind_argument(func: Any) -> Any:
 @json_option
 @with_register
 def letter_command(
-    reg: Any,
+    reg: Register,
     reference: str,
     kind: str,
     template: str | None,
@@ -172,7 +176,7 @@ def letters_group() -> None:
 @json_option
 @with_register
 def batch_command(
-    reg: Any,
+    reg: Register,
     kind: str,
     template: str | None,
     template_dir: str | None,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from foikit.cli.common import by_option, emit_json, json_option, with_register
 from foikit.cli.requests import request
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
 
 
 @request.command("redact")
@@ -24,7 +27,7 @@ from foikit.cli.requests import request
 @json_option
 @with_register
 def request_redact(
-    reg: Any,
+    reg: Register,
     reference: str,
     phrase: str | None,
     list_only: bool,

@@ -5,13 +5,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, overload
 
 import click
 
 from foikit.cli import cli
 from foikit.cli.common import (
     DATE,
+    F,
     by_option,
     emit_json,
     guarded_output,
@@ -20,11 +22,24 @@ from foikit.cli.common import (
 )
 from foikit.law.exemptions import citation
 
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
 
-def _today_option(
-    func: Any = None, *, help: str = "Count as if it were this date (default: today)."
-) -> Any:
-    def decorate(f: Any) -> Any:
+
+_TODAY_HELP = "Count as if it were this date (default: today)."
+
+
+@overload
+def _today_option(func: F, *, help: str = _TODAY_HELP) -> F: ...
+
+
+@overload
+def _today_option(func: None = None, *, help: str = _TODAY_HELP) -> Callable[[F], F]: ...
+
+
+def _today_option(func: F | None = None, *, help: str = _TODAY_HELP) -> F | Callable[[F], F]:
+    def decorate(f: F) -> F:
         return click.option("--today", type=DATE, default=None, help=help)(f)
 
     return decorate(func) if func is not None else decorate
@@ -105,7 +120,7 @@ def _print_block(block: dict[str, Any], indent: str = "") -> None:
 )
 @with_register
 def stats(
-    reg: Any,
+    reg: Reader,
     start: dt.date | None,
     end: dt.date | None,
     by: str | None,
@@ -181,7 +196,7 @@ def _print_cabinet_office(block: dict[str, Any], indent: str) -> None:
 @json_option
 @with_register
 def report(
-    reg: Any,
+    reg: Register,
     out: str,
     start: dt.date | None,
     end: dt.date | None,
@@ -257,7 +272,7 @@ def report(
 @json_option
 @with_register
 def import_(
-    reg: Any,
+    reg: Register,
     file: str | None,
     pairs: tuple[str, ...],
     value_maps: tuple[str, ...],
@@ -360,7 +375,7 @@ def _print_import(report: Any, file: str, rejects: str | None) -> None:
     help="Write to this file (default: standard output).",
 )
 @with_register
-def export(reg: Any, as_csv: bool, out: str | None) -> None:
+def export(reg: Register, as_csv: bool, out: str | None) -> None:
     """Write the whole register out: JSON (default) or, with --csv, the spreadsheet columns
     `foikit import` reads, so that an export imports back unchanged.
 
@@ -411,7 +426,7 @@ def export(reg: Any, as_csv: bool, out: str | None) -> None:
 @json_option
 @with_register
 def retention(
-    reg: Any,
+    reg: Register,
     older_than: str,
     dry_run: bool,
     today: dt.date | None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,6 +26,10 @@ from foikit.cli.common import (
     today_option,
     with_register,
 )
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
 
 
 @dataclass(frozen=True)
@@ -171,7 +175,7 @@ def request() -> None:
 @json_option
 @with_register
 def request_add(
-    reg: Any,
+    reg: Register,
     from_email: str | None,
     dry_run: bool,
     as_received: str | None,
@@ -270,7 +274,7 @@ def request_add(
 @json_option
 @with_register
 def request_show(
-    reg: Any, reference: str, today: str | None, with_requester: bool, as_json: bool
+    reg: Reader, reference: str, today: str | None, with_requester: bool, as_json: bool
 ) -> None:
     """One request: questions, answers, clock events, review, ICO case and the due date.
 
@@ -319,7 +323,7 @@ def request_show(
 @json_option
 @with_register
 def request_list(
-    reg: Any,
+    reg: Reader,
     open_only: bool,
     overdue: bool,
     due_within: str | None,
@@ -402,7 +406,7 @@ def _pair(values: tuple[str, ...], n: int, option: str) -> list[str | None]:
 @json_option
 @with_register
 def request_answer(
-    reg: Any,
+    reg: Register,
     reference: str,
     number: str,
     text: str | None,
@@ -480,7 +484,7 @@ def request_answer(
 @json_option
 @with_register
 def request_close(
-    reg: Any,
+    reg: Register,
     reference: str,
     responded: str,
     outcome: str,
@@ -517,7 +521,7 @@ def request_close(
 @click.argument("reference")
 @json_option
 @with_register
-def request_history(reg: Any, reference: str, as_json: bool) -> None:
+def request_history(reg: Reader, reference: str, as_json: bool) -> None:
     """Who did what and when, from the audit trail: response, review and ICO.
 
     \b
@@ -552,7 +556,7 @@ def request_history(reg: Any, reference: str, as_json: bool) -> None:
 @json_option
 @with_register
 def request_set(
-    reg: Any,
+    reg: Register,
     reference: str,
     publish: bool | None,
     handler: str | None,
@@ -597,7 +601,7 @@ def request_set(
 )
 @by_option
 @with_register
-def request_question(reg: Any, reference: str, text: str, by: str | None) -> None:
+def request_question(reg: Register, reference: str, text: str, by: str | None) -> None:
     """Add a question to an open request; prints its number.
 
     \b

@@ -3,7 +3,7 @@ Information Commissioner (split from foikit.cli.requests, whose small helpers th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +19,10 @@ from foikit.cli.common import (
     warn,
     with_register,
 )
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+
 
 # -- foikit review ----------------------------------------------------------------------------
 
@@ -44,7 +48,7 @@ def review() -> None:
 @json_option
 @with_register
 def review_open(
-    reg: Any,
+    reg: Register,
     reference: str,
     received: str,
     reviewer: str,
@@ -92,7 +96,7 @@ def review_open(
 @json_option
 @with_register
 def review_close(
-    reg: Any,
+    reg: Register,
     reference: str,
     decided: str,
     outcome: str,
@@ -142,7 +146,7 @@ def review_close(
 @json_option
 @with_register
 def review_extend(
-    reg: Any, reference: str, reason: str | None, by: str | None, as_json: bool
+    reg: Register, reference: str, reason: str | None, by: str | None, as_json: bool
 ) -> None:
     """Exceptional cases: 40 working days from receipt of the review request, not 20.
 
@@ -167,7 +171,7 @@ def review_extend(
 @json_option
 @with_register
 def review_met(
-    reg: Any, reference: str, on: str, today: str | None, by: str | None, as_json: bool
+    reg: Register, reference: str, on: str, today: str | None, by: str | None, as_json: bool
 ) -> None:
     """Record that what a review committed to release has been released.
 
@@ -218,7 +222,7 @@ def ico() -> None:
 @json_option
 @with_register
 def ico_open(
-    reg: Any,
+    reg: Register,
     reference: str,
     case_reference: str,
     complained: str,
@@ -272,7 +276,7 @@ def ico_open(
 @json_option
 @with_register
 def ico_decide(
-    reg: Any,
+    reg: Register,
     reference: str,
     decided: str,
     decision: str,

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from foikit.cli import cli
 from foikit.cli.common import State, emit_json, json_option, pass_state, with_register
 
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+
 
 @cli.command("backup")
 @click.argument("file", metavar="FILE")
 @json_option
 @with_register
-def backup_command(reg: Any, file: str, as_json: bool) -> None:
+def backup_command(reg: Register, file: str, as_json: bool) -> None:
     """Copy the live register to FILE: everything, the audit trail included.
 
     SQLite's online backup, so officers may go on working while it runs; the copy is checked
@@ -69,7 +72,7 @@ def restore_command(state: State, file: str, force: bool, as_json: bool) -> None
 @cli.command("check")
 @json_option
 @with_register
-def check_command(reg: Any, as_json: bool) -> None:
+def check_command(reg: Register, as_json: bool) -> None:
     """Check the register: integrity, foreign keys, and foikit's own invariants.
 
     Every open request's stored due date must equal the clock's (and every undecided review's),

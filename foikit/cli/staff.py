@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +18,9 @@ from foikit.cli.common import (
     with_register,
 )
 from foikit.register.roles import ROLES
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
 
 
 @cli.command()
@@ -90,7 +94,7 @@ def users() -> None:
 @json_option
 @with_register
 def users_add(
-    reg: object,
+    reg: Register,
     name: str,
     role: str,
     password: str,
@@ -110,7 +114,7 @@ def users_add(
     from foikit.register.users import add_user
 
     user = add_user(
-        reg,  # type: ignore[arg-type]
+        reg,
         name,
         role,
         password,
@@ -127,7 +131,7 @@ def users_add(
 @users.command("list")
 @json_option
 @with_register
-def users_list(reg: object, as_json: bool) -> None:
+def users_list(reg: Register, as_json: bool) -> None:
     """Every user with their role and whether they may log in.
 
     \b
@@ -136,7 +140,7 @@ def users_list(reg: object, as_json: bool) -> None:
     """
     from foikit.register.users import list_users
 
-    people = list_users(reg)  # type: ignore[arg-type]
+    people = list_users(reg)
     if as_json:
         emit_json([u.as_dict() for u in people])
         return
@@ -153,7 +157,7 @@ def users_list(reg: object, as_json: bool) -> None:
 @click.argument("role", type=click.Choice(list(ROLES)))
 @by_option
 @with_register
-def users_role(reg: object, name: str, role: str, by: str | None) -> None:
+def users_role(reg: Register, name: str, role: str, by: str | None) -> None:
     """Change a user's role.
 
     \b
@@ -163,7 +167,7 @@ def users_role(reg: object, name: str, role: str, by: str | None) -> None:
     from foikit.register import current_actor
     from foikit.register.users import set_role
 
-    user = set_role(reg, name, role, actor=current_actor(by))  # type: ignore[arg-type]
+    user = set_role(reg, name, role, actor=current_actor(by))
     click.echo(f"{user.name} is now {user.role}")
 
 
@@ -171,7 +175,7 @@ def users_role(reg: object, name: str, role: str, by: str | None) -> None:
 @click.argument("name")
 @by_option
 @with_register
-def users_disable(reg: object, name: str, by: str | None) -> None:
+def users_disable(reg: Register, name: str, by: str | None) -> None:
     """Stop a user logging in (their open sessions end at once); the audit trail keeps them.
 
     \b
@@ -181,7 +185,7 @@ def users_disable(reg: object, name: str, by: str | None) -> None:
     from foikit.register import current_actor
     from foikit.register.users import set_active
 
-    set_active(reg, name, False, actor=current_actor(by))  # type: ignore[arg-type]
+    set_active(reg, name, False, actor=current_actor(by))
     click.echo(f"{name} can no longer log in")
 
 
@@ -189,7 +193,7 @@ def users_disable(reg: object, name: str, by: str | None) -> None:
 @click.argument("name")
 @by_option
 @with_register
-def users_enable(reg: object, name: str, by: str | None) -> None:
+def users_enable(reg: Register, name: str, by: str | None) -> None:
     """Let a disabled user log in again.
 
     \b
@@ -199,7 +203,7 @@ def users_enable(reg: object, name: str, by: str | None) -> None:
     from foikit.register import current_actor
     from foikit.register.users import set_active
 
-    set_active(reg, name, True, actor=current_actor(by))  # type: ignore[arg-type]
+    set_active(reg, name, True, actor=current_actor(by))
     click.echo(f"{name} can log in again")
 
 
@@ -215,7 +219,7 @@ def users_enable(reg: object, name: str, by: str | None) -> None:
 )
 @by_option
 @with_register
-def users_password(reg: object, name: str, password: str, by: str | None) -> None:
+def users_password(reg: Register, name: str, password: str, by: str | None) -> None:
     """Set a new password for a user.
 
     \b
@@ -225,7 +229,7 @@ def users_password(reg: object, name: str, password: str, by: str | None) -> Non
     from foikit.register import current_actor
     from foikit.register.users import set_password
 
-    set_password(reg, name, password, actor=current_actor(by))  # type: ignore[arg-type]
+    set_password(reg, name, password, actor=current_actor(by))
     click.echo(f"Password changed for {name}")
 
 
@@ -237,7 +241,7 @@ def users_password(reg: object, name: str, password: str, by: str | None) -> Non
 @json_option
 @with_register
 def users_edit(
-    reg: object,
+    reg: Register,
     name: str,
     full_name: str | None,
     job_title: str | None,
@@ -255,7 +259,7 @@ def users_edit(
     from foikit.register.users import edit_user
 
     user = edit_user(
-        reg,  # type: ignore[arg-type]
+        reg,
         name,
         actor=current_actor(by),
         full_name=full_name,

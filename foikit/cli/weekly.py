@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import sys
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from foikit.cli import cli
 from foikit.cli.common import emit_json, json_option, parse_date, with_register
+
+if TYPE_CHECKING:
+    from foikit.register.reader import Reader
 
 
 def _days(left: int | None) -> str:
@@ -26,7 +29,7 @@ def _days(left: int | None) -> str:
 @json_option
 @click.option("--csv", "as_csv", is_flag=True, help="A CSV table: one row a line, bucket first.")
 @with_register
-def weekly(reg: Any, today: str | None, as_json: bool, as_csv: bool) -> None:
+def weekly(reg: Reader, today: str | None, as_json: bool, as_csv: bool) -> None:
     """The weekly list: overdue; due next week (Monday to Friday after today) with working days
     left; internal reviews and ICO cases due; requests waiting for a clarification or a fee,
     with the date a fee lapses; and what reviews committed the office to release.

@@ -12,7 +12,7 @@ import functools
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.clock import rules as clock
 from foikit.clock.workdays import (
@@ -26,6 +26,11 @@ from foikit.clock.workdays import (
     uk_holidays,
 )
 from foikit.errors import HolidayError, RequestNotFound
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register, Tx
+    from foikit.register.reader import Reader
+
 
 SAR_NATION_KEY = "clock.sar_nation"
 DEFAULT_NATION = "ENG"
@@ -47,12 +52,12 @@ def calendar_from_rows(rows: list[dict[str, Any]]) -> Calendar:
     return Calendar(cal.holidays, cal.years, PackageDays(default_cache_dir()))
 
 
-def _execute(reg_or_tx: Any, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+def _execute(reg_or_tx: Reader, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
     """Read through a Register or a Tx (both hold the connection)."""
     return list(reg_or_tx.conn.execute(sql, params))
 
 
-def load_calendar(reg: Any) -> Calendar:
+def load_calendar(reg: Reader) -> Calendar:
     """The working-day calendar from the register's holidays table (a Register or a Tx).
 
     Read afresh every time (an added holiday is never missed) but built once per content.
@@ -66,7 +71,7 @@ def _calendar_for(rows: tuple[tuple[str, str, str, str], ...]) -> Calendar:
     return calendar_from_rows([dict(zip(keys, row, strict=True)) for row in rows])
 
 
-def sar_nation(reg: Any) -> str:
+def sar_nation(reg: Reader) -> str:
     """The authority's own nation for subject access dates (setting clock.sar_nation)."""
     rows = _execute(reg, "SELECT value FROM settings WHERE key = ?", (SAR_NATION_KEY,))
     value = str(rows[0][0]).upper() if rows and rows[0][0] else DEFAULT_NATION
@@ -107,7 +112,7 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def events_for(reg_or_tx: Any, request_id: int) -> list[clock.ClockEvent]:
+def events_for(reg_or_tx: Reader, request_id: int) -> list[clock.ClockEvent]:
     """A request's clock events in the order they happened: by date, then as recorded; an
     undated extension stays where it was recorded."""
     rows = _execute(
@@ -129,7 +134,7 @@ def events_for(reg_or_tx: Any, request_id: int) -> list[clock.ClockEvent]:
     ]
 
 
-def deadline_for(reg_or_tx: Any, request_id: int, cal: Calendar) -> clock.Deadline:
+def deadline_for(reg_or_tx: Reader, request_id: int, cal: Calendar) -> clock.Deadline:
     """The Deadline of one request, from its row and clock events (no writing)."""
     rows = _execute(reg_or_tx, "SELECT regime, received FROM requests WHERE id = ?", (request_id,))
     if not rows:
@@ -144,7 +149,7 @@ def deadline_for(reg_or_tx: Any, request_id: int, cal: Calendar) -> clock.Deadli
     )
 
 
-def recompute(tx: Any, request_id: int, cal: Calendar) -> dict[str, Any]:
+def recompute(tx: Tx, request_id: int, cal: Calendar) -> dict[str, Any]:
     """Write the request's due / notice_due / clock_stopped from its events; returns the changes
     ({} when nothing moved). Call it inside the transaction that changed the events."""
     deadline = deadline_for(tx, request_id, cal)
@@ -170,7 +175,7 @@ def recompute(tx: Any, request_id: int, cal: Calendar) -> dict[str, Any]:
     return changes
 
 
-def recompute_open(tx: Any, cal: Calendar) -> list[str]:
+def recompute_open(tx: Tx, cal: Calendar) -> list[str]:
     """Recompute every open request and every undecided review; the references that moved."""
     moved: list[str] = []
     for row in _execute(tx, "SELECT id, reference FROM requests WHERE status = 'open' ORDER BY id"):
@@ -199,7 +204,7 @@ def recompute_open(tx: Any, cal: Calendar) -> list[str]:
     return moved
 
 
-def list_holidays(reg: Any, year: int | None = None) -> list[dict[str, Any]]:
+def list_holidays(reg: Reader, year: int | None = None) -> list[dict[str, Any]]:
     if year is None:
         return reg.query("SELECT date, name, nations, source FROM holidays ORDER BY date")
     return reg.query(
@@ -209,7 +214,7 @@ def list_holidays(reg: Any, year: int | None = None) -> list[dict[str, Any]]:
 
 
 def add_holiday(
-    reg: Any, day: dt.date, name: str, actor: str, nations: str = ",".join(NATIONS)
+    reg: Register, day: dt.date, name: str, actor: str, nations: str = ",".join(NATIONS)
 ) -> list[str]:
     """Add a day (a newly proclaimed bank holiday) and move every open deadline that spans it,
     in one transaction; returns the references that moved."""
@@ -240,7 +245,7 @@ def add_holiday(
         return recompute_open(tx, load_calendar(tx))
 
 
-def remove_holiday(reg: Any, day: dt.date, actor: str) -> list[str]:
+def remove_holiday(reg: Register, day: dt.date, actor: str) -> list[str]:
     """Remove a day from the calendar (it becomes a working day) and move every open deadline
     that spans it, in one transaction; returns the references that moved."""
     if is_statutory(day):
@@ -253,7 +258,7 @@ def remove_holiday(reg: Any, day: dt.date, actor: str) -> list[str]:
         return recompute_open(tx, load_calendar(tx))
 
 
-def load_uk_holidays(tx: Any, years: Iterable[int] | None = None) -> int:
+def load_uk_holidays(tx: Tx, years: Iterable[int] | None = None) -> int:
     """Store the `holidays` package's UK-wide days (used by `foikit init`); returns how many rows
     were added or changed. Days an officer added by hand are left alone. Open deadlines are
     recomputed when anything changed."""

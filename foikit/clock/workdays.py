@@ -70,7 +70,7 @@ def package_last_year() -> int:
     """The last year the installed `holidays` package knows the UK's bank holidays for."""
     import holidays
 
-    return int(holidays.UK.end_year)
+    return int(holidays.country_holidays("GB").end_year)
 
 
 def package_years(wanted: Iterable[int]) -> list[int]:
@@ -115,7 +115,9 @@ def uk_holidays(years: Iterable[int] | None = None) -> list[Holiday]:
     years = list(default_years() if years is None else years)
     by_date: dict[dt.date, dict[str, list[str]]] = {}
     for nation in NATIONS:
-        for day, name in holidays.UK(subdiv=nation, years=years, categories=("public",)).items():
+        for day, name in holidays.country_holidays(
+            "GB", subdiv=nation, years=years, categories=("public",)
+        ).items():
             entry = by_date.setdefault(day, {})
             for part in str(name).split("; "):
                 entry.setdefault(part, []).append(nation)

@@ -136,13 +136,14 @@ def redact_xlsx(data: bytes, phrases: Sequence[str]) -> Redacted:
             sheet.firstHeader,
             sheet.firstFooter,
         ):
+            assert hf is not None  # openpyxl makes every header and footer of a sheet
             for part in (hf.left, hf.center, hf.right):
                 part.text = None
         title, n = redact_text(sheet.title, phrases)
         if n:  # a sheet name may not hold brackets
             sheet.title = title.replace("[", "").replace("]", "")[:31]
     book.properties = DocumentProperties(creator="", lastModifiedBy="")
-    book.custom_doc_props.props.clear()
+    book.custom_doc_props.props.clear()  # type: ignore[attr-defined]  # not in types-openpyxl
     out = io.BytesIO()
     book.save(out)
     verify_zip(out.getvalue(), phrases)

@@ -33,11 +33,11 @@ def _open(data: bytes) -> Any:
     import pymupdf
 
     try:
-        doc = pymupdf.open(stream=data, filetype="pdf")
+        doc = pymupdf.open(stream=data, filetype="pdf")  # type: ignore[no-untyped-call]
     except Exception as e:  # PyMuPDF raises its own FileDataError and friends
         raise DocumentError(f"the file is not a PDF that can be read: {e}") from None
     if doc.needs_pass or doc.is_encrypted:
-        doc.close()
+        doc.close()  # type: ignore[no-untyped-call]
         raise DocumentError("the PDF is encrypted: foikit cannot redact it; remove the password")
     return doc
 
@@ -109,12 +109,12 @@ def verify_pdf(data: bytes, phrases: Sequence[str]) -> None:
     """Refuse a copy in which any phrase can still be read: text, metadata or attachments."""
     import pymupdf
 
-    doc = pymupdf.open(stream=data, filetype="pdf")
+    doc = pymupdf.open(stream=data, filetype="pdf")  # type: ignore[no-untyped-call]
     try:
         if doc.embfile_count():
             raise DocumentError("the redacted PDF still holds embedded files: not kept")
     finally:
-        doc.close()
+        doc.close()  # type: ignore[no-untyped-call]
     left = still_there(pdf_text(data), phrases)
     if left:
         raise DocumentError(

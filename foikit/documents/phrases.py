@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import FoikitError
+
+if TYPE_CHECKING:
+    from foikit.register.reader import Reader
+
 
 REDACTED = "[redacted]"
 MIN_PHRASE = 3
@@ -63,7 +67,7 @@ def requester_phrases(requester: dict[str, Any] | None) -> list[str]:
     return [p for p in found if len(p.strip()) >= 2]
 
 
-def phrases_for(reg: Any, request_id: int, extra: Iterable[str] = ()) -> list[str]:
+def phrases_for(reg: Reader, request_id: int, extra: Iterable[str] = ()) -> list[str]:
     """Every phrase to redact in a document of this request, longest first, no repeats."""
     from foikit.publishing import redact
 

@@ -19,10 +19,15 @@ import shutil
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.documents.phrases import DocumentError
 from foikit.documents.store import folder_for, sha256
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register, Tx
+    from foikit.register.reader import Reader
+
 
 TYPES = {
     "pdf": ("PDF", "application/pdf"),
@@ -55,7 +60,7 @@ def files_folder(out: str | os.PathLike[str]) -> Path:
     return out.parent / f"{out.stem}-files"
 
 
-def publishable(reg: Any, references: Iterable[str]) -> list[dict[str, Any]]:
+def publishable(reg: Reader, references: Iterable[str]) -> list[dict[str, Any]]:
     refs = list(references)
     if not refs:
         return []
@@ -72,7 +77,7 @@ def publishable(reg: Any, references: Iterable[str]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda d: (d["reference"], d["id"]))
 
 
-def publish_documents(reg: Any, out: str | os.PathLike[str]) -> int:
+def publish_documents(reg: Register, out: str | os.PathLike[str]) -> int:
     """Copy the published documents beside the log at `out` and list them in it."""
     out = Path(out)
     conn = sqlite3.connect(out)
@@ -130,7 +135,7 @@ def publish_documents(reg: Any, out: str | os.PathLike[str]) -> int:
     return len(rows)
 
 
-def retire_documents(tx: Any, request_ids: Iterable[int]) -> list[dict[str, Any]]:
+def retire_documents(tx: Tx, request_ids: Iterable[int]) -> list[dict[str, Any]]:
     """Inside retention's transaction: mark the documents of these requests deleted, audit
     each file (its path, never its content); returns them for `delete_files` after commit."""
     ids = [int(i) for i in request_ids]
@@ -154,7 +159,7 @@ def retire_documents(tx: Any, request_ids: Iterable[int]) -> list[dict[str, Any]
     return docs
 
 
-def private_files(reg: Any) -> list[Path]:
+def private_files(reg: Register) -> list[Path]:
     """Every private document file that exists, for a backup to take with the register."""
     folder = folder_for(reg.path)
     rows = reg.query("SELECT original_path, redacted_path FROM documents WHERE deleted_at IS NULL")
@@ -162,7 +167,7 @@ def private_files(reg: Any) -> list[Path]:
     return [p for p in paths if p.is_file()]
 
 
-def document_files(reg: Any, request_ids: Iterable[int]) -> list[str]:
+def document_files(reg: Register, request_ids: Iterable[int]) -> list[str]:
     """The private files of these requests' documents (what retention would delete)."""
     ids = [int(i) for i in request_ids]
     if not ids:

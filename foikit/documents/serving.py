@@ -9,11 +9,19 @@ in it, is a 404.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datasette.utils.asgi import NotFound, asgi_send_file
 
 from foikit.documents.public import TYPES
+
+if TYPE_CHECKING:
+    from datasette.utils.asgi import Request
+
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
 
 DATABASE = "disclosure"
 ROUTE = r"^/-/files/(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)$"
@@ -21,7 +29,7 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 _CONTENT_TYPES = {label: mime for label, mime in TYPES.values()}
 
 
-async def _has_table(datasette: Any) -> bool:
+async def _has_table(datasette: Datasette) -> bool:
     result = await datasette.execute(
         DATABASE,
         "select 1 from sqlite_master where type = 'table' and name = 'disclosure_documents'",
@@ -29,7 +37,7 @@ async def _has_table(datasette: Any) -> bool:
     return bool(result.rows)
 
 
-async def documents_of(datasette: Any, reference: str) -> list[dict[str, Any]]:
+async def documents_of(datasette: Datasette, reference: str) -> list[dict[str, Any]]:
     """The documents on a request's page: title, type, size (words), link."""
     if not await _has_table(datasette):
         return []
@@ -53,7 +61,7 @@ def human_size(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
-async def send_document(request: Any, send: Any, datasette: Any) -> None:
+async def send_document(request: Request, send: Any, datasette: Datasette) -> None:
     name = request.url_vars["name"]
     folder = getattr(datasette, "foikit_files", None)
     if folder is None or not _NAME.match(name) or not await _has_table(datasette):

@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.documents.phrases import (
     DocumentError,
@@ -24,6 +24,11 @@ from foikit.documents.phrases import (
     phrases_for,
     redact_text,
 )
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
+
 
 FOLDER = "documents"
 KINDS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".csv": "csv"}
@@ -80,7 +85,7 @@ def redact_bytes(kind: str, data: bytes, phrases: Sequence[str]) -> Any:
 
 
 def add_document(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     file: str | os.PathLike[str],
@@ -171,7 +176,7 @@ def add_document(
     )
 
 
-def list_documents(reg: Any, reference: str) -> list[dict[str, Any]]:
+def list_documents(reg: Reader, reference: str) -> list[dict[str, Any]]:
     from foikit.casework.common import get_request_row
 
     row = get_request_row(reg, reference)
@@ -183,7 +188,7 @@ def list_documents(reg: Any, reference: str) -> list[dict[str, Any]]:
     )
 
 
-def remove_document(reg: Any, actor: str, reference: str, doc_id: int) -> dict[str, Any]:
+def remove_document(reg: Register, actor: str, reference: str, doc_id: int) -> dict[str, Any]:
     """Delete a document's files and mark its row (the row stays for the history)."""
     from foikit.casework.common import get_request_row
 

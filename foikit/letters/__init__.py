@@ -4,14 +4,13 @@
 What callers of `from foikit import letters` use is re-exported here from `context`.
 """
 
+from foikit.law.letter_kinds import LETTER_KINDS, LetterKind
 from foikit.letters.batch import NEEDS, BatchResult, needing_letter, render_batch
 from foikit.letters.context import (
     ANSWER_REQUEST_FIELDS,
     CONTEXT_NAMES,
     CONTRACT_NAMES,
-    LETTER_KINDS,
     REGIME_WORDS,
-    LetterKind,
     LetterNotApplicable,
     UnknownLetterKind,
     answer_context,

@@ -8,10 +8,15 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from foikit.errors import FoikitError
 from foikit.letters.context import get_kind, render_letter
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
+
 
 # -- batches ------------------------------------------------------------------------------------
 
@@ -73,7 +78,7 @@ NEEDS: dict[str, str] = {
 }
 
 
-def needing_letter(reg: Any, kind: str) -> list[str]:
+def needing_letter(reg: Reader, kind: str) -> list[str]:
     """References of the requests that need a letter of this kind, oldest first."""
     get_kind(kind)
     sql = f"SELECT r.reference FROM requests r WHERE {NEEDS[kind]} ORDER BY r.received, r.id"
@@ -88,7 +93,7 @@ class BatchResult:
 
 
 def render_batch(
-    reg: Any,
+    reg: Register,
     kind: str,
     references: Iterable[str],
     *,

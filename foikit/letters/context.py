@@ -16,7 +16,7 @@ import functools
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import FoikitError, MissingAnswer
 from foikit.law.letter_kinds import LETTER_KINDS, LetterKind
@@ -41,6 +41,11 @@ from foikit.letters.sandbox import (
 )
 from foikit.letters.signatory import office_signatory, signatory_for
 from foikit.register.facts import figure_function
+
+if TYPE_CHECKING:
+    from foikit.clock.workdays import Calendar
+    from foikit.register.core import Register
+
 
 # Re-exported: the disclosure log reads letters with letters.letter_text.
 __all__ = [
@@ -304,7 +309,9 @@ def render_answer(text: str | None, context: Mapping[str, Any], where: str) -> s
         return render_bounded(_answer_template(text), context)
 
 
-def answer_context_for(reg: Any, reference: str, today: dt.date | str | None = None) -> dict:
+def answer_context_for(
+    reg: Register, reference: str, today: dt.date | str | None = None
+) -> dict[str, Any]:
     """The answer context of one request, read from the register (read-only)."""
     from foikit.casework.lifecycle import get_request_row
     from foikit.register.facts import csps_context, figures_context
@@ -321,7 +328,7 @@ def answer_context_for(reg: Any, reference: str, today: dt.date | str | None = N
         )
 
 
-def check_answer(reg: Any, reference: str, text: str | None, where: str) -> None:
+def check_answer(reg: Register, reference: str, text: str | None, where: str) -> None:
     """Work an answer out against the request's own context before it is saved, so a broken
     or hostile answer is refused at entry rather than found when the letter is due."""
     if text and TAG.search(text):
@@ -358,7 +365,7 @@ def _latest(events: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
 
 # EIR reg 8: no duty to supply unless an advance payment arrives within 60 working days of the
 # notice (FOIA s.9(2) gives three months; subject access has no such lapse).
-def fee_lapses(regime: str, notified: dt.date, calendar: Any | None = None) -> dt.date | None:
+def fee_lapses(regime: str, notified: dt.date, calendar: Calendar | None = None) -> dt.date | None:
     """The last day a fee can be paid in time (the clock's rule, foikit.clock.last_day_to_pay);
     None when no limit applies (subject access) or without the calendar an EIR date needs."""
     from foikit.clock.rules import last_day_to_pay
@@ -373,7 +380,7 @@ def fee_lapses(regime: str, notified: dt.date, calendar: Any | None = None) -> d
 
 
 def _event_for(
-    kind: str, request: Mapping[str, Any], calendar: Any | None = None
+    kind: str, request: Mapping[str, Any], calendar: Calendar | None = None
 ) -> dict[str, Any] | None:
     from foikit.formats import as_date
 
@@ -476,7 +483,7 @@ def make_context(
     kind: str,
     published: bool = False,
     draft: bool = False,
-    calendar: Any | None = None,
+    calendar: Calendar | None = None,
     signatory: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The letter context (docs/contract.md "Letter template context") from plain values.
@@ -538,7 +545,7 @@ def make_context(
 
 
 def build_context(
-    reg: Any,
+    reg: Register,
     reference: str,
     kind: str,
     *,
@@ -553,7 +560,7 @@ def build_context(
 
 
 def _build_context(
-    reg: Any,
+    reg: Register,
     reference: str,
     kind: str,
     *,
@@ -596,7 +603,7 @@ def _build_context(
 
 
 def render_letter(
-    reg: Any,
+    reg: Register,
     reference: str,
     kind: str,
     *,

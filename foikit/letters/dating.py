@@ -10,7 +10,11 @@ first such letter recorded, else today. A published copy carries the date of the
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from foikit.register.reader import Reader
+
 
 _EVENT_KINDS = {"clarification": "clarify", "fees": "fee", "extension": "extend"}
 _SENT = "l.draft = 0 AND l.published = 0"
@@ -25,7 +29,7 @@ def _day(value: Any) -> dt.date | None:
         return None
 
 
-def _sent(reg: Any, request_id: int, kind: str, order: str) -> dt.date | None:
+def _sent(reg: Reader, request_id: int, kind: str, order: str) -> dt.date | None:
     row = reg.one(
         f"SELECT coalesce(l.dated, substr(l.rendered_at, 1, 10)) AS day FROM letters l"
         f" WHERE l.request_id = ? AND l.kind = ? AND {_SENT} ORDER BY l.id {order} LIMIT 1",
@@ -34,7 +38,7 @@ def _sent(reg: Any, request_id: int, kind: str, order: str) -> dt.date | None:
     return _day(row["day"]) if row else None
 
 
-def event_date(reg: Any, row: dict[str, Any], kind: str) -> dt.date | None:
+def event_date(reg: Reader, row: dict[str, Any], kind: str) -> dt.date | None:
     """The day of the letter's event, or None when it has none (yet)."""
     rid = row["id"]
     if kind in ("response", "refusal"):
@@ -60,7 +64,7 @@ def event_date(reg: Any, row: dict[str, Any], kind: str) -> dt.date | None:
 
 
 def letter_date(
-    reg: Any, reference: str, kind: str, *, published: bool = False, today: dt.date | None = None
+    reg: Reader, reference: str, kind: str, *, published: bool = False, today: dt.date | None = None
 ) -> dt.date:
     """The date the letter bears (see the module's docstring); `today` when it has no event."""
     from foikit.casework.common import get_request_row

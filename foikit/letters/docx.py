@@ -112,7 +112,7 @@ def answer_environment() -> Environment:
 
 def describe_error(exc: BaseException) -> str:
     from jinja2 import TemplateSyntaxError, UndefinedError
-    from jinja2.sandbox import SecurityError
+    from jinja2.exceptions import SecurityError
 
     if isinstance(exc, UndefinedError):
         return f"{exc.message} (no such name or field in the letter context)"

@@ -9,10 +9,13 @@ request (foikit.casework.reviews.NOT_INVOLVEMENT), and never overwrites a letter
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from foikit.register.reader import Reader
 
 
-def refuse_overwriting_sent(reg: Any, request_id: int, target: Path, *, draft: bool) -> None:
+def refuse_overwriting_sent(reg: Reader, request_id: int, target: Path, *, draft: bool) -> None:
     """A preview never replaces the file of a letter that was sent (a letter to send may)."""
     if not draft:
         return

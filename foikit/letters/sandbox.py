@@ -212,7 +212,8 @@ def _modulo(left: Any, right: Any) -> Any:
 
 @functools.cache
 def bounded_environment_class() -> type:
-    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class BoundedEnvironment(ImmutableSandboxedEnvironment):
         """Jinja's immutable sandbox, with every operation checked against the budget."""
@@ -250,8 +251,8 @@ def bounded_environment_class() -> type:
 
 @functools.cache
 def answer_environment_class() -> type:
+    from jinja2.exceptions import SecurityError
     from jinja2.runtime import LoopContext
-    from jinja2.sandbox import SecurityError
 
     base = bounded_environment_class()
 

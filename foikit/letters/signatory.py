@@ -9,7 +9,10 @@ data for the letter context (`signatory`: `name`, `title`, `who`, `user`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
 
 
 def office_signatory(office: Mapping[str, Any]) -> dict[str, Any]:
@@ -22,7 +25,7 @@ def office_signatory(office: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def signatory_for(
-    reg: Any, request: Mapping[str, Any], kind: str, office: Mapping[str, Any]
+    reg: Register, request: Mapping[str, Any], kind: str, office: Mapping[str, Any]
 ) -> dict[str, Any]:
     """Who signs (setting `letters.signatory`): with `decider`, the person who decided: the
     reviewer for review letters, the handler for the others, when they have a staff account

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.register.files import Kind, OutputRefused, guard_output, private_dir
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register, Tx
+
 
 MAX_VERSIONS = 10_000
 
@@ -26,7 +30,7 @@ def _versions(default: Path) -> Any:
 
 
 def write_new_letter(
-    reg: Any,
+    reg: Register,
     compiled: Any,
     context: Any,
     out: str | os.PathLike[str] | None,
@@ -62,7 +66,7 @@ def write_new_letter(
 
 
 def record_letter(
-    tx: Any,
+    tx: Tx,
     request_id: int,
     kind: str,
     path: Path,

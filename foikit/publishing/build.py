@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import FoikitError, PublishError
 from foikit.law.outcomes import ANSWER_STATUS_LABELS, OUTCOMES, REVIEW_OUTCOMES
@@ -40,6 +40,11 @@ from foikit.publishing.public import (
     is_released,
     release,
 )
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
+
 
 __all__ = [
     "OWN_DATA_SECTIONS",
@@ -366,19 +371,19 @@ def _statements(script: str) -> list[str]:
 PUBLISHED_REGIMES = ("foi", "eir")
 
 
-def published_contacts(reg: Any) -> Any:
+def published_contacts(reg: Reader) -> Any:
     from foikit.publishing.redact import published_contacts as contacts
 
     return contacts(reg)
 
 
-def public_places(reg: Any) -> list[str]:
+def public_places(reg: Reader) -> list[str]:
     from foikit.publishing.redact import public_places as places
 
     return places(reg)
 
 
-def publishable_references(reg: Any) -> list[str]:
+def publishable_references(reg: Reader) -> list[str]:
     """Closed FOI and EIR requests an officer has not marked not for publication, oldest first.
     Subject access requests and open requests are never published."""
     marks = ",".join("?" for _ in PUBLISHED_REGIMES)
@@ -421,7 +426,7 @@ def letter_maker() -> Any:
         return None
     compiled = {LETTER_KIND: letters.load_template(path)}
 
-    def make(reg: Any, reference: str, folder: Path, kind: str = LETTER_KIND) -> str:
+    def make(reg: Register, reference: str, folder: Path, kind: str = LETTER_KIND) -> str:
         if kind not in compiled:
             compiled[kind] = letters.load_template(letters.template_path(kind))
         context = letters.build_context(reg, reference, kind, published=True)
@@ -437,7 +442,7 @@ class AnswerWorker:
     """Works out each request's answers for the log exactly as its letter does
     (foikit.letters.render_answer), over the reference data read once."""
 
-    def __init__(self, reg: Any, today: dt.date) -> None:
+    def __init__(self, reg: Reader, today: dt.date) -> None:
         from foikit import letters
         from foikit.register.facts import csps_context, figures_context
         from foikit.register.settings import ico_context, office_context
@@ -491,7 +496,7 @@ def public_record(
 
 
 def publish(
-    reg: Any,
+    reg: Register,
     out: Path,
     *,
     today: dt.date | None = None,
@@ -586,7 +591,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _record_publication(reg: Any, report: PublishReport, actor: str | None) -> None:
+def _record_publication(reg: Register, report: PublishReport, actor: str | None) -> None:
     """Who published, when, how many, what was held back, and the file's hash: one audit row."""
     from foikit.register import current_actor
 

@@ -11,27 +11,35 @@ from __future__ import annotations
 
 import sqlite3
 import urllib.parse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from foikit.publishing.serve import DATABASE, OGL_NAME, TABLE
+
+if TYPE_CHECKING:
+    from datasette.utils.asgi import Request
+
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_PATH = f"/{DATABASE}/new_disclosures.atom"
 FEED_SIZE = 50
 
 
-def base_url(datasette: Any) -> str:
+def base_url(datasette: Datasette) -> str:
     """The log's public address, without a trailing slash; "" when none is configured."""
     return str(getattr(datasette, "foikit_base_url", "") or "").rstrip("/")
 
 
-def _office(datasette: Any) -> tuple[str, str]:
+def _office(datasette: Datasette) -> tuple[str, str]:
     meta = datasette.metadata() or {}
     return str(meta.get("source") or ""), str(meta.get("source_url") or "")
 
 
-async def atom_feed(request: Any, datasette: Any) -> Any:
+async def atom_feed(request: Request, datasette: Datasette) -> Any:
     """The 50 newest disclosures as Atom, with the office as `<author>` and absolute links
     built from the configured base URL (a `tag:` id and root-relative links without one)."""
     from datasette.utils.asgi import Response
@@ -85,7 +93,7 @@ async def atom_feed(request: Any, datasette: Any) -> Any:
     )
 
 
-async def accessibility(request: Any, datasette: Any) -> Any:
+async def accessibility(request: Request, datasette: Datasette) -> Any:
     """The accessibility statement, in the GOV.UK model."""
     from datasette.utils.asgi import Response
 
@@ -95,7 +103,7 @@ async def accessibility(request: Any, datasette: Any) -> Any:
     return Response.html(html)
 
 
-def page_links(request: Any, next_url: str | None, size: int) -> dict[str, Any]:
+def page_links(request: Request, next_url: str | None, size: int) -> dict[str, Any]:
     """Previous and next for Datasette's keyset pages: each page's `_next` token is kept in
     `_prev` parameters, so "Previous" is the last of them; and the page's number and first row."""
     args = urllib.parse.parse_qsl(request.query_string, keep_blank_values=True)
@@ -103,9 +111,11 @@ def page_links(request: Any, next_url: str | None, size: int) -> dict[str, Any]:
     current = request.args.get("_next")
     rest = [(k, v) for k, v in args if k not in ("_prev", "_next")]
 
+    path: str = request.path
+
     def url(pairs: list[tuple[str, str]]) -> str:
         query = urllib.parse.urlencode(pairs)
-        return request.path + (f"?{query}" if query else "")
+        return path + (f"?{query}" if query else "")
 
     previous = None
     if current is not None:
@@ -139,7 +149,7 @@ def search_problem(exception: BaseException) -> bool:
     return isinstance(exception, sqlite3.Error) or any(e in text for e in SEARCH_ERRORS)
 
 
-async def friendly_error(datasette: Any, request: Any, exception: BaseException) -> Any:
+async def friendly_error(datasette: Datasette, request: Request, exception: BaseException) -> Any:
     """A search the index cannot run is "no results for ..."; a sort by a column that cannot
     be sorted is a 400 page that says so. Anything else is Datasette's (None)."""
     from datasette.utils.asgi import Response

@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import bisect
 import re
+import sqlite3
 from array import array
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from datasette import hookimpl
 from datasette.facets import ColumnFacet, Facet
 from datasette.filters import FilterArguments
 from datasette.utils import path_with_added_args, path_with_removed_args
@@ -23,6 +23,7 @@ from datasette.utils.asgi import NotFound
 from foikit.documents.serving import ROUTE as DOCUMENT_ROUTE
 from foikit.documents.serving import documents_of, send_document
 from foikit.formats import iso_date
+from foikit.publishing.hooks import hookimpl
 from foikit.publishing.serve import (
     BLOCKED_PAGES,
     DATABASE,
@@ -31,11 +32,19 @@ from foikit.publishing.serve import (
     exemption_filter_sql,
 )
 
+if TYPE_CHECKING:
+    from datasette.utils.asgi import Request
+
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+
 MMAP_BYTES = 4 * 1024**3
 CACHE_KIB = 64 * 1024
 
 
-def _ours(datasette: Any) -> bool:
+def _ours(datasette: Datasette) -> bool:
     return bool(getattr(datasette, "foikit_log", False))
 
 
@@ -81,7 +90,7 @@ async def _search_counts(facet: Facet, name: str, match: str) -> Counts:
         sql = f"select rowid from disclosures_fts where disclosures_fts match {match}"
         params = dict(facet.params)
 
-        def fetch(conn: Any) -> list[int]:
+        def fetch(conn: sqlite3.Connection) -> list[int]:
             return [r[0] for r in conn.execute(sql, params)]
 
         task = asyncio.ensure_future(facet.ds.databases[DATABASE].execute_fn(fetch))
@@ -125,7 +134,7 @@ def _block(facet: Facet, name: str, counts: Counts, param: str, counted: str) ->
     }
 
 
-class LogFacet(ColumnFacet):
+class LogFacet(ColumnFacet):  # type: ignore[misc]  # Datasette ships no types
     """A column facet (year, outcome) that avoids grouping a million rows: on the whole log it
     reads the counts made at publish, on a search alone it counts the matching seqs in memory,
     and otherwise it is Datasette's own column facet."""
@@ -152,7 +161,7 @@ class LogFacet(ColumnFacet):
         return results, []
 
 
-class ExemptionFacet(Facet):
+class ExemptionFacet(Facet):  # type: ignore[misc]  # Datasette ships no types
     """Counts of requests per exemption applied: `disclosure_exemptions` holds one row per pair,
     so a request with two exemptions counts once under each. `?_exemption=` selects one."""
 
@@ -201,7 +210,7 @@ class FacetIndex:
     are a bisection of its sorted seqs. Outcomes are one byte per seq; exemptions a dict of the
     seqs that have any. About 2 MB for a million requests, plus the exemptions."""
 
-    def __init__(self, conn: Any):
+    def __init__(self, conn: sqlite3.Connection):
         n = conn.execute("select coalesce(max(seq), 0) from disclosures").fetchone()[0]
         self.year_runs: list[tuple[int, int, int]] = [
             (year, first, last)
@@ -256,7 +265,7 @@ class FacetIndex:
         raise ValueError(f"no facet {name!r} in the log")
 
 
-async def facet_index(datasette: Any) -> FacetIndex:
+async def facet_index(datasette: Datasette) -> FacetIndex:
     """The log's FacetIndex, loaded once (started at start-up; a search waits for it)."""
     task = getattr(datasette, "foikit_facet_index", None)
     if task is None:
@@ -267,7 +276,7 @@ async def facet_index(datasette: Any) -> FacetIndex:
 
 
 @hookimpl
-def startup(datasette: Any) -> None:
+def startup(datasette: Datasette) -> None:
     if _ours(datasette):
         # Load in the background: the server answers at once, a first search waits for it.
         datasette.foikit_facet_index = asyncio.ensure_future(
@@ -276,7 +285,7 @@ def startup(datasette: Any) -> None:
 
 
 @hookimpl
-def prepare_connection(conn: Any, database: str, datasette: Any) -> None:
+def prepare_connection(conn: sqlite3.Connection, database: str, datasette: Datasette) -> None:
     if _ours(datasette) and database == DATABASE:
         # The file never changes: map it into memory and keep a large page cache, so the
         # index seeks of a search or a facet do not go through read() for every page.
@@ -306,7 +315,7 @@ def register_facet_classes() -> list[type]:
 
 
 @hookimpl
-def filters_from_request(request: Any, database: str, table: str, datasette: Any) -> Any:
+def filters_from_request(request: Request, database: str, table: str, datasette: Datasette) -> Any:
     if not (_ours(datasette) and database == DATABASE and table == TABLE):
         return None
     values = [v for v in request.args.getlist("_exemption") if v]
@@ -327,8 +336,8 @@ def extra_template_vars(
     table: str | None,
     columns: Any,
     view_name: str,
-    request: Any,
-    datasette: Any,
+    request: Request,
+    datasette: Datasette,
 ) -> dict[str, Any] | None:
     if not _ours(datasette):
         return None
@@ -363,12 +372,12 @@ def extra_template_vars(
     }
 
 
-async def _not_found(request: Any, datasette: Any) -> Any:
+async def _not_found(request: Request, datasette: Datasette) -> Any:
     raise NotFound("Page not found")
 
 
 @hookimpl
-def register_routes(datasette: Any) -> list[tuple[str, Any]] | None:
+def register_routes(datasette: Datasette) -> list[tuple[str, Any]] | None:
     if not _ours(datasette):
         return None
     pages = "|".join(p.replace("-", r"\-") for p in BLOCKED_PAGES)
@@ -390,7 +399,7 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]] | None:
 
 
 @hookimpl(specname="prepare_connection", trylast=True)
-def forgiving_search(conn: Any, database: str, datasette: Any) -> None:
+def forgiving_search(conn: sqlite3.Connection, database: str, datasette: Datasette) -> None:
     """Replace Datasette's `escape_fts` on the log (after Datasette has defined its own)."""
     if _ours(datasette) and database == DATABASE:
         from foikit.publishing.search import forgiving_match
@@ -399,7 +408,7 @@ def forgiving_search(conn: Any, database: str, datasette: Any) -> None:
 
 
 @hookimpl
-def handle_exception(datasette: Any, request: Any, exception: BaseException) -> Any:
+def handle_exception(datasette: Datasette, request: Request, exception: BaseException) -> Any:
     if not _ours(datasette) or request is None:
         return None
     from foikit.publishing.pages import friendly_error

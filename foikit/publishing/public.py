@@ -18,11 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import PublishError
 from foikit.law.exemptions import citation
 from foikit.publishing.redact import REDACTED, Policy, Scanner, only_redactions
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+
 
 # The requester's own personal data (FOIA s.40(1)): the request was in effect a subject access
 # request, and publishing it would tell the world what the requester asked about themselves.
@@ -149,7 +153,7 @@ def _copy(value: Any) -> Any:
 
 
 def _clean_request(request: Mapping[str, Any], c: _Cleaner) -> dict[str, Any]:
-    req = _copy(request)
+    req: dict[str, Any] = _copy(request)
     req.pop("requester", None)
     req["subject"] = c.text(req.get("subject"), "subject") or ""
     req["handler"] = c.person(req.get("handler"))
@@ -249,7 +253,9 @@ def _record(req: Mapping[str, Any], letter: str) -> PublicRecord:
     )
 
 
-def release_letter_context(reg: Any, reference: str, context: dict[str, Any]) -> dict[str, Any]:
+def release_letter_context(
+    reg: Register, reference: str, context: dict[str, Any]
+) -> dict[str, Any]:
     """A letter context made fit for a published copy by `release`: the request as released,
     no requester, and the exemptions and clock event drawn from the released request. Refused
     (HeldBackFromPublication) when the request would be held back from the log."""

@@ -34,9 +34,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import phonenumbers
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
+
 
 REDACTED = "[redacted]"
 
@@ -426,7 +431,7 @@ def only_redactions(text: str) -> bool:
 # -- the inputs, from the register ---------------------------------------------------------------
 
 
-def published_contacts(reg: Any) -> PublishedContacts:
+def published_contacts(reg: Reader) -> PublishedContacts:
     """The contacts that may appear in public: the office's email, phone and address, the ICO's
     helpline and address, and every CSP email published in the reference data (never a
     withheld one)."""
@@ -445,13 +450,13 @@ def published_contacts(reg: Any) -> PublishedContacts:
     return PublishedContacts.of(emails, phones, addresses)
 
 
-def public_places(reg: Any) -> list[str]:
+def public_places(reg: Reader) -> list[str]:
     """Places the log talks about, left in the text when they are part of an address: each
     Community Safety Partnership's area and the region."""
     return [*DEFAULT_PLACES, *(r["name"] for r in reg.query("SELECT name FROM csps"))]
 
 
-def staff_names(reg: Any, request: Mapping[str, Any] | None = None) -> list[str]:
+def staff_names(reg: Reader, request: Mapping[str, Any] | None = None) -> list[str]:
     """Every staff name to redact: each user's login and the name it spells, a full name where
     the users table has such a column, and the people named on the request (handler,
     answerers, reviewers). The configured signatory is left: letters are signed by them."""
@@ -469,7 +474,7 @@ def staff_names(reg: Any, request: Mapping[str, Any] | None = None) -> list[str]
     return sorted(n for n in names if n and n.strip() and n.strip().lower() != signatory)
 
 
-def rule_rows(reg: Any, request_id: int) -> list[dict[str, Any]]:
+def rule_rows(reg: Register, request_id: int) -> list[dict[str, Any]]:
     if not reg.db["redaction_rules"].exists():
         return []
     return reg.query(
@@ -479,7 +484,7 @@ def rule_rows(reg: Any, request_id: int) -> list[dict[str, Any]]:
     )
 
 
-def redaction_phrases(reg: Any, request_id: int) -> list[str]:
+def redaction_phrases(reg: Register, request_id: int) -> list[str]:
     """The phrases every public output of this request must redact: the officer's redaction
     rules, then the requester's name, email, phone and address lines. For released documents,
     which are redacted by phrase; the disclosure log and published letters use `policy_for`,
@@ -507,7 +512,7 @@ def redaction_phrases(reg: Any, request_id: int) -> list[str]:
 
 
 def policy_for(
-    reg: Any,
+    reg: Register,
     request_id: int,
     request: Mapping[str, Any] | None = None,
     *,

@@ -8,9 +8,13 @@ Rules are written through the register's transaction, so each change is in the a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import FoikitError
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+
 
 ACTIONS = ("redact", "keep")
 MIN_PHRASE = 2
@@ -40,7 +44,7 @@ def _action(action: str) -> str:
     return action
 
 
-def list_rules(reg: Any, reference: str) -> list[dict[str, Any]]:
+def list_rules(reg: Register, reference: str) -> list[dict[str, Any]]:
     """The rules of one request, oldest first: {id, phrase, action, created_by, created_at}."""
     from foikit.casework.common import request_id
     from foikit.publishing.redact import rule_rows
@@ -49,7 +53,7 @@ def list_rules(reg: Any, reference: str) -> list[dict[str, Any]]:
 
 
 def add_rule(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     phrase: str,
@@ -88,7 +92,7 @@ def add_rule(
 
 
 def remove_rule(
-    reg: Any, actor: str, reference: str, phrase: str, *, expected_version: int | None = None
+    reg: Register, actor: str, reference: str, phrase: str, *, expected_version: int | None = None
 ) -> int:
     """Remove every rule of the request with this phrase; returns how many went. Refused when
     there is none, so a typo is not mistaken for a removal."""

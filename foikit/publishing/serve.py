@@ -286,7 +286,7 @@ CHECK_EVERY_S = 1.0
 CLOSE_OLD_AFTER_S = 30.0
 
 
-def _close(ds: Any) -> None:
+def _close(ds: Datasette) -> None:
     """Let go of a replaced log: its file's connections and its query threads."""
     for database in ds.databases.values():
         database.close()
@@ -294,7 +294,7 @@ def _close(ds: Any) -> None:
         ds.executor.shutdown(wait=False)
 
 
-async def _pin(ds: Any) -> None:
+async def _pin(ds: Datasette) -> None:
     """Open the log's connection on every one of Datasette's query threads now.
 
     Datasette opens a connection per thread, lazily, by path; one opened after a rename would
@@ -303,7 +303,7 @@ async def _pin(ds: Any) -> None:
     threads = max(1, int(ds.setting("num_sql_threads") or 1))
     barrier = threading.Barrier(threads, timeout=5)
 
-    def open_here(conn: Any) -> None:
+    def open_here(conn: sqlite3.Connection) -> None:
         conn.execute("SELECT 1 FROM disclosures LIMIT 1").fetchall()
         with contextlib.suppress(threading.BrokenBarrierError):
             barrier.wait()  # hold this thread so the next task starts another

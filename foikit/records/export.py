@@ -14,9 +14,13 @@ import io
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.law.outcomes import OUTCOMES, REVIEW_OUTCOMES
+
+if TYPE_CHECKING:
+    from foikit.register.reader import Reader
+
 
 COLUMNS = (
     "reference",
@@ -87,7 +91,7 @@ def format_events(events: Sequence[Mapping[str, Any]]) -> str:
     return "; ".join(parts)
 
 
-def export_records(reg: Any) -> list[dict[str, Any]]:
+def export_records(reg: Reader) -> list[dict[str, Any]]:
     """Every request as a record of the default columns, questions as a list (reference order)."""
     requests = reg.query(
         """
@@ -166,7 +170,7 @@ def export_records(reg: Any) -> list[dict[str, Any]]:
     return records
 
 
-def export_rows(reg: Any) -> tuple[list[str], list[dict[str, Any]]]:
+def export_rows(reg: Reader) -> tuple[list[str], list[dict[str, Any]]]:
     """The header and rows `import` reads back: the default columns, four per question."""
     records = export_records(reg)
     most = max((len(r["questions"]) for r in records), default=0)
@@ -198,14 +202,14 @@ def _request_sections(questions: list[dict[str, Any]]) -> list[str]:
     return sections
 
 
-def export_text(reg: Any) -> tuple[str, int]:
+def export_text(reg: Reader) -> tuple[str, int]:
     """The CSV export as text, byte-order mark first; and the number of requests."""
     out = io.StringIO()
     count = export_csv(reg, out)
     return BOM + out.getvalue(), count
 
 
-def export_csv(reg: Any, out: Any) -> int:
+def export_csv(reg: Reader, out: Any) -> int:
     """Write the register as CSV to a text stream (no byte-order mark: `export_text` adds it);
     returns the number of requests."""
     header, rows = export_rows(reg)

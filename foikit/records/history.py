@@ -22,7 +22,7 @@ import datetime as dt
 import functools
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.clock import rules as clock
 from foikit.errors import FoikitError
@@ -30,6 +30,14 @@ from foikit.law import exemptions as exemption_registry
 from foikit.law.outcomes import get_outcome
 from foikit.records.rows import Record
 from foikit.records.values import BadCell
+
+if TYPE_CHECKING:
+    from foikit.clock.workdays import Calendar
+
+
+if TYPE_CHECKING:
+    from foikit.register.core import Tx
+
 
 WITHHELD = ("partially-withheld", "withheld-in-full")
 # What a closed request's unanswered question is taken to have been, by the request's outcome.
@@ -44,7 +52,7 @@ CHILD_TABLES = ("answer_exemptions", "answers", "questions", "clock_events", "re
 
 
 def write_history(
-    tx: Any,
+    tx: Tx,
     rec: Record,
     *,
     reference: str,
@@ -52,7 +60,7 @@ def write_history(
     seq: int,
     marks: dict[str, Any],
     publish: bool,
-    cal: Any,
+    cal: Calendar,
     nation: str,
     deadlines: dict[Any, Any] | None = None,
     replace_id: int | None = None,
@@ -155,7 +163,7 @@ def _requester(rec: Record) -> dict[str, Any] | None:
     return {"name": rec.requester_name, "email": email, "address": rec.requester_address}
 
 
-def _clock_due(rec: Record, cal: Any, nation: str, cache: dict[Any, Any]) -> dt.date | None:
+def _clock_due(rec: Record, cal: Calendar, nation: str, cache: dict[Any, Any]) -> dt.date | None:
     """The clock's due date where the calendar reaches. A register of 100,000 rows has a few
     thousand distinct days of receipt: each (day, regime, events) is worked out once."""
     assert rec.received is not None
@@ -176,7 +184,7 @@ def _clock_due(rec: Record, cal: Any, nation: str, cache: dict[Any, Any]) -> dt.
             ).due
         except FoikitError as e:
             cache[key] = e
-    found = cache[key]
+    found: dt.date | None | FoikitError = cache[key]
     if isinstance(found, FoikitError):
         rec.flags.append(f"no due date: {found}")
         return None
@@ -241,7 +249,7 @@ def plan_answers(rec: Record) -> list[dict[str, Any]]:
     return questions
 
 
-def _write_children(tx: Any, rid: int, rec: Record, cal: Any) -> None:
+def _write_children(tx: Tx, rid: int, rec: Record, cal: Calendar) -> None:
     for event in rec.events:
         tx.insert(
             "clock_events", {**event, "request_id": rid, "created_at": tx.at}, request_id=rid,
@@ -300,7 +308,7 @@ def _write_children(tx: Any, rid: int, rec: Record, cal: Any) -> None:
         )
 
 
-def _clear_children(tx: Any, rid: int) -> None:
+def _clear_children(tx: Tx, rid: int) -> None:
     """Remove what belongs to a request (answers, questions, events, reviews), audited."""
     queries = {
         "answer_exemptions": "SELECT e.id FROM answer_exemptions e JOIN answers a"

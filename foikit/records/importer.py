@@ -35,7 +35,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import FoikitError, ImportFailed
 from foikit.law.regimes import get_regime
@@ -44,6 +44,11 @@ from foikit.records.history import normalise_email_fast
 from foikit.records.reading import Table, read_table
 from foikit.records.rows import Record, RowReader, clean_email
 from foikit.records.values import Labels, parse_uk_date
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register, Tx
+    from foikit.register.reader import Reader
+
 
 __all__ = [
     "ImportReport",
@@ -166,7 +171,7 @@ class _Options:
 
 
 def import_file(
-    reg: Any,
+    reg: Register,
     actor: str,
     source: str | Path,
     *,
@@ -252,7 +257,7 @@ def import_file(
 
 
 def _finish_batch(
-    tx: Any, batch: str, table: Table, name: str, report: ImportReport, skipped: int
+    tx: Tx, batch: str, table: Table, name: str, report: ImportReport, skipped: int
 ) -> None:
     """The batch's counts, the audit trail's last row so far (undo refuses a request worked
     on after it), and one `import` audit row naming the file."""
@@ -269,7 +274,7 @@ def _finish_batch(
     )
 
 
-def import_csv(reg: Any, actor: str, source: str | Path, **kwargs: Any) -> ImportReport:
+def import_csv(reg: Register, actor: str, source: str | Path, **kwargs: Any) -> ImportReport:
     """The import under its first name (CSV was all it read)."""
     return import_file(reg, actor, source, **kwargs)
 
@@ -287,7 +292,7 @@ def _duplicates_in_file(records: list[tuple[Record, str]]) -> None:
             seen[key] = rec.line
 
 
-def _existing(reg: Any, rec: Record, batch: str) -> dict[str, Any] | None:
+def _existing(reg: Reader, rec: Record, batch: str) -> dict[str, Any] | None:
     """The request an earlier import made of this row, if any; a reference already taken by a
     request logged in foikit is a problem of the row."""
     ours = foikit_reference(rec.reference, rec.regime)
@@ -314,7 +319,9 @@ def _existing(reg: Any, rec: Record, batch: str) -> dict[str, Any] | None:
     )
 
 
-def _import_one(reg: Any, rec: Record, digest: str, opts: _Options, report: ImportReport) -> None:
+def _import_one(
+    reg: Register, rec: Record, digest: str, opts: _Options, report: ImportReport
+) -> None:
     try:
         with reg.savepoint(opts.actor) as tx:
             existing = _existing(reg, rec, opts.batch)
@@ -346,7 +353,7 @@ def _marks(rec: Record, digest: str, opts: _Options) -> dict[str, Any]:
     }
 
 
-def _new_history(reg: Any, tx: Any, rec: Record, marks: dict[str, Any], opts: _Options) -> str:
+def _new_history(reg: Reader, tx: Tx, rec: Record, marks: dict[str, Any], opts: _Options) -> str:
     from foikit.casework.common import next_seq
     from foikit.records.history import write_history
 
@@ -366,7 +373,7 @@ def _new_history(reg: Any, tx: Any, rec: Record, marks: dict[str, Any], opts: _O
     return reference
 
 
-def _new_open(reg: Any, tx: Any, rec: Record, marks: dict[str, Any], opts: _Options) -> str:
+def _new_open(reg: Register, tx: Tx, rec: Record, marks: dict[str, Any], opts: _Options) -> str:
     """An open request, created by the lifecycle exactly as an officer would log it."""
     from foikit.casework import lifecycle
     from foikit.casework.common import get_request_row
@@ -409,7 +416,7 @@ def _new_open(reg: Any, tx: Any, rec: Record, marks: dict[str, Any], opts: _Opti
     return ref
 
 
-def _event(reg: Any, ref: str, event: dict[str, Any], opts: _Options) -> None:
+def _event(reg: Register, ref: str, event: dict[str, Any], opts: _Options) -> None:
     from foikit.casework import lifecycle
 
     kind, day, actor = event["kind"], event["date"], opts.actor
@@ -433,8 +440,8 @@ def _event(reg: Any, ref: str, event: dict[str, Any], opts: _Options) -> None:
 
 
 def _update(
-    reg: Any,
-    tx: Any,
+    reg: Reader,
+    tx: Tx,
     rec: Record,
     digest: str,
     existing: dict[str, Any],
@@ -469,7 +476,7 @@ def _update(
 
 
 def write_rejects(
-    reg: Any,
+    reg: Register,
     path: str | Path,
     table: Table,
     lines: list[int],
@@ -491,7 +498,7 @@ def write_rejects(
         fh.write("\ufeff" + out.getvalue())
 
 
-def undo_import(reg: Any, actor: str, batch: str) -> list[str]:
+def undo_import(reg: Register, actor: str, batch: str) -> list[str]:
     """Remove the requests one import created, in one transaction; returns their references.
     Refused when any of them has been changed in foikit since (a letter, an answer, a review)."""
     from foikit.records.history import _clear_children

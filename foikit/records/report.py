@@ -21,11 +21,16 @@ import datetime as dt
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import FoikitError
 from foikit.law.outcomes import OUTCOMES, REVIEW_OUTCOMES
 from foikit.records.stats import ADEQUATE_PCT, GOOD_PCT, register_stats
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
+
 
 # Colour-blind-safe (ColorBrewer PuOr/RdYlBu family), dark enough to read on white paper.
 COLOURS = {
@@ -67,7 +72,7 @@ def _label(period: str, by: str) -> str:
     return period
 
 
-def open_workload(reg: Any, today: dt.date) -> list[dict[str, Any]]:
+def open_workload(reg: Reader, today: dt.date) -> list[dict[str, Any]]:
     """Open requests by handler: overdue, due soon (working days, the setting), in hand, and
     with the clock stopped; the busiest handler first."""
     from foikit.clock.duedates import load_calendar
@@ -271,7 +276,7 @@ def chart_workload(workload: list[dict[str, Any]], today: dt.date) -> Any:
     return fig
 
 
-def report_grouping(reg: Any, start: dt.date | None, end: dt.date | None, today: dt.date) -> str:
+def report_grouping(reg: Reader, start: dt.date | None, end: dt.date | None, today: dt.date) -> str:
     """By month over two years at most, by quarter over five, else by year."""
     first = start or dt.date.fromisoformat(
         reg.scalar("SELECT MIN(received) FROM requests") or today.isoformat()
@@ -399,7 +404,7 @@ The ICO's self-assessment: under 90% unsatisfactory, 90-95% adequate, 95% or mor
 
 
 def build_report(
-    reg: Any,
+    reg: Register,
     out: str | Path,
     *,
     today: dt.date,

@@ -37,12 +37,24 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.clock.rules import add_months
 from foikit.errors import FoikitError
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from foikit.register.core import Register, Tx
+    from foikit.register.reader import Reader
+
+    # What the text scan runs its SELECTs on: the connection (a dry run, outside any
+    # transaction) or the transaction that then rewrites the texts.
+    Rows: TypeAlias = sqlite3.Connection | Tx
+
 
 PERSONAL = ("name", "email", "address", "phone")
 _PERIOD = re.compile(
@@ -114,7 +126,7 @@ class RetentionReport:
         }
 
 
-def due_for_anonymising(reg: Any, cutoff: dt.date) -> list[RetentionCase]:
+def due_for_anonymising(reg: Reader, cutoff: dt.date) -> list[RetentionCase]:
     """Requesters (not yet anonymised) whose every request closed before `cutoff`."""
     rows = reg.query(
         f"""
@@ -196,7 +208,7 @@ def _own_details_redactor(requester: dict[str, Any]) -> Any:
 
 
 def _overwrite(
-    tx: Any, table: str, row_id: int, changes: dict[str, Any], request_id: int | None
+    tx: Tx, table: str, row_id: int, changes: dict[str, Any], request_id: int | None
 ) -> bool:
     """Overwrite personal data; the audit trail keeps no copy of the old values."""
     tx.anonymise(table, row_id, changes, request_id=request_id, action="anonymise")
@@ -208,7 +220,7 @@ def _overwrite(
 _NOT_TEXT = {"id", "request_id", "question_id", "answer_id", "reference", "regime", "status"}
 
 
-def _text_columns(conn: Any, table: str) -> list[str]:
+def _text_columns(conn: Rows, table: str) -> list[str]:
     return [
         r[1]
         for r in conn.execute(f"PRAGMA table_info([{table}])")
@@ -216,7 +228,7 @@ def _text_columns(conn: Any, table: str) -> list[str]:
     ]
 
 
-def _request_tables(conn: Any) -> list[str]:
+def _request_tables(conn: Rows) -> list[str]:
     """Every table that belongs to requests: `requests` itself and each with a request_id
     (clock events, reviews, ICO cases, and whatever a later version adds), never the audit."""
     names = [
@@ -240,7 +252,7 @@ def _request_tables(conn: Any) -> list[str]:
     ]
 
 
-def _texts(tx: Any, request_ids: list[int]) -> list[tuple[str, int, str, str | None, int]]:
+def _texts(tx: Rows, request_ids: list[int]) -> list[tuple[str, int, str, str | None, int]]:
     """(table, id, column, text, request id) of every free-text column that belongs to these
     requests: subjects, notes, questions, answers, exemption and public-interest reasons, clock
     event details, review reasons, ICO notes, and any table a later version adds."""
@@ -271,7 +283,7 @@ def _texts(tx: Any, request_ids: list[int]) -> list[tuple[str, int, str, str | N
 
 
 def planned_changes(
-    conn: Any, requester: dict[str, Any], request_ids: list[int]
+    conn: Rows, requester: dict[str, Any], request_ids: list[int]
 ) -> list[tuple[str, int, str, str, int]]:
     """(table, id, column, cleaned text, request id) for every text that names the requester."""
     redact = _own_details_redactor(requester)
@@ -332,7 +344,7 @@ def _delete_files(report: RetentionReport) -> None:
             report.deleted.append(path)
 
 
-def left_behind(reg: Any) -> tuple[dict[str, tuple[int, int]], list[str]]:
+def left_behind(reg: Reader) -> tuple[dict[str, tuple[int, int]], list[str]]:
     """Letter files marked deleted that are still on disk (an earlier run was interrupted after
     its commit, or could not delete them), and temporary files a killed writer left."""
     files, _ = _choose_files(reg.query(_LEFT_BEHIND_SQL))
@@ -367,7 +379,7 @@ def stale_temporary_files(folder: str | os.PathLike[str] | None = None) -> list[
     return stale
 
 
-def _finish_earlier_runs(reg: Any, actor: str, report: RetentionReport) -> None:
+def _finish_earlier_runs(reg: Register, actor: str, report: RetentionReport) -> None:
     """Delete what an earlier run marked but left on disk, and stale temporary files."""
     files, temporary = left_behind(reg)
     report.retried = list(files)
@@ -391,7 +403,7 @@ def _finish_earlier_runs(reg: Any, actor: str, report: RetentionReport) -> None:
 
 
 def apply_retention(
-    reg: Any, actor: str, *, older_than: str, today: dt.date, dry_run: bool = False
+    reg: Register, actor: str, *, older_than: str, today: dt.date, dry_run: bool = False
 ) -> RetentionReport:
     """Anonymise every requester due for it (see the module docstring); `dry_run` only lists."""
     cutoff = cutoff_date(today, older_than)
@@ -410,6 +422,7 @@ def apply_retention(
     if dry_run:
         for case in report.cases:
             requester = reg.one("SELECT * FROM requesters WHERE id = ?", (case.requester_id,))
+            assert requester is not None  # found by due_for_anonymising just above
             changes = planned_changes(reg.conn, requester, [ids_by_ref[r] for r in case.references])
             case.texts_redacted = len(changes)
             report.columns += [f"{t}.{c} #{i}" for t, i, c, _, _ in changes]
@@ -446,7 +459,7 @@ def apply_retention(
 
 
 def _anonymise(
-    reg: Any, actor: str, report: RetentionReport, ids_by_ref: dict[str, int], cutoff: dt.date
+    reg: Register, actor: str, report: RetentionReport, ids_by_ref: dict[str, int], cutoff: dt.date
 ) -> tuple[dict[str, tuple[int, int]], Any]:
     """The one transaction: texts redacted, details blanked, the audit trail scrubbed, the
     letters and documents marked; returns the files to delete once it has committed."""

@@ -27,11 +27,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import FoikitError
 from foikit.law.outcomes import OUTCOMES, REVIEW_OUTCOMES
 from foikit.law.regimes import get_regime
+
+if TYPE_CHECKING:
+    from foikit.register.reader import Reader
+
 
 PERIODS = ("month", "quarter", "year")
 ICO_DECISIONS = ("upheld", "partly-upheld", "not-upheld", "informal-resolution", "withdrawn")
@@ -156,7 +160,7 @@ def _empty_block() -> dict[str, Any]:
 
 
 def _request_counts(
-    reg: Any,
+    reg: Reader,
     block: Callable[[str], dict[str, Any]],
     period: str,
     start: dt.date | None,
@@ -370,7 +374,7 @@ def _add(total: dict[str, Any], part: dict[str, Any]) -> None:
 
 
 def register_stats(
-    reg: Any,
+    reg: Reader,
     *,
     today: dt.date,
     start: dt.date | None = None,
@@ -475,7 +479,7 @@ def financial_year(label: str) -> tuple[str, dt.date, dt.date]:
     return f"{start}-{(start + 1) % 100:02d}", dt.date(start, 4, 1), dt.date(start + 1, 3, 31)
 
 
-def _s21_only(reg: Any, start: dt.date, end: dt.date, regimes: Sequence[str]) -> dict[str, int]:
+def _s21_only(reg: Reader, start: dt.date, end: dt.date, regimes: Sequence[str]) -> dict[str, int]:
     """Withheld requests (in full or in part) whose only exemption is s.21, by outcome."""
     where, params = _filters("r.received", start, end, regimes)
     rows = reg.query(
@@ -514,7 +518,7 @@ def _cabinet_office(block: dict[str, Any], s21: dict[str, int]) -> dict[str, Any
 
 
 def financial_year_stats(
-    reg: Any, *, year: str, today: dt.date, regimes: Sequence[str] = ()
+    reg: Reader, *, year: str, today: dt.date, regimes: Sequence[str] = ()
 ) -> dict[str, Any]:
     """The statistics of one financial year (1 April to 31 March) and of its quarters, Q1
     April to June; each block also gives `cabinet_office`, the figures with the s.21-only

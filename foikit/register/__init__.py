@@ -25,11 +25,13 @@ if TYPE_CHECKING:
         default_path,
         now_utc,
     )
+    from foikit.register.reader import Reader
 
 __all__ = [
     "BUSY_TIMEOUT_S",
     "DEFAULT_PATH",
     "SECRET_COLUMNS",
+    "Reader",
     "Register",
     "Tx",
     "current_actor",

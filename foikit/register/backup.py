@@ -24,7 +24,7 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import FoikitError
 from foikit.register.files import (
@@ -36,6 +36,10 @@ from foikit.register.files import (
     is_sqlite,
     temp_beside,
 )
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
 
 
 class BackupError(FoikitError):
@@ -74,7 +78,7 @@ class BackupReport:
         return dict(self.__dict__)
 
 
-def backup(reg: Any, dest: str | os.PathLike[str]) -> BackupReport:
+def backup(reg: Register, dest: str | os.PathLike[str]) -> BackupReport:
     """An online, integrity-checked, private copy of the register at `dest`."""
     target = guard_output(dest, Kind.BACKUP, register=reg.path)
     tmp = temp_beside(target)
@@ -224,7 +228,7 @@ class CheckReport:
         return {"path": self.path, "ok": self.ok, **self.__dict__}
 
 
-def _due_dates(reg: Any, report: CheckReport) -> None:
+def _due_dates(reg: Reader, report: CheckReport) -> None:
     from foikit.clock.duedates import deadline_for, load_calendar
     from foikit.clock.rules import review_due
 
@@ -258,7 +262,7 @@ def _due_dates(reg: Any, report: CheckReport) -> None:
             )
 
 
-def _letters(reg: Any, report: CheckReport) -> None:
+def _letters(reg: Reader, report: CheckReport) -> None:
     rows = reg.query("SELECT id, path, deleted_at FROM letters ORDER BY id")
     for row in rows:
         if row["deleted_at"] is None and not os.path.exists(row["path"]):
@@ -268,7 +272,7 @@ def _letters(reg: Any, report: CheckReport) -> None:
     report.checked["letters"] = len(rows)
 
 
-def check_register(reg: Any) -> CheckReport:
+def check_register(reg: Register) -> CheckReport:
     """Integrity, foreign keys, migrations and foikit's own invariants (see the module)."""
     report = CheckReport(str(reg.path))
     report.problems += _integrity(reg.conn) + _foreign_keys(reg.conn)

@@ -12,14 +12,15 @@ import getpass
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from foikit.errors import FoikitError, RegisterNotInitialised, RegisterPathError
+from foikit.register.reader import Params, Reader, Row
 
 DEFAULT_PATH = "register.db"
 BUSY_TIMEOUT_S = 60.0
@@ -108,6 +109,20 @@ def _deny_writes(action: int, arg1: str | None, arg2: str | None, *_: object) ->
 Authorizer = Callable[[int, "str | None", "str | None", "str | None", "str | None"], int]
 
 
+def _query(conn: sqlite3.Connection, sql: str, params: Params) -> list[Row]:
+    return [dict(r) for r in conn.execute(sql, params)]
+
+
+def _one(conn: sqlite3.Connection, sql: str, params: Params) -> Row | None:
+    row = conn.execute(sql, params).fetchone()
+    return dict(row) if row is not None else None
+
+
+def _scalar(conn: sqlite3.Connection, sql: str, params: Params) -> Any:
+    row = conn.execute(sql, params).fetchone()
+    return row[0] if row is not None else None
+
+
 class Register:
     """An open register. Use as a context manager, or call `close()`."""
 
@@ -182,16 +197,14 @@ class Register:
 
     # -- reads -----------------------------------------------------------------------------
 
-    def query(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> list[dict]:
-        return [dict(r) for r in self.conn.execute(sql, params)]
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
+        return _query(self.conn, sql, params)
 
-    def one(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> dict | None:
-        row = self.conn.execute(sql, params).fetchone()
-        return dict(row) if row is not None else None
+    def one(self, sql: str, params: Params = ()) -> Row | None:
+        return _one(self.conn, sql, params)
 
-    def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
-        row = self.conn.execute(sql, params).fetchone()
-        return row[0] if row is not None else None
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        return _scalar(self.conn, sql, params)
 
     @contextmanager
     def read_only(self) -> Iterator[Register]:
@@ -492,3 +505,20 @@ class Tx:
     def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
         """Reads inside the transaction (e.g. allocating the next reference)."""
         return self.conn.execute(sql, tuple(params))
+
+    # -- reads (the `Reader` protocol): they see this transaction's uncommitted changes -----
+
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
+        return _query(self.conn, sql, params)
+
+    def one(self, sql: str, params: Params = ()) -> Row | None:
+        return _one(self.conn, sql, params)
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        return _scalar(self.conn, sql, params)
+
+
+if TYPE_CHECKING:  # mypy proves here that both satisfy the protocol (structural typing)
+
+    def _both_are_readers(register: Register, tx: Tx) -> tuple[Reader, Reader]:
+        return register, tx

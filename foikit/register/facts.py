@@ -13,9 +13,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import AmbiguousFigure, FigureNotFound, ReferenceDataError
+
+if TYPE_CHECKING:
+    from foikit.register.core import Tx
+    from foikit.register.reader import Reader
+
 
 DATA_DIR = Path(__file__).parent / "data"
 TOPICS = ("dhr", "funding", "marac")
@@ -130,7 +135,7 @@ def read_files(data_dir: Path = DATA_DIR) -> ReferenceData:
     return data
 
 
-def load(tx: Any, data: ReferenceData | None = None) -> dict[str, int]:
+def load(tx: Tx, data: ReferenceData | None = None) -> dict[str, int]:
     """Bring the register's reference tables in line with the files; returns rows changed.
 
     Idempotent: rows that already match write nothing (and so no audit row).
@@ -165,7 +170,7 @@ def _value(v: float | int) -> int | float:
     return int(v) if float(v).is_integer() else float(v)
 
 
-def csps_context(reg: Any) -> list[dict[str, Any]]:
+def csps_context(reg: Reader) -> list[dict[str, Any]]:
     """The CSPs as letters see them (docs/contract.md): name, website, email, email_withheld."""
     result = []
     for c in reg.query("SELECT id, name, website FROM csps ORDER BY name"):
@@ -215,7 +220,7 @@ def _figure_dict(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def figures_context(reg: Any) -> list[dict[str, Any]]:
+def figures_context(reg: Reader) -> list[dict[str, Any]]:
     rows = reg.query(_FIGURE_SQL + " ORDER BY f.topic, f.measure, f.period, f.area")
     return [_figure_dict(r) for r in rows]
 
@@ -230,7 +235,7 @@ def _describe(topic: str, measure: str, area: str | None, period: str | None) ->
 
 
 def find_figures(
-    reg: Any,
+    reg: Reader,
     topic: str,
     measure: str,
     area: str | None = None,
@@ -292,7 +297,7 @@ def pick_figure(
 
 
 def figure(
-    reg: Any,
+    reg: Reader,
     topic: str,
     measure: str,
     area: str | None = None,
@@ -338,7 +343,7 @@ def figure_function(figures: list[dict[str, Any]]) -> Callable[..., int | float]
     return answer_callable(figure)
 
 
-def facts(reg: Any) -> dict[str, Any]:
+def facts(reg: Reader) -> dict[str, Any]:
     """Everything in the reference register, with sources: what `foikit facts --json` prints."""
     figures = figures_context(reg)
     csps = []
@@ -376,7 +381,7 @@ class Finding:
         }
 
 
-def check(reg: Any) -> tuple[list[Finding], int]:
+def check(reg: Reader) -> tuple[list[Finding], int]:
     """Stated totals against the sum of their parts, and one fact stated with two values.
 
     Returns (mismatches, number of checks made).

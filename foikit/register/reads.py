@@ -9,7 +9,12 @@ only rows that carry one), so opening a case never disqualifies a reviewer.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+    from foikit.register.reader import Reader
+
 
 READ_ACTIONS: dict[str, str] = {
     "read-requester": "opened a requester's details",
@@ -22,7 +27,7 @@ READ_ACTIONS: dict[str, str] = {
 
 
 def record_read(
-    reg: Any,
+    reg: Register,
     actor: str,
     action: str,
     target: str,
@@ -42,7 +47,7 @@ def record_read(
         tx.audit(action, table="reads", row_id=target, new=new or None)
 
 
-def read_log(reg: Any, *, limit: int = 500, actor: str | None = None) -> list[dict[str, Any]]:
+def read_log(reg: Reader, *, limit: int = 500, actor: str | None = None) -> list[dict[str, Any]]:
     """The newest audited reads and logins, newest first, each with `what` in words."""
     placeholders = ", ".join("?" for _ in READ_ACTIONS)
     params: list[Any] = list(READ_ACTIONS)

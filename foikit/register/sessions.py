@@ -13,7 +13,12 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register, Tx
+    from foikit.register.reader import Reader
+
 
 # How often a session's last_seen is written: often enough for the idle timeout, rarely enough
 # that browsing does not fill the audit trail.
@@ -41,14 +46,14 @@ def _iso(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
-def idle_minutes(reg: Any) -> int:
+def idle_minutes(reg: Reader) -> int:
     from foikit.register.settings import get_setting
 
     return int(get_setting(reg, "staff.idle_minutes"))
 
 
 def start_session(
-    reg: Any, user_name: str, *, client: str | None = None, now: dt.datetime | None = None
+    reg: Register, user_name: str, *, client: str | None = None, now: dt.datetime | None = None
 ) -> str:
     """A new session for this user; returns the token for the cookie (shown nowhere else)."""
     token = secrets.token_urlsafe(32)
@@ -68,7 +73,7 @@ def start_session(
     return token
 
 
-def end_user_sessions(tx: Any, user_name: str, why: str) -> int:
+def end_user_sessions(tx: Tx, user_name: str, why: str) -> int:
     """End every open session of a user, inside the caller's transaction; returns how many."""
     rows = tx.execute(
         "SELECT id FROM sessions WHERE user_name = ? AND ended_at IS NULL", (user_name,)
@@ -78,7 +83,7 @@ def end_user_sessions(tx: Any, user_name: str, why: str) -> int:
     return len(rows)
 
 
-def end_session(reg: Any, token: str | None, *, why: str = "logout") -> str | None:
+def end_session(reg: Register, token: str | None, *, why: str = "logout") -> str | None:
     """End the session with this token (logout); returns its user, or None when there was none."""
     if not token:
         return None
@@ -99,7 +104,7 @@ def end_session(reg: Any, token: str | None, *, why: str = "logout") -> str | No
 
 
 def session_user(
-    reg: Any, token: str | None, *, now: dt.datetime | None = None
+    reg: Register, token: str | None, *, now: dt.datetime | None = None
 ) -> SessionUser | None:
     """The active user of a live session, or None. An idle session is ended here; a live one
     has its last_seen moved on (at most every TOUCH_EVERY)."""
@@ -131,7 +136,7 @@ def session_user(
     return SessionUser(row["name"], row["role"], int(row["id"]))
 
 
-def open_sessions(reg: Any, user_name: str) -> int:
+def open_sessions(reg: Reader, user_name: str) -> int:
     return int(
         reg.scalar(
             "SELECT COUNT(*) FROM sessions WHERE user_name = ? AND ended_at IS NULL", (user_name,)

@@ -8,11 +8,15 @@ or `|` separates lines.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.clock.rules import REVIEW_REQUEST_WITHIN
 from foikit.errors import InvalidSetting, UnknownSetting
 from foikit.law.exemptions import APPROPRIATE_LIMIT_GBP, HOURLY_RATE_GBP
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register, Tx
+    from foikit.register.reader import Reader
 
 
 @dataclass(frozen=True)
@@ -201,26 +205,26 @@ def _addresses(key: str, value: str) -> str:
     return ",".join(found)
 
 
-def all_settings(reg: Any) -> dict[str, str]:
+def all_settings(reg: Reader) -> dict[str, str]:
     """Every known setting: the register's value, else the default."""
     stored = {r["key"]: r["value"] for r in reg.query("SELECT key, value FROM settings")}
     return {key: stored.get(key, s.default) for key, s in SETTINGS.items()}
 
 
-def get_setting(reg: Any, key: str) -> str:
+def get_setting(reg: Reader, key: str) -> str:
     definition = get_definition(key)
     value = reg.scalar("SELECT value FROM settings WHERE key = ?", (key,))
     return definition.default if value is None else str(value)
 
 
-def set_setting(reg: Any, key: str, value: str, actor: str) -> str:
+def set_setting(reg: Register, key: str, value: str, actor: str) -> str:
     stored = normalise(key, value)
     with reg.transaction(actor) as tx:
         tx.upsert("settings", {"key": key, "value": stored}, pk="key")
     return stored
 
 
-def seed_defaults(tx: Any) -> int:
+def seed_defaults(tx: Tx) -> int:
     """Store the defaults for keys the register does not have yet (never overwrites)."""
     existing = {r[0] for r in tx.execute("SELECT key FROM settings")}
     added = 0
@@ -235,7 +239,7 @@ def _lines(value: str) -> list[str]:
     return [line for line in value.splitlines() if line.strip()]
 
 
-def office_context(reg: Any) -> dict[str, Any]:
+def office_context(reg: Reader) -> dict[str, Any]:
     s = all_settings(reg)
     return {
         "name": s["office.name"],
@@ -252,7 +256,7 @@ def office_context(reg: Any) -> dict[str, Any]:
     }
 
 
-def ico_context(reg: Any) -> dict[str, Any]:
+def ico_context(reg: Reader) -> dict[str, Any]:
     s = all_settings(reg)
     return {
         "name": s["ico.name"],

@@ -171,7 +171,7 @@ def _dummy_hash() -> str:
     return hash_password("not a password")
 
 
-def _user(row: dict) -> User:
+def _user(row: dict[str, Any]) -> User:
     return User(
         row["name"],
         row["role"],

@@ -11,7 +11,11 @@ import datetime as dt
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
 
 PLUGIN_NAME = "foikit-staff"
 HERE = Path(__file__).parent
@@ -87,7 +91,7 @@ def make_staff_datasette(
     )
 
 
-def serve(datasette: Any, *, host: str = "127.0.0.1", port: int = 8002) -> None:
+def serve(datasette: Datasette, *, host: str = "127.0.0.1", port: int = 8002) -> None:
     """Run the app until interrupted (uvicorn, as `datasette serve` does)."""
     import uvicorn
 

@@ -16,10 +16,18 @@ import time
 import weakref
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from foikit.errors import NotAuthorised
+
+if TYPE_CHECKING:
+    from datasette.utils.asgi import Request
+
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
 
 # What each role may do in the staff pages. Viewing needs only a login.
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -58,7 +66,7 @@ def require(actor: dict[str, Any] | None, capability: str) -> str:
 SESSION_COOKIE = "foikit_session"
 
 
-def session_token(request: Any) -> str | None:
+def session_token(request: Request) -> str | None:
     """The random session id from the request's cookie (looked up in the register)."""
     raw = request.cookies.get(SESSION_COOKIE)
     return raw if isinstance(raw, str) and 20 <= len(raw) <= 100 else None
@@ -82,7 +90,7 @@ def safe_next(value: str | None) -> str:
     return quote(cleaned, safe="/?&=%#:@!$'()*+,;~.-_")
 
 
-def client_address(request: Any, trusted_proxies: str = "") -> str | None:
+def client_address(request: Request, trusted_proxies: str = "") -> str | None:
     """The address a request came from. X-Forwarded-For is believed only from a configured
     proxy (setting `staff.trusted_proxies`): walking it from the right, the first address that is
     not a trusted proxy is the client. Anyone else's header is ignored, so a client cannot choose
@@ -215,7 +223,7 @@ class LoginThrottle:
 _THROTTLES: weakref.WeakKeyDictionary[Any, LoginThrottle] = weakref.WeakKeyDictionary()
 
 
-def login_throttle(datasette: Any) -> LoginThrottle:
+def login_throttle(datasette: Datasette) -> LoginThrottle:
     """The throttle of this staff server (one per Datasette, so tests never share one)."""
     throttle = _THROTTLES.get(datasette)
     if throttle is None:

@@ -14,7 +14,7 @@ import email.policy
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from datasette.utils.asgi import Response
@@ -23,6 +23,14 @@ from foikit.errors import FoikitError, InvalidRequest
 from foikit.register import Register
 from foikit.staff.actions import Form, field, optional, version
 from foikit.staff.auth import require
+
+if TYPE_CHECKING:
+    from datasette.utils.asgi import Request
+
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 STAGED_SECONDS = 24 * 3600
@@ -145,7 +153,7 @@ def add_from_intake(reg: Register, form: Form, actor: str, today: dt.date) -> st
     return reference
 
 
-async def upload_page(datasette: Any, request: Any) -> Response:
+async def upload_page(datasette: Datasette, request: Request) -> Response:
     """POST /requests/new/upload: read the message and fill the form for the officer to check."""
     from foikit.staff import actions as staff_actions
     from foikit.staff.pages import (
@@ -251,7 +259,7 @@ def edit_action(reg: Register, reference: str, form: Form, actor: str, today: dt
 # -- search, closed requests, the requester ----------------------------------------------------
 
 
-async def search_page(datasette: Any, request: Any) -> Response:
+async def search_page(datasette: Datasette, request: Request) -> Response:
     from foikit.casework.search import search
     from foikit.staff.pages import in_thread, login_redirect, render, status_for
 
@@ -268,7 +276,7 @@ async def search_page(datasette: Any, request: Any) -> Response:
     return await render(datasette, request, "staff_search.html", context, status)
 
 
-async def closed_page(datasette: Any, request: Any) -> Response:
+async def closed_page(datasette: Datasette, request: Request) -> Response:
     from foikit.casework.search import closed_requests
     from foikit.law.outcomes import OUTCOMES
     from foikit.staff.pages import in_thread, login_redirect, render, status_for
@@ -302,7 +310,7 @@ async def closed_page(datasette: Any, request: Any) -> Response:
     return await render(datasette, request, "staff_closed.html", context, status)
 
 
-async def requester_page(datasette: Any, request: Any) -> Response:
+async def requester_page(datasette: Datasette, request: Request) -> Response:
     """GET /requesters/ID: the person and all their requests; the read is audited."""
     from foikit.casework.requesters import show_requester
     from foikit.staff.pages import in_thread, login_redirect, render, status_for
@@ -324,7 +332,7 @@ async def requester_page(datasette: Any, request: Any) -> Response:
     return await render(datasette, request, "staff_requester.html", context)
 
 
-async def attachment_download(datasette: Any, request: Any) -> Response:
+async def attachment_download(datasette: Datasette, request: Request) -> Response:
     """GET /requests/REF/attachments/SHA256: a file that came with the request, to staff only."""
     from foikit.casework.common import get_request_row
     from foikit.casework.received import attachments_dir

@@ -16,10 +16,14 @@ import asyncio
 import re
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote
 
 from foikit.staff import PLUGIN_NAME
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
 
 OPEN_PREFIXES = ("/-/static/", "/-/static-plugins/", "/foikit-static/")
 CLOSED = re.compile(r"^/(-/.*|\.json|index\.json)$")
@@ -63,7 +67,7 @@ def audited_read(path: str, query: str, database: str) -> tuple[str, str] | None
     return None
 
 
-def guard(datasette: Any) -> Any:
+def guard(datasette: Datasette) -> Any:
     def wrap(app: Any) -> Any:
         async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
             if scope.get("type") != "http" or scope.get("path", "").startswith(OPEN_PREFIXES):
@@ -102,7 +106,7 @@ def guard(datasette: Any) -> Any:
     return wrap
 
 
-def _record(datasette: Any, actor: str, read: tuple[str, str], scope: dict[str, Any]) -> None:
+def _record(datasette: Datasette, actor: str, read: tuple[str, str], scope: dict[str, Any]) -> None:
     from foikit.register import Register
     from foikit.register.reads import record_read
     from foikit.register.settings import get_setting

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from datasette.utils.asgi import Response
@@ -31,10 +31,22 @@ from foikit.staff.auth import (
 )
 from foikit.staff.pages import PRIVATE_HEADERS, first, form_data, in_thread, render
 
+if TYPE_CHECKING:
+    from datasette.utils.asgi import Request
+
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
+
+
 CSRF_COOKIE = "ds_csrftoken"  # Datasette's (asgi-csrf's) cookie
 
 
-def trusted_proxies(datasette: Any) -> str:
+def trusted_proxies(datasette: Datasette) -> str:
     from foikit.register import Register
     from foikit.register.settings import get_setting
     from foikit.staff.plugin import register_path
@@ -43,39 +55,40 @@ def trusted_proxies(datasette: Any) -> str:
         return get_setting(reg, "staff.trusted_proxies")
 
 
-def client_of(request: Any, proxies: str = "") -> str | None:
+def client_of(request: Request, proxies: str = "") -> str | None:
     return client_address(request, proxies)
 
 
-def behind_https(request: Any, proxies: str) -> bool:
+def behind_https(request: Request, proxies: str) -> bool:
     if request.scheme == "https":
         return True
     forwarded = request.headers.get("x-forwarded-proto", "").lower() == "https"
     return forwarded and client_address(request, proxies) != _peer(request)
 
 
-def _peer(request: Any) -> str | None:
+def _peer(request: Request) -> str | None:
     client = request.scope.get("client")
     return str(client[0]) if client else None
 
 
-def same_site(request: Any) -> bool:
+def same_site(request: Request) -> bool:
     """The login came from this site's own form: the CSRF cookie is there (asgi-csrf has then
     checked the form's token against it) and any Origin header names this host."""
     if not request.cookies.get(CSRF_COOKIE):
         return False
-    origin = request.headers.get("origin")
+    origin: str | None = request.headers.get("origin")
     if origin is None:
         return True
-    return urlsplit(origin).netloc == request.headers.get("host", "")
+    host: str = request.headers.get("host", "")
+    return urlsplit(origin).netloc == host
 
 
-async def audit_read(datasette: Any, request: Any, action: str, target: str) -> None:
+async def audit_read(datasette: Datasette, request: Request, action: str, target: str) -> None:
     from foikit.register.reads import record_read
 
     actor = (request.actor or {}).get("id") or "anonymous"
 
-    def run(reg: Any) -> None:
+    def run(reg: Register) -> None:
         from foikit.register.settings import get_setting
 
         client = client_of(request, get_setting(reg, "staff.trusted_proxies"))
@@ -85,13 +98,13 @@ async def audit_read(datasette: Any, request: Any, action: str, target: str) -> 
 
 
 async def _form_page(
-    datasette: Any, request: Any, status: int, error: str | None, name: str, next_url: str
+    datasette: Datasette, request: Request, status: int, error: str | None, name: str, next_url: str
 ) -> Response:
     context = {"title": "Log in", "error": error, "name": name, "next": next_url}
     return await render(datasette, request, "staff_login.html", context, status)
 
 
-async def login(datasette: Any, request: Any) -> Response:
+async def login(datasette: Datasette, request: Request) -> Response:
     next_url = safe_next(request.args.get("next"))
     if request.method != "POST":
         if request.actor:
@@ -122,7 +135,7 @@ async def login(datasette: Any, request: Any) -> Response:
 
     old_token = session_token(request)
 
-    def attempt(reg: Any) -> str:
+    def attempt(reg: Register) -> str:
         try:
             user = authenticate(reg, name, password)
         except LoginFailed:
@@ -148,7 +161,7 @@ async def login(datasette: Any, request: Any) -> Response:
     return response
 
 
-async def logout(datasette: Any, request: Any) -> Response:
+async def logout(datasette: Datasette, request: Request) -> Response:
     if request.method != "POST":
         return Response.redirect("/")
     from foikit.register.sessions import end_session

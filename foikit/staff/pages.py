@@ -13,7 +13,7 @@ import datetime as dt
 import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote
 
 from datasette.utils.asgi import Response
@@ -24,6 +24,14 @@ from foikit.staff import PLUGIN_NAME
 from foikit.staff import actions as staff_actions
 from foikit.staff.auth import can, require
 from foikit.staff.board import board, request_detail
+
+if TYPE_CHECKING:
+    from datasette.utils.asgi import Request
+
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
 
 # One write at a time from this server: letters and the disclosure log are files written outside
 # the register's transaction. Stale forms are not this lock's job: the library checks the form's
@@ -43,21 +51,21 @@ PRIVATE_HEADERS = {
 # -- plumbing ------------------------------------------------------------------------------
 
 
-def config(datasette: Any) -> dict[str, Any]:
+def config(datasette: Datasette) -> dict[str, Any]:
     return dict(datasette.plugin_config(PLUGIN_NAME) or {})
 
 
-def today(datasette: Any) -> dt.date:
+def today(datasette: Datasette) -> dt.date:
     """The date the pages work to (a fixed date can be configured for tests and demos)."""
     fixed = config(datasette).get("today")
     return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
 
 
-def open_register(datasette: Any) -> Register:
+def open_register(datasette: Datasette) -> Register:
     return Register(config(datasette)["register"])
 
 
-async def in_thread(datasette: Any, fn: Callable[[Register], Any]) -> Any:
+async def in_thread(datasette: Datasette, fn: Callable[[Register], Any]) -> Any:
     """Run `fn(reg)` on a fresh Register in a worker thread (sqlite3 connections are per thread)."""
 
     def work() -> Any:
@@ -67,7 +75,7 @@ async def in_thread(datasette: Any, fn: Callable[[Register], Any]) -> Any:
     return await asyncio.to_thread(work)
 
 
-async def write(datasette: Any, fn: Callable[[Register], Any]) -> Any:
+async def write(datasette: Datasette, fn: Callable[[Register], Any]) -> Any:
     def locked(reg: Register) -> Any:
         with WRITE_LOCK:
             return fn(reg)
@@ -76,7 +84,11 @@ async def write(datasette: Any, fn: Callable[[Register], Any]) -> Any:
 
 
 async def render(
-    datasette: Any, request: Any, template: str, context: dict[str, Any], status: int = 200
+    datasette: Datasette,
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    status: int = 200,
 ) -> Response:
     actor = request.actor or {}
     base = {
@@ -89,7 +101,7 @@ async def render(
     return Response.html(html, status=status, headers=dict(PRIVATE_HEADERS))
 
 
-async def form_data(request: Any) -> dict[str, list[str]]:
+async def form_data(request: Request) -> dict[str, list[str]]:
     body = await request.post_body()
     return parse_qs(body.decode("utf-8"), keep_blank_values=True)
 
@@ -99,7 +111,7 @@ def first(form: dict[str, list[str]], key: str, default: str = "") -> str:
     return values[0].strip() if values else default
 
 
-def login_redirect(request: Any) -> Response:
+def login_redirect(request: Request) -> Response:
     return Response.redirect("/login?next=" + quote(request.full_path, safe="/"))
 
 
@@ -116,19 +128,19 @@ def status_for(error: FoikitError) -> int:
 # -- login (foikit.staff.login) ------------------------------------------------------------
 
 
-def client_address(request: Any) -> str | None:
+def client_address(request: Request) -> str | None:
     from foikit.staff.login import client_of
 
     return client_of(request)
 
 
-async def login(datasette: Any, request: Any) -> Response:
+async def login(datasette: Datasette, request: Request) -> Response:
     from foikit.staff.login import login as login_view
 
     return await login_view(datasette, request)
 
 
-async def logout(datasette: Any, request: Any) -> Response:
+async def logout(datasette: Datasette, request: Request) -> Response:
     from foikit.staff.login import logout as logout_view
 
     return await logout_view(datasette, request)
@@ -137,7 +149,7 @@ async def logout(datasette: Any, request: Any) -> Response:
 # -- board and request page ----------------------------------------------------------------
 
 
-async def board_page(datasette: Any, request: Any) -> Response:
+async def board_page(datasette: Datasette, request: Request) -> Response:
     if not request.actor:
         return login_redirect(request)
     day = today(datasette)
@@ -151,8 +163,8 @@ async def board_page(datasette: Any, request: Any) -> Response:
 
 
 async def _request_page(
-    datasette: Any,
-    request: Any,
+    datasette: Datasette,
+    request: Request,
     reference: str,
     *,
     error: str | None = None,
@@ -181,7 +193,7 @@ async def _request_page(
     return await render(datasette, request, "staff_request.html", context, status)
 
 
-async def request_page(datasette: Any, request: Any) -> Response:
+async def request_page(datasette: Datasette, request: Request) -> Response:
     if not request.actor:
         return login_redirect(request)
     reference = request.url_vars["reference"]
@@ -194,7 +206,7 @@ async def request_page(datasette: Any, request: Any) -> Response:
     return response
 
 
-async def request_action(datasette: Any, request: Any) -> Response:
+async def request_action(datasette: Datasette, request: Request) -> Response:
     """POST /requests/REF/ACTION: one lifecycle step, refused when the form is stale."""
     if not request.actor:
         return login_redirect(request)
@@ -235,7 +247,7 @@ async def request_action(datasette: Any, request: Any) -> Response:
     return Response.redirect(f"/requests/{quote(reference)}")
 
 
-async def new_request(datasette: Any, request: Any) -> Response:
+async def new_request(datasette: Datasette, request: Request) -> Response:
     if not request.actor:
         return login_redirect(request)
     from foikit.staff.casework_pages import staff_choices
@@ -261,7 +273,7 @@ async def new_request(datasette: Any, request: Any) -> Response:
     return await render(datasette, request, "staff_new.html", context)
 
 
-async def letter_download(datasette: Any, request: Any) -> Response:
+async def letter_download(datasette: Datasette, request: Request) -> Response:
     """POST /requests/REF/letter (kind, format, published): render the letter now and send it."""
     if not request.actor:
         return login_redirect(request)
@@ -319,7 +331,7 @@ async def letter_download(datasette: Any, request: Any) -> Response:
 # -- publishing and users ------------------------------------------------------------------
 
 
-async def publish_page(datasette: Any, request: Any) -> Response:
+async def publish_page(datasette: Datasette, request: Request) -> Response:
     if not request.actor:
         return login_redirect(request)
     cfg = config(datasette)
@@ -342,7 +354,7 @@ async def publish_page(datasette: Any, request: Any) -> Response:
     return await render(datasette, request, "staff_publish.html", context)
 
 
-async def users_page(datasette: Any, request: Any) -> Response:
+async def users_page(datasette: Datasette, request: Request) -> Response:
     if not request.actor:
         return login_redirect(request)
     from foikit.register.roles import ROLES
@@ -401,7 +413,7 @@ async def users_page(datasette: Any, request: Any) -> Response:
     return await render(datasette, request, "staff_users.html", context, status)
 
 
-async def reads_page(datasette: Any, request: Any) -> Response:
+async def reads_page(datasette: Datasette, request: Request) -> Response:
     """GET /audit/reads: who opened requesters' details, exported CSV, logged in (admins)."""
     if not request.actor:
         return login_redirect(request)

@@ -7,26 +7,33 @@ left exactly as it was.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from datasette import hookimpl
-
+from foikit.publishing.hooks import hookimpl
 from foikit.staff import PLUGIN_NAME
 from foikit.staff.auth import can, session_token
+
+if TYPE_CHECKING:
+    from datasette.utils.asgi import Request
+
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
 
 # Tables a non-administrator may not browse in Datasette: password hashes, the raw audit
 # trail (a request's own history is on its page) and the sessions (who is logged in, from where).
 ADMIN_ONLY_TABLES = frozenset({"users", "audit", "sessions", "_sqlite_migrations"})
 
 
-def is_staff(datasette: Any) -> bool:
+def is_staff(datasette: Datasette) -> bool:
     return datasette.plugin_config(PLUGIN_NAME) is not None
 
 
 ACTOR_KEY = "foikit.actor"  # the session's user, resolved once per request by the wrapper
 
 
-def register_path(datasette: Any) -> str:
+def register_path(datasette: Datasette) -> str:
     return str(datasette.plugin_config(PLUGIN_NAME)["register"])
 
 
@@ -43,13 +50,14 @@ def resolve_actor(path: str, token: str | None) -> dict[str, Any] | None:
 
 
 @hookimpl(tryfirst=True)
-def actor_from_request(datasette: Any, request: Any) -> Any:
+def actor_from_request(datasette: Datasette, request: Request) -> Any:
     if not is_staff(datasette):
         return None
 
     async def inner() -> dict[str, Any] | None:
         if ACTOR_KEY in request.scope:
-            return request.scope[ACTOR_KEY]
+            actor: dict[str, Any] | None = request.scope[ACTOR_KEY]
+            return actor
         import asyncio
 
         return await asyncio.to_thread(
@@ -60,7 +68,7 @@ def actor_from_request(datasette: Any, request: Any) -> Any:
 
 
 @hookimpl
-def asgi_wrapper(datasette: Any) -> Any:
+def asgi_wrapper(datasette: Datasette) -> Any:
     if not is_staff(datasette):
         return None
     from foikit.staff.guard import guard
@@ -69,7 +77,7 @@ def asgi_wrapper(datasette: Any) -> Any:
 
 
 @hookimpl(trylast=True)
-def permission_allowed(datasette: Any, actor: Any, action: str, resource: Any) -> bool | None:
+def permission_allowed(datasette: Datasette, actor: Any, action: str, resource: Any) -> bool | None:
     # trylast: Datasette keeps the last opinion given, so this one is final.
     if not is_staff(datasette):
         return None
@@ -89,7 +97,7 @@ def permission_allowed(datasette: Any, actor: Any, action: str, resource: Any) -
 
 
 @hookimpl
-def forbidden(datasette: Any, request: Any, message: str) -> Any:
+def forbidden(datasette: Datasette, request: Request, message: str) -> Any:
     """Anonymous visitors are sent to log in; a logged-in user sees a plain refusal."""
     if not is_staff(datasette):
         return None
@@ -111,7 +119,7 @@ def forbidden(datasette: Any, request: Any, message: str) -> Any:
 
 
 @hookimpl
-def register_routes(datasette: Any) -> list[tuple[str, Any]]:
+def register_routes(datasette: Datasette) -> list[tuple[str, Any]]:
     if not is_staff(datasette):
         return []
     from foikit.staff.casework_pages import ROUTES as CASEWORK_ROUTES
@@ -122,7 +130,7 @@ def register_routes(datasette: Any) -> list[tuple[str, Any]]:
 
 
 @hookimpl
-def menu_links(datasette: Any, actor: Any, request: Any) -> list[dict[str, str]] | None:
+def menu_links(datasette: Datasette, actor: Any, request: Request) -> list[dict[str, str]] | None:
     if not is_staff(datasette) or not actor:
         return None
     links = [

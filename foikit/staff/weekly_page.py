@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from datasette.utils.asgi import Response
 
 from foikit.casework.weekly import BUCKETS, TITLES, next_week, weekly
 from foikit.staff.pages import in_thread, login_redirect, render, today
 
+if TYPE_CHECKING:
+    from datasette.utils.asgi import Request
 
-async def weekly_page(datasette: Any, request: Any) -> Response:
+
+if TYPE_CHECKING:
+    from datasette.app import Datasette
+
+
+async def weekly_page(datasette: Datasette, request: Request) -> Response:
     if not request.actor:
         return login_redirect(request)
     day = today(datasette)
