@@ -220,7 +220,7 @@ def _request_counts(
 
 
 def _exemption_counts(
-    reg: Any,
+    reg: Reader,
     block: Callable[[str], dict[str, Any]],
     period: str,
     start: dt.date | None,
@@ -269,7 +269,7 @@ def _exemption_counts(
 
 
 def _review_counts(
-    reg: Any,
+    reg: Reader,
     block: Callable[[str], dict[str, Any]],
     period: str,
     start: dt.date | None,
@@ -303,7 +303,7 @@ def _review_counts(
 
 
 def _ico_counts(
-    reg: Any,
+    reg: Reader,
     block: Callable[[str], dict[str, Any]],
     period: str,
     start: dt.date | None,
@@ -334,7 +334,7 @@ def _ico_counts(
 
 
 def _counts(
-    reg: Any,
+    reg: Reader,
     period: str,
     start: dt.date | None,
     end: dt.date | None,
