@@ -84,8 +84,8 @@ def changing(
     settable on the change) writes its due dates again after the change (a clock event was added
     or removed)."""
     with reg.transaction(actor) as tx:
-        row = get_request_row(reg, reference)
-        check_version(reg, row, expected_version)
+        row = get_request_row(tx, reference)  # read inside the transaction that writes
+        check_version(tx, row, expected_version)
         if doing is not None:
             require_open(row, doing)
         change = Change(tx=tx, row=row, recompute_due=recompute_due)

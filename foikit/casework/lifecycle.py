@@ -429,7 +429,6 @@ def _answer_status(rows: list[dict[str, Any]], not_held: bool) -> str:
 
 def _write_answer(
     tx: Tx,
-    reg: Reader,
     row: dict[str, Any],
     question: dict[str, Any],
     status: str,
@@ -441,7 +440,7 @@ def _write_answer(
     answer is recorded as given, for back-dated entry; else now)."""
     at = tx.at if on is None else on.isoformat()
     answer = {"status": status, "text": body, "answered_by": tx.actor, "answered_at": at}
-    existing = reg.one("SELECT id FROM answers WHERE question_id = ?", (question["id"],))
+    existing = tx.one("SELECT id FROM answers WHERE question_id = ?", (question["id"],))
     if existing is None:
         answer_id = tx.insert(
             "answers",
@@ -452,7 +451,7 @@ def _write_answer(
     else:
         answer_id = existing["id"]
         tx.update("answers", answer_id, answer, request_id=row["id"], action="answer")
-        for old in reg.query("SELECT id FROM answer_exemptions WHERE answer_id = ?", (answer_id,)):
+        for old in tx.query("SELECT id FROM answer_exemptions WHERE answer_id = ?", (answer_id,)):
             tx.delete(
                 "answer_exemptions", old["id"], request_id=row["id"], action="remove-exemption"
             )
@@ -515,7 +514,7 @@ def answer_question(
         question = _question(reg, row, number)
         rows, status = _prepared(row, not_held, exemptions, ncnd)
         on = None if today is None else resolve_today(today)
-        _write_answer(change.tx, reg, row, question, status, body, rows, on)
+        _write_answer(change.tx, row, question, status, body, rows, on)
 
 
 def answer_all(
@@ -552,7 +551,7 @@ def answer_all(
             raise QuestionNotFound(f"{row['reference']} has no {which}")
         on = None if today is None else resolve_today(today)
         for question in questions:
-            _write_answer(tx, reg, row, question, status, body, rows, on)
+            _write_answer(tx, row, question, status, body, rows, on)
     return [q["number"] for q in questions]
 
 
