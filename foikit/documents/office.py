@@ -199,10 +199,10 @@ def _xlsx_sheet_extras(sheet: Any, phrases: Sequence[str], renamed: dict[str, st
     for row in sheet.iter_rows():
         for cell in row:
             link = cell.hyperlink
-            if link is not None and redact_text(
-                " ".join(str(v) for v in (link.target, link.location, link.tooltip, link.display) if v),
-                phrases,
-            )[1]:
+            if link is None:
+                continue
+            said = (link.target, link.location, link.tooltip, link.display)
+            if redact_text(" ".join(str(v) for v in said if v), phrases)[1]:
                 cell.hyperlink = None
                 count += 1
     return count

@@ -41,9 +41,9 @@ def requester_phrases(requester: dict[str, Any] | None) -> list[str]:
     """The requester's details as they might appear in a document."""
     from foikit.publishing.redact import (
         address_parts,
+        name_parts,
         name_variants,
         normalise_phone,
-        name_parts,
     )
 
     if not requester:
