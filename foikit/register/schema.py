@@ -502,3 +502,10 @@ def m090_documents(db: Database) -> None:
         CREATE INDEX documents_request ON documents (request_id);
         """
     )
+
+
+@migrations()
+def m110_attachments_deleted(db: Database) -> None:
+    """Issue 18: retention deletes the files of an email's attachments with the requester's
+    other files; the row stays (the history shows what came), marked when its file went."""
+    db.executescript("ALTER TABLE attachments ADD COLUMN deleted_at TEXT;")
