@@ -93,23 +93,65 @@ def add_document(
 
     When the copy cannot be made safely, the document is refused (DocumentError, nothing
     written) unless `publish` is False: then the original is kept, with the reason."""
-    from foikit.casework.common import get_request_row
-
     source = Path(file)
-    kind = KINDS.get(source.suffix.lower())
-    if kind is None:
-        raise DocumentError(
-            f"{source.name!r}: foikit redacts PDF, DOCX, XLSX and CSV files, not "
-            f"{source.suffix or 'files without an extension'}"
-        )
+    kind_of(source.name)
     if not source.is_file():
         raise DocumentError(f"no file at {str(source)!r}")
     if source.stat().st_size > MAX_BYTES:
         raise DocumentError(f"{source.name!r} is larger than {MAX_BYTES // 2**20} MB")
+    return add_document_bytes(
+        reg,
+        actor,
+        reference,
+        source.name,
+        source.read_bytes(),
+        redact=redact,
+        title=title,
+        publish=publish,
+    )
+
+
+def kind_of(filename: str) -> str:
+    """pdf | docx | xlsx | csv from a file's name; DocumentError for any other."""
+    suffix = Path(filename).suffix.lower()
+    kind = KINDS.get(suffix)
+    if kind is None:
+        raise DocumentError(
+            f"{filename!r}: foikit redacts PDF, DOCX, XLSX and CSV files, not "
+            f"{suffix or 'files without an extension'}"
+        )
+    return kind
+
+
+def base_name(filename: str) -> str:
+    """The sender's file name as a label only, never a path: `../../x.pdf` -> `x.pdf`."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable()).strip(" .")[:200] or "document"
+
+
+def add_document_bytes(
+    reg: Any,
+    actor: str,
+    reference: str,
+    filename: str,
+    data: bytes,
+    *,
+    redact: Sequence[str] = (),
+    title: str | None = None,
+    publish: bool = True,
+) -> Added:
+    """`add_document` for a file's bytes and name (the staff upload): the name is a label
+    only (its type and the default title); the files are kept under random names."""
+    from foikit.casework.common import get_request_row
+
+    name = base_name(filename)
+    kind = kind_of(name)
+    if len(data) > MAX_BYTES:
+        raise DocumentError(f"{name!r} is larger than {MAX_BYTES // 2**20} MB")
+    source = Path(name)
     officer = check_phrases(redact)
     row = get_request_row(reg, reference)
     phrases = phrases_for(reg, row["id"], officer)
-    data = source.read_bytes()
     refused = None
     redacted = None
     try:
