@@ -494,3 +494,40 @@ def test_xlsx_loses_the_surname_wherever_a_workbook_keeps_text(
         renamed = [s for s in book.worksheets if s.title != "Figures"][0]
         assert renamed.sheet_state == "hidden"
         assert book["Figures"]["C2"].value == f"='{renamed.title}'!A1"
+
+
+# -- a PDF made with LibreOffice beside an Office file ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("maker", "suffix", "kept"), [p.values for p in OFFICE], ids=["docx", "xlsx", "csv"]
+)
+def test_office_files_are_published_with_a_verified_pdf_beside_them(
+    reg, ref, invoke, tmp_path, maker, suffix, kept
+):
+    """Threat: the second format (the PDF LibreOffice makes) carries what the Office copy lost
+    (a name in its text, the author in its metadata), or the log offers only one format."""
+    from foikit.documents.office_pdf import inflated, is_tagged
+    from foikit.publishing.build import publish
+
+    src = maker(tmp_path / f"doc{suffix}")
+    result = add_doc(invoke, ref, src, "--redact", SECRET)
+    assert result.exit_code == 0, result.output
+    assert "no PDF" not in result.output, result.output
+    row, folder = stored(reg, ref)
+    pdf = (folder / row["pdf_path"]).read_bytes()
+    text = pdf_text(pdf)
+    assert kept.split(",")[0] in text, "the figures are in the PDF"
+    raw = inflated(pdf).decode("latin-1").casefold()
+    for phrase in (NAME, "Quartermaine", EMAIL, PHONE, SECRET):
+        assert phrase.casefold() not in text.casefold(), phrase
+        assert phrase.casefold() not in raw, phrase
+    # Writer tags its PDF with a structure tree; LibreOffice 7.4's Calc only marks it.
+    assert is_tagged(pdf, tree=suffix == ".docx"), "a tagged PDF"
+    assert b"/Lang(en-GB)" in pdf or b"/Lang (en-GB)" in inflated(pdf)
+    out = tmp_path / "disclosure.db"
+    report = publish(reg, out)
+    assert report.documents == 2
+    names = sorted(p.name for p in files_folder(out).iterdir())
+    assert names == sorted([f"{ref}-1{suffix}", f"{ref}-1.pdf"])
+    assert (files_folder(out) / f"{ref}-1.pdf").read_bytes() == pdf

@@ -27,6 +27,8 @@ from foikit.documents.phrases import (
 
 FOLDER = "documents"
 KINDS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".csv": "csv"}
+PATHS = ("original_path", "redacted_path", "pdf_path")  # every file a document has
+OFFICE = ("docx", "xlsx", "csv")  # published with a PDF made by LibreOffice beside them
 MAX_BYTES = 100 * 1024 * 1024
 
 
@@ -64,6 +66,8 @@ class Added:
     phrases: int
     publish: bool
     refused: str | None
+    pdf: bool = False  # a PDF made beside an Office file
+    pdf_refused: str | None = None
 
 
 def redact_bytes(kind: str, data: bytes, phrases: Sequence[str]) -> Any:
@@ -161,6 +165,11 @@ def add_document_bytes(
             raise DocumentError(f"{source.name!r} cannot be published: {e}") from None
         refused = str(e)
     public_title = redact_text(" ".join((title or source.stem).split()), phrases)[0]
+    pdf, pdf_refused = None, None
+    if redacted is not None and kind in OFFICE:  # a PDF beside it, made with LibreOffice
+        from foikit.documents.office_pdf import pdf_or_reason
+
+        pdf, pdf_refused = pdf_or_reason(kind, redacted.data, phrases, public_title)
     folder = folder_for(reg.path)
     _private_dir(folder)
     sub = folder / str(row["id"])
@@ -168,6 +177,7 @@ def add_document_bytes(
     token = secrets.token_hex(8)
     original = Path(str(row["id"])) / f"{token}-original.{kind}"
     copy = Path(str(row["id"])) / f"{token}-redacted.{kind}" if redacted else None
+    pdf_copy = Path(str(row["id"])) / f"{token}-redacted.pdf" if pdf else None
     written: list[Path] = []
     try:
         _write_private(folder / original, data)
@@ -175,6 +185,9 @@ def add_document_bytes(
         if copy is not None and redacted is not None:
             _write_private(folder / copy, redacted.data)
             written.append(folder / copy)
+        if pdf_copy is not None and pdf is not None:
+            _write_private(folder / pdf_copy, pdf)
+            written.append(folder / pdf_copy)
         with reg.transaction(actor) as tx:
             doc_id = tx.insert(
                 "documents",
@@ -193,6 +206,10 @@ def add_document_bytes(
                     "publish": 1 if publish else 0,
                     "refused": refused,
                     "added_at": tx.at,
+                    "pdf_path": str(pdf_copy) if pdf_copy else None,
+                    "pdf_sha256": sha256(pdf) if pdf else None,
+                    "pdf_size": len(pdf) if pdf else None,
+                    "pdf_refused": pdf_refused,
                 },
                 request_id=row["id"],
                 action="document-add",
@@ -210,6 +227,8 @@ def add_document_bytes(
         len(phrases),
         publish,
         refused,
+        pdf is not None,
+        pdf_refused,
     )
 
 
@@ -219,7 +238,8 @@ def list_documents(reg: Any, reference: str) -> list[dict[str, Any]]:
     row = get_request_row(reg, reference)
     return reg.query(
         "SELECT id, title, kind, original_size, original_sha256, redacted_size,"
-        " redacted_sha256, phrases, redactions, publish, refused, added_at"
+        " redacted_sha256, phrases, redactions, publish, refused, added_at, pdf_size,"
+        " pdf_refused"
         " FROM documents WHERE request_id = ? AND deleted_at IS NULL ORDER BY id",
         (row["id"],),
     )
@@ -249,7 +269,7 @@ def remove_document(reg: Any, actor: str, reference: str, doc_id: int) -> dict[s
 
 
 def files_of(doc: dict[str, Any]) -> list[str]:
-    return [p for p in (doc.get("original_path"), doc.get("redacted_path")) if p]
+    return [p for p in (doc.get(k) for k in PATHS) if p]
 
 
 def delete_files(register_path: Any, docs: Sequence[dict[str, Any]]) -> list[str]:

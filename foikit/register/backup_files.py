@@ -35,10 +35,8 @@ def private_files(reg: Any) -> list[tuple[str, str, Path]]:
     """(root, relative path, absolute path) of every private file to back up that exists."""
     found: list[tuple[str, str, Path]] = []
     docs = _root(reg.path, "documents")
-    for row in reg.query(
-        "SELECT original_path, redacted_path FROM documents WHERE deleted_at IS NULL ORDER BY id"
-    ):
-        for rel in (row["original_path"], row["redacted_path"]):
+    for row in reg.query("SELECT * FROM documents WHERE deleted_at IS NULL ORDER BY id"):
+        for rel in (row.get("original_path"), row.get("redacted_path"), row.get("pdf_path")):
             if rel and (docs / rel).is_file():
                 found.append(("documents", rel, docs / rel))
     base = _root(reg.path, "attachments")
