@@ -73,12 +73,18 @@ def convert(sources: Sequence[Path], outdir: Path, export: str) -> list[Path]:
     return convert_letters(sources, outdir, fmt=export)
 
 
+def _open(pdf: bytes) -> Any:
+    """A PyMuPDF document (PyMuPDF is untyped: the module is taken as Any)."""
+    import pymupdf
+
+    module: Any = pymupdf
+    return module.open(stream=pdf, filetype="pdf")
+
+
 def is_tagged(pdf: bytes, *, tree: bool = True) -> bool:
     """A tagged PDF: MarkInfo says Marked and (unless `tree` is False: LibreOffice 7.4's Calc
     marks its PDFs but writes no structure tree) the catalogue has a structure tree."""
-    import pymupdf
-
-    doc = pymupdf.open(stream=pdf, filetype="pdf")
+    doc = _open(pdf)
     try:
         catalog = doc.pdf_catalog()
         root = doc.xref_get_key(catalog, "StructTreeRoot")
@@ -90,9 +96,7 @@ def is_tagged(pdf: bytes, *, tree: bool = True) -> bool:
 
 def inflated(pdf: bytes) -> bytes:
     """The PDF with every stream decompressed (what a determined reader would search)."""
-    import pymupdf
-
-    doc = pymupdf.open(stream=pdf, filetype="pdf")
+    doc = _open(pdf)
     try:
         return bytes(doc.tobytes(expand=255))
     finally:
@@ -102,11 +106,9 @@ def inflated(pdf: bytes) -> bytes:
 def finish_pdf(pdf: bytes, phrases: Sequence[str], title: str) -> bytes:
     """Metadata replaced by a plain title, XMP removed, then verified; DocumentError if any
     phrase can still be read in its text, metadata or decompressed bytes."""
-    import pymupdf
-
     from foikit.documents.pdf import verify_pdf
 
-    doc = pymupdf.open(stream=pdf, filetype="pdf")
+    doc = _open(pdf)
     try:
         doc.set_metadata({"title": title, "producer": "foikit", "creator": "foikit"})
         doc.xref_set_key(doc.pdf_catalog(), "Lang", "(en-GB)")
