@@ -110,6 +110,7 @@ def finish_pdf(pdf: bytes, phrases: Sequence[str], title: str) -> bytes:
 
     doc = _open(pdf)
     try:
+        doc.set_metadata({})  # everything LibreOffice copied in, then a plain title
         doc.set_metadata({"title": title, "producer": "foikit", "creator": "foikit"})
         doc.xref_set_key(doc.pdf_catalog(), "Lang", "(en-GB)")
         doc.del_xml_metadata()

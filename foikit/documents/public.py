@@ -72,8 +72,16 @@ def publishable(reg: Any, references: Iterable[str]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda d: (d["reference"], d["id"]))
 
 
-def publish_documents(reg: Any, out: str | os.PathLike[str]) -> int:
-    """Copy the published documents beside the log at `out` and list them in it."""
+def publish_documents(
+    reg: Any,
+    out: str | os.PathLike[str],
+    *,
+    letters: bool = False,
+    warnings: list[str] | None = None,
+) -> int:
+    """Copy the published documents beside the log at `out` and list them in it; with
+    `letters`, each request's response letter as a tagged PDF too (foikit.documents.letter_pdf),
+    listed first on its page."""
     out = Path(out)
     conn = sqlite3.connect(out)
     try:
@@ -108,6 +116,8 @@ def publish_documents(reg: Any, out: str | os.PathLike[str]) -> int:
                     )
                 )
                 rows += _second_format(private, staging, doc, n)
+            if letters:
+                rows += _letter_pdfs(reg, references, staging, warnings)
             with conn:
                 conn.execute("DROP TABLE IF EXISTS disclosure_documents")
                 conn.execute(PUBLIC_TABLE)
@@ -129,6 +139,22 @@ def publish_documents(reg: Any, out: str | os.PathLike[str]) -> int:
     finally:
         conn.close()
     return len(rows)
+
+
+def _letter_pdfs(
+    reg: Any, references: list[str], staging: Path, warnings: list[str] | None
+) -> list[Any]:
+    from foikit.documents.letter_pdf import TITLE, letter_pdfs
+
+    made = letter_pdfs(reg, references)
+    if warnings is not None:
+        warnings += made.warnings
+    rows = []
+    for pdf in made.pdfs:
+        name = f"{pdf.reference}-letter.pdf"
+        (staging / name).write_bytes(pdf.data)
+        rows.append((name, pdf.reference, 0, TITLE, "PDF", len(pdf.data), sha256(pdf.data)))
+    return rows
 
 
 def _second_format(private: Path, staging: Path, doc: dict[str, Any], n: int) -> list[Any]:
