@@ -61,11 +61,12 @@ def test_the_restore_drill_brings_back_every_document_and_attachment(worked, tmp
     documents = folder_for(worked)
     attachments = worked.parent / "attachments"
     before = {"documents": digests(documents), "attachments": digests(attachments)}
-    assert len(before["documents"]) == 4 and len(before["attachments"]) == 1
+    # The PDF: original and copy; the CSV: original, copy and the PDF made beside it.
+    assert len(before["documents"]) == 5 and len(before["attachments"]) == 1
     backup = tmp_path / "nightly" / "register.db"
     backup.parent.mkdir()
     result = invoke("backup", backup)
-    assert result.exit_code == 0 and "5 document and attachment file(s)" in result.output
+    assert result.exit_code == 0 and "6 document and attachment file(s)" in result.output
     # The machine is lost: the register, the documents and the attachments.
     shutil.rmtree(documents)
     shutil.rmtree(attachments)
