@@ -84,7 +84,7 @@ def test_the_restore_drill_brings_back_every_document_and_attachment(worked, tmp
     assert invoke("check").exit_code == 0
     result = invoke("publish", "--out", tmp_path / "disclosure.db")
     assert result.exit_code == 0, result.output  # the copies match their recorded SHA-256
-    assert len(list(files_folder(tmp_path / "disclosure.db").iterdir())) == 2
+    assert len(list(files_folder(tmp_path / "disclosure.db").iterdir())) == 3  # CSV + its PDF
 
 
 def _tamper_content(conn):
