@@ -30,10 +30,17 @@ if TYPE_CHECKING:
     is_flag=True,
     help="List every redaction and every request held back; write nothing.",
 )
+@click.option(
+    "--letter-pdfs",
+    is_flag=True,
+    help="Offer each request's response letter as a tagged PDF too (LibreOffice; slower).",
+)
 @by_option
 @json_option
 @with_register
-def publish(reg: Register, out: Path, dry_run: bool, by: str | None, as_json: bool) -> None:
+def publish(
+    reg: Register, out: Path, dry_run: bool, letter_pdfs: bool, by: str | None, as_json: bool
+) -> None:
     """Build the public disclosure log from closed FOI and EIR requests.
 
     Never subject access requests, open requests or requests marked not for publication.
@@ -48,11 +55,12 @@ def publish(reg: Register, out: Path, dry_run: bool, by: str | None, as_json: bo
     Example:
         foikit publish --dry-run
         foikit publish --out disclosure.db
+        foikit publish --out disclosure.db --letter-pdfs
         foikit serve disclosure.db
     """
     from foikit.publishing.build import publish as build
 
-    report = build(reg, out, dry_run=dry_run, actor=by)
+    report = build(reg, out, dry_run=dry_run, actor=by, letter_pdfs=letter_pdfs)
     if as_json:
         emit_json(report.to_dict())
         return

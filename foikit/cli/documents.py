@@ -95,6 +95,8 @@ def add_command(
     )
     if added.refused:
         click.echo(f"  kept on file only: {added.refused}")
+    if added.pdf_refused:
+        click.echo(f"  no PDF beside it: {added.pdf_refused}")
 
 
 @documents.command("list")
@@ -124,6 +126,10 @@ def list_command(reg: Reader, reference: str, as_json: bool) -> None:
         )
         if r["refused"]:
             click.echo(f"    {r['refused']}")
+        if r.get("pdf_size"):
+            click.echo(f"    with a PDF made by LibreOffice ({r['pdf_size']} bytes)")
+        elif r.get("pdf_refused"):
+            click.echo(f"    no PDF beside it: {r['pdf_refused']}")
 
 
 @documents.command("remove")

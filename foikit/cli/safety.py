@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 def backup_command(reg: Register, file: str, as_json: bool) -> None:
     """Copy the live register to FILE: everything, the audit trail included.
 
+    The released documents (originals and redacted copies) and email attachments kept beside
+    the register go into FILE too, each with its SHA-256; `foikit restore` writes them back.
+
     SQLite's online backup, so officers may go on working while it runs; the copy is checked
     (PRAGMA integrity_check) before it replaces FILE, and is private (0600). FILE must not be
     the register, nor another database that is not a foikit backup.
@@ -38,6 +41,8 @@ def backup_command(reg: Register, file: str, as_json: bool) -> None:
     click.echo(
         f"Backed up {report.requests} requests and {report.audit_rows} audit rows to {report.path}"
     )
+    if report.files:
+        click.echo(f"  with {report.files} document and attachment file(s)")
 
 
 @cli.command("restore")
@@ -65,6 +70,8 @@ def restore_command(state: State, file: str, force: bool, as_json: bool) -> None
         emit_json(report.as_dict())
         return
     click.echo(f"Restored {report.requests} requests from {report.restored} into {report.into}")
+    if report.files:
+        click.echo(f"  and {report.files} document and attachment file(s)")
     if report.kept:
         click.echo(f"The register it replaced is kept as {report.kept}")
 

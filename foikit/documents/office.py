@@ -110,6 +110,104 @@ def redact_docx(data: bytes, phrases: Sequence[str]) -> Redacted:
     return Redacted(data, count)
 
 
+def _xlsx_name(text: str, phrases: Sequence[str], taken: set[str]) -> str:
+    """A sheet name with the phrases redacted: no brackets (not allowed in sheet names), at
+    most 31 characters, unique in the workbook."""
+    new = redact_text(text, phrases)[0].replace("[", "").replace("]", "")[:31] or "Sheet"
+    name, n = new, 1
+    while name.casefold() in taken:
+        n += 1
+        name = f"{new[: 31 - len(str(n)) - 1]} {n}"
+    return name
+
+
+def _identifier(text: str, phrases: Sequence[str]) -> str:
+    """A defined name or table name with the phrases redacted (letters, digits, _ only)."""
+    new = redact_text(text, phrases)[0].replace("[redacted]", "redacted")
+    return re.sub(r"[^\w.]", "_", new)
+
+
+def _redact_str(value: Any, phrases: Sequence[str]) -> tuple[Any, int]:
+    if isinstance(value, str):
+        return redact_text(value, phrases)
+    return value, 0
+
+
+def _rename_sheets(book: Any, phrases: Sequence[str]) -> dict[str, str]:
+    """Sheet names (hidden sheets too) with the phrases redacted; formulas, defined names and
+    print titles that name a renamed sheet follow it. Returns {old: new}."""
+    renamed: dict[str, str] = {}
+    taken = {s.title.casefold() for s in book.worksheets + book.chartsheets}
+    for sheet in book.worksheets + book.chartsheets:
+        if redact_text(sheet.title, phrases)[1]:
+            taken.discard(sheet.title.casefold())
+            new = _xlsx_name(sheet.title, phrases, taken)
+            taken.add(new.casefold())
+            renamed[sheet.title] = new
+            sheet.title = new
+    return renamed
+
+
+def _follow_renames(text: str, renamed: dict[str, str]) -> str:
+    for old, new in renamed.items():
+        text = text.replace(f"'{old}'!", f"'{new}'!").replace(f"{old}!", f"'{new}'!")
+    return text
+
+
+def _xlsx_names(book: Any, phrases: Sequence[str], renamed: dict[str, str]) -> int:
+    """Defined names (workbook and sheet scope): the name and what it refers to."""
+    count = 0
+    scopes = [book.defined_names] + [s.defined_names for s in book.worksheets]
+    for names in scopes:
+        for key in list(names.keys()):
+            dn = names[key]
+            value = _follow_renames(dn.attr_text or "", renamed)
+            value, n = redact_text(value, phrases)
+            dn.attr_text = value
+            for attr in ("comment", "description", "help", "statusBar", "customMenu"):
+                text, m = _redact_str(getattr(dn, attr, None), phrases)
+                setattr(dn, attr, text)
+                n += m
+            if redact_text(dn.name, phrases)[1]:
+                del names[key]
+                dn.name = _identifier(dn.name, phrases)
+                names[dn.name] = dn
+                n += 1
+            count += n
+    return count
+
+
+def _xlsx_sheet_extras(sheet: Any, phrases: Sequence[str], renamed: dict[str, str]) -> int:
+    """Data validation prompts, errors and lists; tables; hyperlinks; print titles."""
+    count = 0
+    for dv in sheet.data_validations.dataValidation:
+        for attr in ("prompt", "promptTitle", "error", "errorTitle", "formula1", "formula2"):
+            value = getattr(dv, attr, None)
+            if isinstance(value, str):
+                value, n = redact_text(_follow_renames(value, renamed), phrases)
+                setattr(dv, attr, value)
+                count += n
+    for table in list(sheet.tables.values()):
+        for attr in ("name", "displayName"):
+            value = getattr(table, attr)
+            if value and redact_text(value, phrases)[1]:
+                setattr(table, attr, _identifier(value, phrases))
+                count += 1
+        for column in table.tableColumns:
+            column.name, n = redact_text(column.name or "", phrases)
+            count += n
+    for row in sheet.iter_rows():
+        for cell in row:
+            link = cell.hyperlink
+            if link is None:
+                continue
+            said = (link.target, link.location, link.tooltip, link.display)
+            if redact_text(" ".join(str(v) for v in said if v), phrases)[1]:
+                cell.hyperlink = None
+                count += 1
+    return count
+
+
 def redact_xlsx(data: bytes, phrases: Sequence[str]) -> Redacted:
     import openpyxl
     from openpyxl.packaging.core import DocumentProperties
@@ -118,16 +216,21 @@ def redact_xlsx(data: bytes, phrases: Sequence[str]) -> Redacted:
         book = openpyxl.load_workbook(io.BytesIO(data))
     except Exception as e:  # openpyxl raises several kinds for a broken file
         raise DocumentError(f"the file is not a spreadsheet that can be read: {e}") from None
-    count = 0
+    renamed = _rename_sheets(book, phrases)
+    count = len(renamed) + _xlsx_names(book, phrases, renamed)
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 cell.comment = None
                 if isinstance(cell.value, str):
-                    new, n = redact_text(cell.value, phrases)
-                    if n:
+                    value = cell.value
+                    if value.startswith("=") and renamed:
+                        value = _follow_renames(value, renamed)
+                    new, n = redact_text(value, phrases)
+                    if n or new != cell.value:
                         cell.value = new
                         count += n
+        count += _xlsx_sheet_extras(sheet, phrases, renamed)
         for hf in (
             sheet.oddHeader,
             sheet.oddFooter,
@@ -139,9 +242,6 @@ def redact_xlsx(data: bytes, phrases: Sequence[str]) -> Redacted:
             assert hf is not None  # openpyxl makes every header and footer of a sheet
             for part in (hf.left, hf.center, hf.right):
                 part.text = None
-        title, n = redact_text(sheet.title, phrases)
-        if n:  # a sheet name may not hold brackets
-            sheet.title = title.replace("[", "").replace("]", "")[:31]
     book.properties = DocumentProperties(creator="", lastModifiedBy="")
     book.custom_doc_props.props.clear()  # type: ignore[attr-defined]  # not in types-openpyxl
     out = io.BytesIO()
@@ -183,13 +283,15 @@ def _drop_parts(data: bytes, names: Sequence[str]) -> bytes:
 
 
 def zip_text(data: bytes) -> str:
-    """The text of every XML part of an Office file, tags removed."""
+    """The text of every XML part of an Office file, tags removed, and every attribute value."""
     parts = []
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for name in z.namelist():
             if name.endswith((".xml", ".rels", ".vml")):
                 xml = z.read(name).decode("utf-8", "replace")
                 parts.append(html.unescape(re.sub(r"<[^>]+>", "", xml)))
+                # Attribute values carry text too: sheet names, link targets, list values.
+                parts += [html.unescape(v) for v in re.findall(r'="([^"]*)"', xml)]
     return "\n".join(parts)
 
 

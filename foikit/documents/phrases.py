@@ -43,13 +43,24 @@ def check_phrases(phrases: Iterable[str]) -> list[str]:
 
 def requester_phrases(requester: dict[str, Any] | None) -> list[str]:
     """The requester's details as they might appear in a document."""
-    from foikit.publishing.redact import address_parts, name_variants, normalise_phone
+    from foikit.publishing.redact import (
+        address_parts,
+        name_parts,
+        name_variants,
+        normalise_phone,
+    )
 
     if not requester:
         return []
     found: list[str] = []
     if requester.get("name"):
         found += name_variants(str(requester["name"]))
+        # The surname alone (and the pieces of a hyphenated one): "Notes Quartermaine".
+        parts = name_parts(str(requester["name"]))
+        if len(parts) > 1:
+            surname = parts[-1]
+            pieces = [surname, *surname.split("-")] if "-" in surname else [surname]
+            found += [p for p in pieces if len(p) >= MIN_PHRASE]
     if requester.get("email"):
         found.append(str(requester["email"]))
     if requester.get("address"):

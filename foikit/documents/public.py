@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from foikit.documents.phrases import DocumentError
-from foikit.documents.store import folder_for, sha256
+from foikit.documents.store import files_of, folder_for, sha256
 
 if TYPE_CHECKING:
     from foikit.register.core import Register, Tx
@@ -77,8 +77,16 @@ def publishable(reg: Reader, references: Iterable[str]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda d: (d["reference"], d["id"]))
 
 
-def publish_documents(reg: Register, out: str | os.PathLike[str]) -> int:
-    """Copy the published documents beside the log at `out` and list them in it."""
+def publish_documents(
+    reg: Register,
+    out: str | os.PathLike[str],
+    *,
+    letters: bool = False,
+    warnings: list[str] | None = None,
+) -> int:
+    """Copy the published documents beside the log at `out` and list them in it; with
+    `letters`, each request's response letter as a tagged PDF too (foikit.documents.letter_pdf),
+    listed first on its page."""
     out = Path(out)
     conn = sqlite3.connect(out)
     try:
@@ -112,6 +120,9 @@ def publish_documents(reg: Register, out: str | os.PathLike[str]) -> int:
                         doc["redacted_sha256"],
                     )
                 )
+                rows += _second_format(private, staging, doc, n)
+            if letters:
+                rows += _letter_pdfs(reg, references, staging, warnings)
             with conn:
                 conn.execute("DROP TABLE IF EXISTS disclosure_documents")
                 conn.execute(PUBLIC_TABLE)
@@ -133,6 +144,38 @@ def publish_documents(reg: Register, out: str | os.PathLike[str]) -> int:
     finally:
         conn.close()
     return len(rows)
+
+
+def _letter_pdfs(
+    reg: Register, references: list[str], staging: Path, warnings: list[str] | None
+) -> list[Any]:
+    from foikit.documents.letter_pdf import TITLE, letter_pdfs
+
+    made = letter_pdfs(reg, references)
+    if warnings is not None:
+        warnings += made.warnings
+    rows = []
+    for pdf in made.pdfs:
+        name = f"{pdf.reference}-letter.pdf"
+        (staging / name).write_bytes(pdf.data)
+        rows.append((name, pdf.reference, 0, TITLE, "PDF", len(pdf.data), sha256(pdf.data)))
+    return rows
+
+
+def _second_format(private: Path, staging: Path, doc: dict[str, Any], n: int) -> list[Any]:
+    """The PDF made beside an Office file, published as a second format of the same document
+    (`FOI-2021-0001-1.pdf` beside `FOI-2021-0001-1.xlsx`), checked against its SHA-256."""
+    if not doc.get("pdf_path") or doc["kind"] == "pdf":
+        return []
+    data = (private / doc["pdf_path"]).read_bytes()
+    if sha256(data) != doc["pdf_sha256"]:
+        raise DocumentError(
+            f"{doc['reference']} document {doc['id']}: its PDF on file does not match its "
+            "recorded SHA-256; not published"
+        )
+    name = f"{doc['reference']}-{n}.pdf"
+    (staging / name).write_bytes(data)
+    return [(name, doc["reference"], n, doc["title"], "PDF", len(data), doc["pdf_sha256"])]
 
 
 def retire_documents(tx: Tx, request_ids: Iterable[int]) -> list[dict[str, Any]]:
@@ -162,8 +205,8 @@ def retire_documents(tx: Tx, request_ids: Iterable[int]) -> list[dict[str, Any]]
 def private_files(reg: Register) -> list[Path]:
     """Every private document file that exists, for a backup to take with the register."""
     folder = folder_for(reg.path)
-    rows = reg.query("SELECT original_path, redacted_path FROM documents WHERE deleted_at IS NULL")
-    paths = [folder / p for r in rows for p in (r["original_path"], r["redacted_path"]) if p]
+    rows = reg.query("SELECT * FROM documents WHERE deleted_at IS NULL")
+    paths = [folder / p for r in rows for p in files_of(r)]
     return [p for p in paths if p.is_file()]
 
 
@@ -174,7 +217,7 @@ def document_files(reg: Register, request_ids: Iterable[int]) -> list[str]:
         return []
     folder = folder_for(reg.path)
     rows = reg.query(
-        "SELECT original_path, redacted_path FROM documents WHERE deleted_at IS NULL"
+        "SELECT * FROM documents WHERE deleted_at IS NULL"
         f" AND request_id IN ({', '.join(str(i) for i in ids)})"
     )
-    return [str(folder / p) for r in rows for p in (r["original_path"], r["redacted_path"]) if p]
+    return [str(folder / p) for r in rows for p in files_of(r)]

@@ -44,7 +44,7 @@ async def documents_of(datasette: Datasette, reference: str) -> list[dict[str, A
     result = await datasette.execute(
         DATABASE,
         "select file, number, title, type, size from disclosure_documents"
-        " where reference = :reference order by number",
+        " where reference = :reference order by number, file",
         {"reference": reference},
     )
     return [

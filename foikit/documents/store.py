@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 FOLDER = "documents"
 KINDS = {".pdf": "pdf", ".docx": "docx", ".xlsx": "xlsx", ".csv": "csv"}
+PATHS = ("original_path", "redacted_path", "pdf_path")  # every file a document has
+OFFICE = ("docx", "xlsx", "csv")  # published with a PDF made by LibreOffice beside them
 MAX_BYTES = 100 * 1024 * 1024
 
 
@@ -69,6 +71,8 @@ class Added:
     phrases: int
     publish: bool
     refused: str | None
+    pdf: bool = False  # a PDF made beside an Office file
+    pdf_refused: str | None = None
 
 
 def redact_bytes(kind: str, data: bytes, phrases: Sequence[str]) -> Any:
@@ -98,23 +102,65 @@ def add_document(
 
     When the copy cannot be made safely, the document is refused (DocumentError, nothing
     written) unless `publish` is False: then the original is kept, with the reason."""
-    from foikit.casework.common import get_request_row
-
     source = Path(file)
-    kind = KINDS.get(source.suffix.lower())
-    if kind is None:
-        raise DocumentError(
-            f"{source.name!r}: foikit redacts PDF, DOCX, XLSX and CSV files, not "
-            f"{source.suffix or 'files without an extension'}"
-        )
+    kind_of(source.name)
     if not source.is_file():
         raise DocumentError(f"no file at {str(source)!r}")
     if source.stat().st_size > MAX_BYTES:
         raise DocumentError(f"{source.name!r} is larger than {MAX_BYTES // 2**20} MB")
+    return add_document_bytes(
+        reg,
+        actor,
+        reference,
+        source.name,
+        source.read_bytes(),
+        redact=redact,
+        title=title,
+        publish=publish,
+    )
+
+
+def kind_of(filename: str) -> str:
+    """pdf | docx | xlsx | csv from a file's name; DocumentError for any other."""
+    suffix = Path(filename).suffix.lower()
+    kind = KINDS.get(suffix)
+    if kind is None:
+        raise DocumentError(
+            f"{filename!r}: foikit redacts PDF, DOCX, XLSX and CSV files, not "
+            f"{suffix or 'files without an extension'}"
+        )
+    return kind
+
+
+def base_name(filename: str) -> str:
+    """The sender's file name as a label only, never a path: `../../x.pdf` -> `x.pdf`."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isprintable()).strip(" .")[:200] or "document"
+
+
+def add_document_bytes(
+    reg: Any,
+    actor: str,
+    reference: str,
+    filename: str,
+    data: bytes,
+    *,
+    redact: Sequence[str] = (),
+    title: str | None = None,
+    publish: bool = True,
+) -> Added:
+    """`add_document` for a file's bytes and name (the staff upload): the name is a label
+    only (its type and the default title); the files are kept under random names."""
+    from foikit.casework.common import get_request_row
+
+    name = base_name(filename)
+    kind = kind_of(name)
+    if len(data) > MAX_BYTES:
+        raise DocumentError(f"{name!r} is larger than {MAX_BYTES // 2**20} MB")
+    source = Path(name)
     officer = check_phrases(redact)
     row = get_request_row(reg, reference)
     phrases = phrases_for(reg, row["id"], officer)
-    data = source.read_bytes()
     refused = None
     redacted = None
     try:
@@ -124,6 +170,11 @@ def add_document(
             raise DocumentError(f"{source.name!r} cannot be published: {e}") from None
         refused = str(e)
     public_title = redact_text(" ".join((title or source.stem).split()), phrases)[0]
+    pdf, pdf_refused = None, None
+    if redacted is not None and kind in OFFICE:  # a PDF beside it, made with LibreOffice
+        from foikit.documents.office_pdf import pdf_or_reason
+
+        pdf, pdf_refused = pdf_or_reason(kind, redacted.data, phrases, public_title)
     folder = folder_for(reg.path)
     _private_dir(folder)
     sub = folder / str(row["id"])
@@ -131,6 +182,7 @@ def add_document(
     token = secrets.token_hex(8)
     original = Path(str(row["id"])) / f"{token}-original.{kind}"
     copy = Path(str(row["id"])) / f"{token}-redacted.{kind}" if redacted else None
+    pdf_copy = Path(str(row["id"])) / f"{token}-redacted.pdf" if pdf else None
     written: list[Path] = []
     try:
         _write_private(folder / original, data)
@@ -138,6 +190,9 @@ def add_document(
         if copy is not None and redacted is not None:
             _write_private(folder / copy, redacted.data)
             written.append(folder / copy)
+        if pdf_copy is not None and pdf is not None:
+            _write_private(folder / pdf_copy, pdf)
+            written.append(folder / pdf_copy)
         with reg.transaction(actor) as tx:
             doc_id = tx.insert(
                 "documents",
@@ -156,6 +211,10 @@ def add_document(
                     "publish": 1 if publish else 0,
                     "refused": refused,
                     "added_at": tx.at,
+                    "pdf_path": str(pdf_copy) if pdf_copy else None,
+                    "pdf_sha256": sha256(pdf) if pdf else None,
+                    "pdf_size": len(pdf) if pdf else None,
+                    "pdf_refused": pdf_refused,
                 },
                 request_id=row["id"],
                 action="document-add",
@@ -173,6 +232,8 @@ def add_document(
         len(phrases),
         publish,
         refused,
+        pdf is not None,
+        pdf_refused,
     )
 
 
@@ -182,7 +243,8 @@ def list_documents(reg: Reader, reference: str) -> list[dict[str, Any]]:
     row = get_request_row(reg, reference)
     return reg.query(
         "SELECT id, title, kind, original_size, original_sha256, redacted_size,"
-        " redacted_sha256, phrases, redactions, publish, refused, added_at"
+        " redacted_sha256, phrases, redactions, publish, refused, added_at, pdf_size,"
+        " pdf_refused"
         " FROM documents WHERE request_id = ? AND deleted_at IS NULL ORDER BY id",
         (row["id"],),
     )
@@ -212,7 +274,7 @@ def remove_document(reg: Register, actor: str, reference: str, doc_id: int) -> d
 
 
 def files_of(doc: dict[str, Any]) -> list[str]:
-    return [p for p in (doc.get("original_path"), doc.get("redacted_path")) if p]
+    return [p for p in (doc.get(k) for k in PATHS) if p]
 
 
 def delete_files(register_path: Any, docs: Sequence[dict[str, Any]]) -> list[str]:

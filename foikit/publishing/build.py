@@ -502,6 +502,7 @@ def publish(
     today: dt.date | None = None,
     dry_run: bool = False,
     actor: str | None = None,
+    letter_pdfs: bool = False,
 ) -> PublishReport:
     """Build the public log at `out` from the register: closed FOI and EIR requests marked for
     publication, each through `release`. A dry run lists what would be redacted and held back
@@ -578,7 +579,7 @@ def publish(
         # Issue 18: the redacted copies of released documents, beside the log.
         from foikit.documents.public import publish_documents
 
-        report.documents = publish_documents(reg, out)
+        report.documents = publish_documents(reg, out, letters=letter_pdfs, warnings=warnings)
         _record_publication(reg, report, actor)
     return report
 

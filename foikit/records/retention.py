@@ -286,10 +286,16 @@ def planned_changes(
     conn: Rows, requester: dict[str, Any], request_ids: list[int]
 ) -> list[tuple[str, int, str, str, int]]:
     """(table, id, column, cleaned text, request id) for every text that names the requester."""
+    from foikit.records.retention_extras import redact_rules, rules_redactor
+
     redact = _own_details_redactor(requester)
+    # The request's own redaction rules (third parties) too: the rules go, their effect stays.
+    rules = {rid: rules_redactor(p) for rid, p in redact_rules(conn, request_ids).items()}
     changes = []
     for table, row_id, column, text, request_id in _texts(conn, request_ids):
         cleaned = redact(text)
+        if request_id in rules and table != "redaction_rules":
+            cleaned = rules[request_id](cleaned)
         if cleaned != text:
             changes.append((table, row_id, column, cleaned, request_id))
     return changes
@@ -434,6 +440,9 @@ def apply_retention(
         from foikit.documents.public import document_files
 
         report.files += document_files(reg, ids_by_ref.values())
+        from foikit.records.retention_extras import attachment_files
+
+        report.files += attachment_files(reg.conn, reg.path, ids_by_ref.values())
         return report
     chosen, documents = _anonymise(reg, actor, report, ids_by_ref, cutoff)
     # Only now, with the register committed: a failure above deleted nothing. A file that cannot
@@ -481,8 +490,19 @@ def _anonymise(
             case.texts_redacted = len(changes)
             for request_id in sorted(changed):
                 touch(tx, request_id)  # a form opened before this is now stale
+            # The redaction rules (third parties) go; every audit copy of them too.
+            from foikit.records.retention_extras import (
+                redact_rules,
+                retire_rules,
+                rules_redactor,
+            )
+
+            rules = redact_rules(tx, request_ids)
+            retire_rules(tx, request_ids)
             # Every audit copy of their details (clock, exemptions, reviews, ICO, letters...).
             tx.redact_audit(request_ids, _own_details_redactor(requester))
+            for rid, phrases in rules.items():
+                tx.redact_audit([rid], rules_redactor(phrases))
             blanks: dict[str, Any] = {k: None for k in PERSONAL}
             scrubbed &= _overwrite(
                 tx,
@@ -517,6 +537,9 @@ def _anonymise(
         from foikit.documents.public import retire_documents
 
         documents = retire_documents(tx, ids_by_ref.values())
+        from foikit.records.retention_extras import retire_attachments
+
+        report.files += retire_attachments(tx, reg.path, ids_by_ref.values())
         tx.audit(
             "retention",
             new={

@@ -73,6 +73,7 @@ class BackupReport:
     bytes: int
     requests: int
     audit_rows: int
+    files: int = 0  # documents and attachments taken with it
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -87,6 +88,9 @@ def backup(reg: Register, dest: str | os.PathLike[str]) -> BackupReport:
         _copy(reg.conn, tmp)
         conn = sqlite3.connect(tmp)
         try:
+            from foikit.register.backup_files import store_files
+
+            files = store_files(reg, conn)  # documents and attachments (issue 18)
             problems = _integrity(conn)
             requests = conn.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
             audit_rows = conn.execute("SELECT COUNT(*) FROM audit").fetchone()[0]
@@ -98,7 +102,7 @@ def backup(reg: Register, dest: str | os.PathLike[str]) -> BackupReport:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return BackupReport(str(target), target.stat().st_size, requests, audit_rows)
+    return BackupReport(str(target), target.stat().st_size, requests, audit_rows, files)
 
 
 def verify_backup(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -153,6 +157,7 @@ class RestoreReport:
     requests: int
     audit_rows: int
     migrations: list[str] = field(default_factory=list)
+    files: int = 0  # documents and attachments written back
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -173,6 +178,15 @@ def restore(
     if live.exists() and src.exists() and os.path.samefile(live, src):
         raise BackupError("that is the register itself, not a backup of it")
     info = verify_backup(src)
+    from foikit.register.backup_files import check_files
+
+    checking = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        check_files(checking, live)  # a tampered file refused before anything is written
+    except FoikitError as e:
+        raise BackupError(f"{str(src)!r} cannot be restored: {e}") from None
+    finally:
+        checking.close()
     kept: Path | None = None
     if live.exists():
         if not force:
@@ -189,8 +203,11 @@ def restore(
         if not live.parent.is_dir():
             raise BackupError(f"the folder {str(live.parent)!r} does not exist")
         create_private(live)
+    from foikit.register.backup_files import drop_table, restore_files
+
     source_conn = sqlite3.connect(f"{src.resolve().as_uri()}?mode=ro", uri=True)
     try:
+        files = restore_files(source_conn, live)  # checked against their SHA-256 first
         dest = sqlite3.connect(live, timeout=BUSY_TIMEOUT_S)
         try:
             source_conn.backup(dest)  # under the register's lock: all of it or none
@@ -198,6 +215,7 @@ def restore(
             dest.close()
     finally:
         source_conn.close()
+    drop_table(live)
     with Register(live) as restored:
         applied = restored.migrate()
     return RestoreReport(
@@ -207,6 +225,7 @@ def restore(
         info["requests"],
         info["audit_rows"],
         applied,
+        files,
     )
 
 

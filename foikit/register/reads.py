@@ -23,6 +23,7 @@ READ_ACTIONS: dict[str, str] = {
     "login": "logged in",
     "login-failed": "failed to log in",
     "logout": "logged out",
+    "read-document": "downloaded a released document (redacted copy or original)",
 }
 
 

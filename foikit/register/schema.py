@@ -502,3 +502,24 @@ def m090_documents(db: Database) -> None:
         CREATE INDEX documents_request ON documents (request_id);
         """
     )
+
+
+@migrations()
+def m110_attachments_deleted(db: Database) -> None:
+    """Issue 18: retention deletes the files of an email's attachments with the requester's
+    other files; the row stays (the history shows what came), marked when its file went."""
+    db.executescript("ALTER TABLE attachments ADD COLUMN deleted_at TEXT;")
+
+
+@migrations()
+def m111_documents_pdf(db: Database) -> None:
+    """Issue 18: a PDF made with LibreOffice beside a redacted Office file (published as a
+    second format), or why it could not be made."""
+    db.executescript(
+        """
+        ALTER TABLE documents ADD COLUMN pdf_path TEXT;
+        ALTER TABLE documents ADD COLUMN pdf_sha256 TEXT;
+        ALTER TABLE documents ADD COLUMN pdf_size INTEGER;
+        ALTER TABLE documents ADD COLUMN pdf_refused TEXT;
+        """
+    )

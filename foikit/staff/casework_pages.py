@@ -205,6 +205,7 @@ def request_extras(reg: Register, reference: str) -> dict[str, Any]:
     from foikit.casework.common import get_request_row
     from foikit.casework.received import attachments_of, received_text
     from foikit.casework.search import similar
+    from foikit.staff.documents_page import documents_extras
 
     row = get_request_row(reg, reference)
     return {
@@ -213,6 +214,7 @@ def request_extras(reg: Register, reference: str) -> dict[str, Any]:
         "as_received": received_text(reg, row["id"]),
         "requester_id": row["requester_id"],
         **staff_choices(reg),
+        **documents_extras(reg, reference),
     }
 
 

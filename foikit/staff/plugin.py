@@ -123,10 +123,11 @@ def register_routes(datasette: Datasette) -> list[tuple[str, Any]]:
     if not is_staff(datasette):
         return []
     from foikit.staff.casework_pages import ROUTES as CASEWORK_ROUTES
+    from foikit.staff.documents_page import ROUTES as DOCUMENT_ROUTES
     from foikit.staff.pages import ROUTES
     from foikit.staff.weekly_page import ROUTES as WEEKLY_ROUTES
 
-    return [*CASEWORK_ROUTES, *ROUTES, *WEEKLY_ROUTES]
+    return [*CASEWORK_ROUTES, *DOCUMENT_ROUTES, *ROUTES, *WEEKLY_ROUTES]
 
 
 @hookimpl
