@@ -209,7 +209,7 @@ def import_file(
     at = dt.datetime.now(dt.UTC)
     batch = f"{at:%Y%m%dT%H%M%S}-{table.sha256[:6]}{secrets.token_hex(2)}"
     options = _Options(actor, publish, today, batch)
-    with reg.unit_of_work(actor, commit=not dry_run) as tx:
+    with reg.unit_of_work(actor, commit=not dry_run, bulk=True) as tx:
         from foikit.clock.duedates import load_calendar, sar_nation
 
         options.cal, options.nation = load_calendar(tx), sar_nation(tx)
