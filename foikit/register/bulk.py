@@ -88,9 +88,7 @@ def reindex_written(tx: Tx, since: int) -> int:
             {"since": since},
         )
         count = int(conn.execute("SELECT COUNT(*) FROM temp.foikit_reindex").fetchone()[0])
-        conn.execute(
-            "DELETE FROM request_fts WHERE rowid IN (SELECT id FROM temp.foikit_reindex)"
-        )
+        conn.execute("DELETE FROM request_fts WHERE rowid IN (SELECT id FROM temp.foikit_reindex)")
         conn.execute(FTS_REBUILD + " WHERE r.id IN (SELECT id FROM temp.foikit_reindex)")
     finally:
         conn.execute("DROP TABLE temp.foikit_reindex")
