@@ -358,8 +358,10 @@ SAME_AS_REQUEST_ADD = [
 
 
 @pytest.mark.parametrize("text, why", SAME_AS_REQUEST_ADD, ids=[c[1] for c in SAME_AS_REQUEST_ADD])
-def test_the_fast_email_check_is_request_adds_own(text, why):
-    from foikit.casework.requesters import normalise_email
+def test_the_fast_email_check_is_the_validators_own(text, why):
+    """`request add` and the import check each domain once (requesters.normalise_email): the
+    address stored, or the error, is exactly the email validator's, cached domain or not."""
+    from foikit.casework.requesters import normalise_email, validated_email
     from foikit.records.importer import normalise_email_fast
 
     def outcome(check):
@@ -368,7 +370,10 @@ def test_the_fast_email_check_is_request_adds_own(text, why):
         except Exception as e:
             return ("error", str(e))
 
-    assert outcome(normalise_email_fast) == outcome(normalise_email), why
+    expected = outcome(validated_email)
+    assert outcome(normalise_email) == expected, why
+    assert outcome(normalise_email) == expected, f"{why} (the domain cached)"
+    assert outcome(normalise_email_fast) == expected, why
 
 
 def test_blank_references_come_after_the_files_own(register, tmp_path):

@@ -175,7 +175,13 @@ def next_seq(tx: Tx, regime: str, prefix: str, year: int) -> int:
             (regime, year),
         ).fetchone()[0]
     )
-    row = tx.execute("SELECT value FROM settings WHERE key = 'reference.next'").fetchone()
+
+    def read() -> Any:
+        return tx.execute("SELECT value FROM settings WHERE key = 'reference.next'").fetchone()
+
+    # Read once for a whole import (Register.cached_read), again after any settings write.
+    cached_read = getattr(getattr(tx, "register", None), "cached_read", None)
+    row = read() if cached_read is None else cached_read("reference.next", ("settings",), read)
     if row is not None and row[0]:
         wanted_prefix, wanted_year, wanted_seq = str(row[0]).split("-")
         if wanted_prefix == prefix and int(wanted_year) == year:

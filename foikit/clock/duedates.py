@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from foikit.clock import rules as clock
 from foikit.clock.workdays import (
@@ -36,6 +36,7 @@ SAR_NATION_KEY = "clock.sar_nation"
 DEFAULT_NATION = "ENG"
 HOLIDAYS_SQL = "SELECT date, name, nations, source FROM holidays ORDER BY date"
 PACKAGE_SOURCE = "holidays-package"
+_T = TypeVar("_T")
 
 
 def calendar_from_rows(rows: list[dict[str, Any]]) -> Calendar:
@@ -57,12 +58,25 @@ def _execute(reg_or_tx: Reader, sql: str, params: tuple[Any, ...] = ()) -> list[
     return list(reg_or_tx.conn.execute(sql, params))
 
 
+def _cached(reg: Reader, key: str, table: str, read: Callable[[], _T]) -> _T:
+    """`read()`, kept by the Register for the length of a unit of work (an import) until the
+    table is written (Register.cached_read); read afresh otherwise."""
+    cached_read = getattr(getattr(reg, "register", reg), "cached_read", None)
+    return read() if cached_read is None else cast(_T, cached_read(key, (table,), read))
+
+
 def load_calendar(reg: Reader) -> Calendar:
     """The working-day calendar from the register's holidays table (a Register or a Tx).
 
-    Read afresh every time (an added holiday is never missed) but built once per content.
+    Read afresh every time (an added holiday is never missed) but built once per content;
+    inside an import's unit of work, read once until a holiday is added or removed.
     """
-    return _calendar_for(tuple(tuple(r) for r in _execute(reg, HOLIDAYS_SQL)))
+    return _cached(
+        reg,
+        "clock.calendar",
+        "holidays",
+        lambda: _calendar_for(tuple(tuple(r) for r in _execute(reg, HOLIDAYS_SQL))),
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -73,9 +87,13 @@ def _calendar_for(rows: tuple[tuple[str, str, str, str], ...]) -> Calendar:
 
 def sar_nation(reg: Reader) -> str:
     """The authority's own nation for subject access dates (setting clock.sar_nation)."""
-    rows = _execute(reg, "SELECT value FROM settings WHERE key = ?", (SAR_NATION_KEY,))
-    value = str(rows[0][0]).upper() if rows and rows[0][0] else DEFAULT_NATION
-    return value if value in NATIONS else DEFAULT_NATION
+
+    def read() -> str:
+        rows = _execute(reg, "SELECT value FROM settings WHERE key = ?", (SAR_NATION_KEY,))
+        value = str(rows[0][0]).upper() if rows and rows[0][0] else DEFAULT_NATION
+        return value if value in NATIONS else DEFAULT_NATION
+
+    return _cached(reg, SAR_NATION_KEY, "settings", read)
 
 
 def calendar_at(path: str | Path) -> tuple[Calendar, str] | None:

@@ -18,9 +18,12 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from foikit.errors import FoikitError
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
 
 TITLE = "The response letter"
 
@@ -37,7 +40,7 @@ class LetterPdfs:
     warnings: list[str] = field(default_factory=list)
 
 
-def _render(reg: Any, reference: str, folder: Path, today: dt.date | None) -> Path:
+def _render(reg: Register, reference: str, folder: Path, today: dt.date | None) -> Path:
     """The `--published` letter of this request as a .docx in `folder` (through release())."""
     from foikit import letters
     from foikit.casework.lifecycle import show_request
@@ -49,7 +52,9 @@ def _render(reg: Any, reference: str, folder: Path, today: dt.date | None) -> Pa
     return Path(letters.render_docx(template, context, folder / f"{reference}.docx"))
 
 
-def letter_pdfs(reg: Any, references: Iterable[str], today: dt.date | None = None) -> LetterPdfs:
+def letter_pdfs(
+    reg: Register, references: Iterable[str], today: dt.date | None = None
+) -> LetterPdfs:
     """Tagged, verified PDFs of the published letters of these requests."""
     from foikit.documents.office_pdf import WRITER_PDF, convert, finish_pdf
     from foikit.documents.phrases import phrases_for

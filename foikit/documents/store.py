@@ -139,7 +139,7 @@ def base_name(filename: str) -> str:
 
 
 def add_document_bytes(
-    reg: Any,
+    reg: Register,
     actor: str,
     reference: str,
     filename: str,

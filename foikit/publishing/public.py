@@ -143,8 +143,19 @@ class _Cleaner:
         return REDACTED if value else value
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _copy(value: Any) -> Any:
-    """A deep copy of plain data (dicts, lists, scalars): cheaper than copy.deepcopy."""
+    """A deep copy of plain data (dicts, lists, scalars): cheaper than copy.deepcopy. Exact
+    types first: an isinstance check against the Mapping ABC costs more than the copy."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return {k: _copy(v) for k, v in value.items()}
+    if kind is list:
+        return [_copy(v) for v in value]
     if isinstance(value, Mapping):
         return {k: _copy(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

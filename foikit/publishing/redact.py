@@ -31,12 +31,15 @@ must redact.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import phonenumbers
+
+from foikit.publishing.lazy import LazyPattern, Source
 
 if TYPE_CHECKING:
     from foikit.register.core import Register
@@ -63,8 +66,8 @@ OBFUSCATED_EMAIL_RE = re.compile(
     rf"(?<![\w.]){_PART}(?:{_DOT}{_PART})*(?P<at>{_AT})(?P<domain>{_PART}(?:{_DOT}{_PART})+)",
     re.IGNORECASE,
 )
-# Only text with one of these can hold a spelled-out address (the matcher is costly).
-_OBFUSCATION_HINT_RE = re.compile(r"@|\bdot\b|[\[({<]\s*at\s*[\])}>]", re.IGNORECASE)
+# Only text with one of these (or an @ with a space beside it) can hold a spelled-out address.
+_SPELLED_HINT_RE = re.compile(r"\bdot\b|[\[({<]\s*at\s*[\])}>]", re.IGNORECASE)
 # A run of at least nine digits with the separators phone numbers are written with: only such
 # text goes to libphonenumber (the matcher is slow, and most text has no phone number at all).
 PHONE_CANDIDATE_RE = re.compile(r"\d(?:[\s().\-/]{0,3}\d){8,}")
@@ -81,6 +84,8 @@ TITLED_NAME_RE = re.compile(
 _TITLE_HINT_RE = re.compile(
     r"\b(?:M[rsx]|Mrs|Miss|Dr|[PD][CSI]|DCI|PCSO|Sgt|Serg|Insp|Const|Cllr|Counc|Supt|Super)"
 )
+_BRACKETS = frozenset("[({<")
+_TWO_DIGITS_RE = re.compile(r"[0-9][^0-9]*[0-9]")
 _HOUSE_NUMBER_RE = re.compile(
     r"^(?:(?:flat|apartment|apt|unit|house)\s+)?\d+[a-z]?(?:\s*[-/]\s*\d+[a-z]?)?\s*,?\s+", re.I
 )
@@ -161,20 +166,67 @@ def _flexible(word: str) -> str:
     return re.sub(r"\\?['’]", "['’]", re.escape(word))
 
 
+def _words_body(phrase: str) -> str | None:
+    words = phrase.split()
+    return r"[\s,]+".join(_flexible(w) for w in words) if words else None
+
+
+def _words_source(phrase: str) -> Source | None:
+    body = _words_body(phrase)
+    if body is None:
+        return None
+    return Source(rf"(?<!\w){body}(?!\w)", re.IGNORECASE, tuple(phrase.split()))
+
+
 def _words_pattern(phrase: str) -> re.Pattern[str] | None:
     """A whole-word, case-insensitive pattern for a phrase, any run of spaces between words."""
-    words = phrase.split()
-    if not words:
-        return None
-    body = r"[\s,]+".join(_flexible(w) for w in words)
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+    source = _words_source(phrase)
+    return None if source is None else source.compile()
+
+
+@dataclass(frozen=True)
+class StaffPatterns:
+    """The staff names' patterns (longest name first), made once per run rather than once per
+    request (`staff_patterns`), with two ways to know a text holds none of them, so that their
+    own patterns run only on a text that may: `needles` (each name's words; None unless all
+    are ASCII) for an ASCII text, else `combined`, one pattern of them all (each name's pattern
+    is one of its alternatives, tried at every place)."""
+
+    patterns: tuple[tuple[str, LazyPattern], ...]
+    combined: re.Pattern[str] | None
+    needles: tuple[tuple[str, ...], ...] | None
+
+    def may_be_in(self, text: str, ascii_lower: str | None) -> bool:
+        if not self.patterns:
+            return False
+        if ascii_lower is not None and self.needles is not None:
+            return any(all(n in ascii_lower for n in words) for words in self.needles)
+        return self.combined is None or self.combined.search(text) is not None
+
+
+@functools.lru_cache(maxsize=16)
+def staff_patterns(names: tuple[str, ...]) -> StaffPatterns:
+    ordered = sorted(set(names), key=len, reverse=True)
+    sources = [s for s in map(_words_source, ordered) if s is not None]
+    patterns = tuple(("staff", LazyPattern(s)) for s in sources)
+    bodies = [b for b in map(_words_body, ordered) if b is not None]
+    combined = (
+        re.compile(rf"(?<!\w)(?:{'|'.join(bodies)})(?!\w)", re.IGNORECASE) if bodies else None
+    )
+    needles = tuple(p.needles for _, p in patterns)
+    plain = None if any(n is None for n in needles) else cast(tuple[tuple[str, ...], ...], needles)
+    return StaffPatterns(patterns, combined, plain)
+
+
+def _single_word_source(word: str) -> Source:
+    forms = {word[:1].upper() + word[1:], word.upper(), word}
+    body = "|".join(_flexible(f) for f in sorted(forms, key=len, reverse=True))
+    return Source(rf"(?<![\w@.])(?:{body})(?![\w@])", 0, (word,))
 
 
 def _single_word_pattern(word: str) -> re.Pattern[str]:
     """One name part alone: as written Capitalised or in CAPITALS, never in lower case."""
-    forms = {word[:1].upper() + word[1:], word.upper(), word}
-    body = "|".join(_flexible(f) for f in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w@.])(?:{body})(?![\w@])")
+    return _single_word_source(word).compile()
 
 
 def name_parts(name: str) -> list[str]:
@@ -208,14 +260,23 @@ def single_name_parts(name: str) -> list[str]:
     return found
 
 
-def initials_pattern(name: str) -> re.Pattern[str] | None:
-    """Initials with the surname: `K Walsh`, `K. Walsh`, `K.J. Walsh`, `KJ Walsh`."""
+def _initials_source(name: str) -> Source | None:
     parts = name_parts(name)
     if len(parts) < 2:
         return None
     first = re.escape(parts[0][0].upper())
     surname = _flexible(parts[-1])
-    return re.compile(rf"(?<!\w){first}\.?(?:\s*[A-Z]\.?)*\s*{surname}(?!\w)", re.IGNORECASE)
+    return Source(
+        rf"(?<!\w){first}\.?(?:\s*[A-Z]\.?)*\s*{surname}(?!\w)",
+        re.IGNORECASE,
+        (parts[0][0], parts[-1]),
+    )
+
+
+def initials_pattern(name: str) -> re.Pattern[str] | None:
+    """Initials with the surname: `K Walsh`, `K. Walsh`, `K.J. Walsh`, `KJ Walsh`."""
+    source = _initials_source(name)
+    return None if source is None else source.compile()
 
 
 def staff_forms(login: str) -> list[str]:
@@ -284,10 +345,11 @@ class Scanner:
     """The compiled patterns for one request; `scan(text)` finds, `redact(text)` replaces,
     `doubtful(text)` lists titled names nobody has decided about."""
 
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    patterns: tuple[tuple[str, re.Pattern[str] | LazyPattern], ...]
     allowed: PublishedContacts
-    own_phone: str | None
+    phone: str | None  # the requester's own, as given (`own_phone` is it normalised)
     keep: frozenset[str] = frozenset()
+    staff: StaffPatterns | None = None  # to know a text holds no staff name (staff_patterns)
 
     @classmethod
     def for_requester(
@@ -305,12 +367,12 @@ class Scanner:
     @classmethod
     def for_policy(cls, policy: Policy) -> Scanner:
         requester = policy.requester
-        patterns: list[tuple[str, re.Pattern[str]]] = []
+        patterns: list[tuple[str, re.Pattern[str] | LazyPattern]] = []
 
         def add(kind: str, phrase: str | None) -> None:
-            pattern = _words_pattern(phrase) if phrase else None
-            if pattern is not None:
-                patterns.append((kind, pattern))
+            source = _words_source(phrase) if phrase else None
+            if source is not None:
+                patterns.append((kind, LazyPattern(source)))
 
         for phrase in sorted(policy.rules, key=len, reverse=True):
             add("rule", phrase)
@@ -318,28 +380,29 @@ class Scanner:
         street, postcodes = address_parts(requester.address, policy.places)
         for pc in postcodes:
             outward, inward = pc.split()
-            patterns.append(
-                (
-                    "postcode",
-                    re.compile(rf"(?<!\w){re.escape(outward)}\s*{re.escape(inward)}(?!\w)", re.I),
-                )
-            )
+            pattern = rf"(?<!\w){re.escape(outward)}\s*{re.escape(inward)}(?!\w)"
+            patterns.append(("postcode", LazyPattern(Source(pattern, re.I, (outward, inward)))))
         for line in sorted(street, key=len, reverse=True):
             for variant in street_variants(line):
                 add("address", variant)
         if requester.name:
             for variant in name_variants(requester.name):
                 add("name", variant)
-            initials = initials_pattern(requester.name)
+            initials = _initials_source(requester.name)
             if initials is not None:
-                patterns.append(("name", initials))
+                patterns.append(("name", LazyPattern(initials)))
             for part in single_name_parts(requester.name):
-                patterns.append(("name", _single_word_pattern(part)))
-        for name in sorted(set(policy.staff), key=len, reverse=True):
-            add("staff", name)
-        own_phone = normalise_phone(requester.phone) if requester.phone else None
+                patterns.append(("name", LazyPattern(_single_word_source(part))))
+        staff = staff_patterns(tuple(sorted(set(policy.staff))))
+        patterns.extend(staff.patterns)
         keep = frozenset(k.strip().lower() for k in policy.keep if k.strip())
-        return cls(tuple(patterns), policy.allowed, own_phone or None, keep)
+        return cls(tuple(patterns), policy.allowed, requester.phone or None, keep, staff)
+
+    @functools.cached_property
+    def own_phone(self) -> str | None:
+        """The requester's phone in `normalise_phone`'s form: worked out when a text holds a
+        number (libphonenumber takes longer than the rest of making the scanner)."""
+        return (normalise_phone(self.phone) or None) if self.phone else None
 
     def _phones(self, text: str) -> list[Hit]:
         if not PHONE_CANDIDATE_RE.search(text):
@@ -366,19 +429,28 @@ class Scanner:
             for m in EMAIL_RE.finditer(text):
                 if m.group(0).lower().rstrip(".") not in self.allowed.emails:
                     hits.append(Hit("email", m.group(0), m.start(), m.end()))
-        if ("@" in text or "dot" in low or "at" in low) and _OBFUSCATION_HINT_RE.search(text):
+        if _may_spell_an_address(text, low):
             for m in OBFUSCATED_EMAIL_RE.finditer(text):
                 spelled = not re.fullmatch(r"\s+at\s+", m.group("at"), re.I)
                 if spelled or re.search(r"\s+dot\s+|[\[({<]\s*dot", m.group("domain"), re.I):
                     hits.append(Hit("email", m.group(0), m.start(), m.end()))
-        digits = sum(map(str.isdigit, text))
-        if digits >= 9:
-            hits.extend(self._phones(text))
-        for m in POSTCODE_RE.finditer(text) if digits >= 2 else ():
+        # A phone number needs nine digits and a postcode two ASCII ones: the regular
+        # expressions that say so run in C, where counting every character did not.
+        hits.extend(self._phones(text))
+        for m in POSTCODE_RE.finditer(text) if _TWO_DIGITS_RE.search(text) else ():
             if f"{m.group(1)} {m.group(2)}".upper() not in self.allowed.postcodes:
                 hits.append(Hit("postcode", m.group(0), m.start(), m.end()))
+        ascii_lower = low if text.isascii() else None
+        staff_here = self.staff is None or self.staff.may_be_in(text, ascii_lower)
         for kind, pattern in self.patterns:
-            for m in pattern.finditer(text):
+            if kind == "staff" and not staff_here:
+                continue  # no staff name anywhere in the text: none of their patterns can match
+            found = (
+                pattern.finditer(text, ascii_lower)
+                if isinstance(pattern, LazyPattern)
+                else pattern.finditer(text)
+            )
+            for m in found:
                 hits.append(Hit(kind, m.group(0), m.start(), m.end()))
         return _merge(text, hits)
 
@@ -408,6 +480,20 @@ class Scanner:
             if name.lower() not in self.keep and name not in found:
                 found.append(name)
         return found
+
+
+def _may_spell_an_address(text: str, low: str) -> bool:
+    """Whether OBFUSCATED_EMAIL_RE can find one it keeps: that takes an @ with a space beside
+    it, a bracketed "at", or a "dot" word (a plain `a@b.org` is EMAIL_RE's, and " at " alone
+    is English). Checked cheaply first: the matcher is costly."""
+    at = text.find("@")
+    while at != -1:
+        if text[at - 1 : at].isspace() or text[at + 1 : at + 2].isspace():
+            return True
+        at = text.find("@", at + 1)
+    if "dot" in low or ("at" in low and _BRACKETS.intersection(text)):
+        return _SPELLED_HINT_RE.search(text) is not None
+    return False
 
 
 def _merge(text: str, hits: list[Hit]) -> list[Hit]:

@@ -19,9 +19,7 @@ from anywhere but foikit.records.importer.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-import re
 from typing import TYPE_CHECKING, Any
 
 from foikit.clock import rules as clock
@@ -118,36 +116,12 @@ def write_history(
     return rid
 
 
-# A dot-atom local part of plain ASCII, which the email validator returns unchanged (RFC 5322).
-_PLAIN_LOCAL = re.compile(
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$"
-)
-
-
-@functools.lru_cache(maxsize=4096)
-def _normalised_domain(domain: str) -> str:
-    from foikit.casework.requesters import normalise_email
-
-    return normalise_email(f"a@{domain}").rpartition("@")[2]
-
-
 def normalise_email_fast(text: str) -> str:
-    """What `request add` stores for an address (foikit.casework.requesters.normalise_email), with
-    the domain checked once per domain: a register of 100,000 rows has a few hundred domains, and
-    the domain is most of the validator's time. Anything but a plain ASCII local part, and any
-    failure, goes to the validator itself, so the result and the error are always its own."""
+    """What `request add` stores for an address: foikit.casework.requesters.normalise_email,
+    which checks each domain once (the name the importer has always used)."""
     from foikit.casework.requesters import normalise_email
 
-    value = text.strip()
-    local, at, domain = value.rpartition("@")
-    if at and len(local.encode()) <= 64 and _PLAIN_LOCAL.match(local):
-        try:
-            address = f"{local}@{_normalised_domain(domain)}"
-        except FoikitError:
-            return normalise_email(value)
-        if len(address) <= 254:
-            return address
-    return normalise_email(value)
+    return normalise_email(text)
 
 
 def _requester(rec: Record) -> dict[str, Any] | None:

@@ -168,6 +168,9 @@ class _Options:
     cal: Any = None  # the calendar and SAR nation, read once inside the import's transaction
     nation: str = "ENG"
     deadlines: dict[Any, Any] = field(default_factory=dict)  # worked out once per import
+    # Whether any request came from an earlier import: when none did, no row can match one,
+    # and the two lookups a row would make for it are skipped.
+    earlier: bool = True
 
 
 def import_file(
@@ -214,10 +217,14 @@ def import_file(
     at = dt.datetime.now(dt.UTC)
     batch = f"{at:%Y%m%dT%H%M%S}-{table.sha256[:6]}{secrets.token_hex(2)}"
     options = _Options(actor, publish, today, batch)
-    with reg.unit_of_work(actor, commit=not dry_run) as tx:
+    with reg.unit_of_work(actor, commit=not dry_run, bulk=True) as tx:
         from foikit.clock.duedates import load_calendar, sar_nation
 
         options.cal, options.nation = load_calendar(tx), sar_nation(tx)
+        options.earlier = (
+            tx.execute("SELECT 1 FROM requests WHERE import_batch IS NOT NULL LIMIT 1").fetchone()
+            is not None
+        )
         tx.insert(
             "import_batches",
             {"id": batch, "file": Path(source).name, "sha256": table.sha256, "at": tx.at,
@@ -292,16 +299,19 @@ def _duplicates_in_file(records: list[tuple[Record, str]]) -> None:
             seen[key] = rec.line
 
 
-def _existing(reg: Reader, rec: Record, batch: str) -> dict[str, Any] | None:
-    """The request an earlier import made of this row, if any; a reference already taken by a
-    request logged in foikit is a problem of the row."""
+def _existing(reg: Reader, rec: Record, batch: str, earlier: bool = True) -> dict[str, Any] | None:
+    """The request an earlier import made of this row, if any (none when no `earlier` import
+    made any request); a reference already taken by a request logged in foikit is a problem
+    of the row."""
     ours = foikit_reference(rec.reference, rec.regime)
     if rec.original_reference:
-        row = reg.one(
-            "SELECT * FROM requests WHERE import_batch IS NOT NULL AND import_batch != ?"
-            " AND original_reference = ?",
-            (batch, rec.original_reference),
-        )
+        row = None
+        if earlier:
+            row = reg.one(
+                "SELECT * FROM requests WHERE import_batch IS NOT NULL AND import_batch != ?"
+                " AND original_reference = ?",
+                (batch, rec.original_reference),
+            )
         if row is None and ours is not None:
             row = reg.one("SELECT * FROM requests WHERE reference = ?", (ours[0],))
             if row is not None and row["import_batch"] is None:
@@ -312,6 +322,8 @@ def _existing(reg: Reader, rec: Record, batch: str) -> dict[str, Any] | None:
             ):
                 raise FoikitError(f"{ours[0]} is already in the register")
         return row
+    if not earlier:
+        return None
     return reg.one(
         "SELECT * FROM requests WHERE import_batch IS NOT NULL AND import_batch != ?"
         " AND import_key = ?",
@@ -324,7 +336,7 @@ def _import_one(
 ) -> None:
     try:
         with reg.savepoint(opts.actor) as tx:
-            existing = _existing(reg, rec, opts.batch)
+            existing = _existing(reg, rec, opts.batch, opts.earlier)
             if existing is not None:
                 report.lines[existing["reference"]] = rec.line
             if existing is not None and existing["import_hash"] == digest:

@@ -16,7 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from foikit.register.core import Tx
 
 Redactor = Callable[[str | None], str | None]
 
@@ -64,7 +67,7 @@ def then(first: Redactor, second: Redactor) -> Redactor:
     return lambda text: second(first(text))
 
 
-def retire_rules(tx: Any, request_ids: Iterable[int]) -> int:
+def retire_rules(tx: Tx, request_ids: Iterable[int]) -> int:
     """Delete the `redact` rules of these requests (call before scrubbing their audit rows,
     which then lose the phrase the deletion recorded); returns how many went."""
     ids = _ids(request_ids)
@@ -107,7 +110,7 @@ def attachment_files(conn: Any, register_path: Any, request_ids: Iterable[int]) 
     return [str(base / row[0]) for row in rows if (base / row[0]).exists()]
 
 
-def retire_attachments(tx: Any, register_path: Any, request_ids: Iterable[int]) -> list[str]:
+def retire_attachments(tx: Tx, register_path: Any, request_ids: Iterable[int]) -> list[str]:
     """Inside retention's transaction: the files to delete once it commits (audited by path)
     and the rows of these requests marked deleted."""
     ids = list(request_ids)

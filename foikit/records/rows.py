@@ -162,6 +162,11 @@ class RowReader:
         self.labels = labels
         self.today = today
         self.unknowns = Unknowns()
+        # The question fields of this file and their numbers, matched once, not once a row.
+        self.question_numbers = {
+            key: int(m[2]) for key in columns.fields if (m := QUESTION_FIELD.match(key))
+        }
+        self.fields = frozenset(columns.fields)
 
     def cells(self, cells: Sequence[str]) -> dict[str, str]:
         return {
@@ -242,8 +247,10 @@ class RowReader:
 
     def _questions(self, cells: Mapping[str, str], request_text: str) -> list[dict[str, Any]]:
         numbers = sorted(
-            {int(m[2]) for key in cells if (m := QUESTION_FIELD.match(key)) and cells[key]}
-        )
+            {n for key, n in self.question_numbers.items() if cells.get(key)}
+            | {int(m[2]) for key in cells.keys() - self.fields
+               if (m := QUESTION_FIELD.match(key)) and cells[key]}
+        )  # fmt: skip
         questions = []
         for expected, number in enumerate(numbers, start=1):
             text = cells.get(f"question_{number}", "")

@@ -13,10 +13,13 @@ import hashlib
 import os
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from foikit.errors import FoikitError
 from foikit.register.files import PRIVATE_DIR, PRIVATE_FILE, finish, temp_beside
+
+if TYPE_CHECKING:
+    from foikit.register.core import Register
 
 TABLE = "foikit_backup_files"
 ROOTS = ("documents", "attachments")
@@ -31,7 +34,7 @@ def _root(register_path: str | os.PathLike[str], root: str) -> Path:
     return Path(env).resolve().parent if env else here
 
 
-def private_files(reg: Any) -> list[tuple[str, str, Path]]:
+def private_files(reg: Register) -> list[tuple[str, str, Path]]:
     """(root, relative path, absolute path) of every private file to back up that exists."""
     found: list[tuple[str, str, Path]] = []
     docs = _root(reg.path, "documents")
@@ -48,7 +51,7 @@ def private_files(reg: Any) -> list[tuple[str, str, Path]]:
     return found
 
 
-def store_files(reg: Any, conn: sqlite3.Connection) -> int:
+def store_files(reg: Register, conn: sqlite3.Connection) -> int:
     """Into the backup being made (`conn`): every private file, with its SHA-256."""
     conn.execute(
         f"CREATE TABLE {TABLE} (root TEXT NOT NULL, path TEXT NOT NULL, sha256 TEXT NOT NULL,"

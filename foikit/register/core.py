@@ -12,15 +12,17 @@ import getpass
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from sqlite_utils import Database
 
 from foikit.errors import FoikitError, RegisterNotInitialised, RegisterPathError
 from foikit.register.reader import Params, Reader, Row
+
+_T = TypeVar("_T")
 
 DEFAULT_PATH = "register.db"
 BUSY_TIMEOUT_S = 60.0
@@ -72,10 +74,14 @@ def _masked(table: str | None, values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (secret[k] if k in secret and v is not None else v) for k, v in values.items()}
 
 
+# One encoder for every audit row: `json.dumps` with options builds a new one each call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
+
+
 def _json(value: Any) -> str | None:
     if value is None:
         return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return _ENCODER.encode(value)
 
 
 # What a read-only view refuses: every statement that changes the database or its schema, and
@@ -163,6 +169,8 @@ class Register:
             conn.set_authorizer(self.base_authorizer)
         self._joinable: Tx | None = None  # set by unit_of_work(): transactions become savepoints
         self._savepoints = 0
+        # Reads kept for one unit of work (`cached_read`): key -> (tables read, value).
+        self._reads: dict[Hashable, tuple[frozenset[str], Any]] | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -247,36 +255,66 @@ class Register:
 
     @contextmanager
     def _savepoint(self, actor: str) -> Iterator[Tx]:
+        # Named by depth: the innermost savepoint of a name is the one ROLLBACK TO and RELEASE
+        # act on, and a name used again is one SQL text, prepared once (not once a row).
         self._savepoints += 1
         name = f"foikit_{self._savepoints}"
-        self.conn.execute(f"SAVEPOINT {name}")
-        tx = Tx(self, actor)
         try:
-            yield tx
-        except BaseException:
-            self.conn.execute(f"ROLLBACK TO {name}")
-            self.conn.execute(f"RELEASE {name}")
-            raise
-        else:
-            self.conn.execute(f"RELEASE {name}")
+            self.conn.execute(f"SAVEPOINT {name}")
+            tx = Tx(self, actor)
+            try:
+                yield tx
+            except BaseException:
+                self.conn.execute(f"ROLLBACK TO {name}")
+                self.conn.execute(f"RELEASE {name}")
+                self._reads = {} if self._reads is not None else None  # may hold undone rows
+                raise
+            else:
+                self.conn.execute(f"RELEASE {name}")
+        finally:
+            self._savepoints -= 1
 
     @contextmanager
-    def unit_of_work(self, actor: str, *, commit: bool = True) -> Iterator[Tx]:
+    def unit_of_work(self, actor: str, *, commit: bool = True, bulk: bool = False) -> Iterator[Tx]:
         """One transaction around many calls of the lifecycle (an import: one per file). Each
         `transaction()` inside it is a savepoint; `savepoint()` wraps a step that may fail
         alone. With `commit=False` everything is rolled back at the end (a dry run that runs
-        every rule exactly as the real run does)."""
+        every rule exactly as the real run does). Reads made through `cached_read` (the
+        calendar) are kept for its length. `bulk`: many requests are written, so the search
+        index is brought up to date once, at the end (foikit.register.bulk)."""
+        from foikit.register.bulk import deferred_search_index
+
         try:
             with self.transaction(actor) as tx:
-                self._joinable = tx
+                self._joinable, self._reads = tx, {}
                 try:
-                    yield tx
+                    if bulk:
+                        with deferred_search_index(tx, reindex=commit):
+                            yield tx
+                    else:
+                        yield tx
                 finally:
-                    self._joinable = None
+                    self._joinable, self._reads = None, None
                 if not commit:
                     raise _DryRun  # rolls the transaction back
         except _DryRun:
             pass
+
+    def cached_read(self, key: Hashable, tables: Iterable[str], read: Callable[[], _T]) -> _T:
+        """`read()`, kept until the unit of work ends or a write through its Tx touches one of
+        `tables` (or a savepoint is undone): an import reads the calendar once, not once a
+        row. Outside a unit of work, `read()` every time. Only for tables written through Tx."""
+        if self._reads is None:
+            return read()
+        found = self._reads.get(key)
+        if found is None:
+            found = self._reads[key] = (frozenset(tables), read())
+        return cast(_T, found[1])
+
+    def _written(self, table: str) -> None:
+        if self._reads:
+            for key in [k for k, (tables, _) in self._reads.items() if table in tables]:
+                del self._reads[key]
 
     @contextmanager
     def savepoint(self, actor: str) -> Iterator[Tx]:
@@ -310,6 +348,8 @@ class Tx:
         old: Any = None,
         new: Any = None,
     ) -> None:
+        if table is not None:
+            self.register._written(table)  # a read kept for the unit of work is read again
         self.conn.execute(
             "INSERT INTO audit (at, actor, action, table_name, row_id, request_id, old, new)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
