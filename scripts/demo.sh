@@ -54,7 +54,7 @@ $FOIKIT letter "$REF" response --today 2021-06-10
 $FOIKIT letter "$REF" response --published --today 2021-06-10
 echo
 echo "== the public disclosure log"
-$FOIKIT publish --out disclosure.db
+$FOIKIT publish --out disclosure.db --letter-pdfs
 echo
 echo
 echo "== the staff interface, with demo users"

@@ -283,3 +283,36 @@ def test_redaction_phrases_for_released_documents(register):
     for p in ["Kieran Walsh", "kieran.walsh@example.org", "3 Elm Close", "Elm Close", "DY1 1AA"]:
         assert p in phrases, p
     assert "Dudley" not in phrases and "Chief Constable" not in phrases
+
+
+# A request's own reference holds ten digits libphonenumber reads as a phone number; a phone
+# number written next to it must still go.
+REFERENCES = [
+    # (text, expected, why)
+    (
+        "Our reference EIR-2017-000123 applies.",
+        "Our reference EIR-2017-000123 applies.",
+        "the year and number of a reference are not a phone (they were redacted in letters)",
+    ),
+    (
+        "FOI-2021-0001234 and SAR-2024-0012345",
+        "FOI-2021-0001234 and SAR-2024-0012345",
+        "each regime's prefix",
+    ),
+    (
+        "Ring 07700 900456 about EIR-2017-000123.",
+        f"Ring {REDACTED} about EIR-2017-000123.",
+        "a real phone beside the reference is still redacted",
+    ),
+    (
+        "Call 2017-000123 now",
+        f"Call {REDACTED} now",
+        "the same digits without a reference prefix are a phone",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "why"), REFERENCES, ids=[r[2] for r in REFERENCES])
+def test_a_request_reference_is_not_a_phone_number(text, expected, why):
+    scanner = Scanner.for_requester(Requester.from_mapping(None), OFFICE)
+    assert scanner.redact(text)[0] == expected, why

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import phonenumbers
 
+from foikit.law.regimes import REGIMES
 from foikit.publishing.lazy import LazyPattern, Source
 
 if TYPE_CHECKING:
@@ -73,6 +74,12 @@ _SPELLED_HINT_RE = re.compile(r"\bdot\b|[\[({<]\s*at\s*[\])}>]", re.IGNORECASE)
 PHONE_CANDIDATE_RE = re.compile(r"\d(?:[\s().\-/]{0,3}\d){8,}")
 # What libphonenumber's lenient matcher also takes for a number: dates and financial years.
 _NOT_A_PHONE_RE = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?$|^\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
+# A request's own reference (`EIR-2017-000123`: regime prefix, year, number) holds ten digits
+# that libphonenumber reads as a phone number; the digits after the prefix are never one.
+_REFERENCE_TAIL_RE = re.compile(
+    r"\b(?:" + "|".join(sorted({r.prefix for r in REGIMES.values()})) + r")-$",
+    re.IGNORECASE,
+)
 # A full UK postcode (outward and inward codes).
 POSTCODE_RE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.IGNORECASE)
 # A name after a title: redacted when known, held back for an officer when not.
@@ -414,6 +421,10 @@ class Scanner:
             raw = m.raw_string
             if sum(c.isdigit() for c in raw) < 9 or _NOT_A_PHONE_RE.match(raw.strip()):
                 continue
+            if _REFERENCE_TAIL_RE.search(text, max(0, m.start - 8), m.start) and re.fullmatch(
+                r"\d{4}-\d+", raw
+            ):
+                continue  # the year and number of a request reference
             number = phonenumbers.format_number(m.number, phonenumbers.PhoneNumberFormat.E164)
             if number == self.own_phone or number not in self.allowed.phones:
                 hits.append(Hit("phone", raw, m.start, m.end))
