@@ -1,0 +1,108 @@
+"""Issue 21 ("An officer's week"), the letters: who signs, the requester's grounds for a review.
+
+Every letter here is rendered by `render_letter` from a real register into a real .docx with the
+shipped templates, then opened and read back (python-docx): the sign-off is what the reader sees.
+"""
+
+from __future__ import annotations
+
+import pytest
+from letters_support import OFFICER, lifecycle
+
+from foikit.letters import letter_text, render_letter
+from foikit.register.settings import set_setting
+from foikit.register.users import add_user, edit_user
+
+PASSWORD = "a long enough password"
+REVIEWER = "the.reviewer"
+OFFICE_NAME = "Office of the Police and Crime Commissioner for the West Midlands"
+OFFICE = ["Alethea Fuller", "Deputy Chief Executive"]
+DEE = ("Dee Officer", "Disclosure Officer")
+RAVI = ("Ravi Quenby", "Head of Legal Services")
+
+
+def _people(reg, handler, reviewer):
+    """Accounts for the handler and the reviewer (None: no accounts at all); each given as
+    (full name, job title), a full name alone, or "" for an account with no full name."""
+    if handler is None and reviewer is None:
+        return
+    for login, role, person in ((OFFICER, "officer", handler), (REVIEWER, "reviewer", reviewer)):
+        add_user(reg, login, role, PASSWORD, actor="admin")
+        if person:
+            full, title = person if isinstance(person, tuple) else (person, None)
+            edit_user(reg, login, actor="admin", full_name=full, job_title=title)
+
+
+def _sign_off(text: str) -> list[str]:
+    """The lines after "Yours sincerely,", blank lines dropped."""
+    lines = text.splitlines()
+    start = max(i for i, line in enumerate(lines) if line.strip() == "Yours sincerely,")
+    return [line for line in lines[start + 1 :] if line.strip()]
+
+
+SIGNATURES = [
+    ("handler-signs", "acknowledgement", "decider", DEE, RAVI, False, [*DEE], [],
+     "issue 21: a request letter is signed by its handler, with their job title"),
+    ("handler-signs-response", "response", "decider", DEE, RAVI, False, [*DEE], [],
+     "the response is the handler's decision"),
+    ("handler-signs-refusal", "refusal", "decider", DEE, RAVI, False, [*DEE], [],
+     "a s.17 refusal is the handler's decision"),
+    ("handler-no-full-name", "acknowledgement", "decider", "", RAVI, False, OFFICE,
+     [OFFICER], "no full name on the account: the office signs, never a login name"),
+    ("handler-no-title", "fees", "decider", "Dee Officer", RAVI, False, ["Dee Officer"], [],
+     "a full name without a job title: no empty title line"),
+    ("reviewer-signs-outcome", "review-outcome", "decider", DEE, RAVI, False, [*RAVI],
+     ["Dee Officer"], "the issue: the outcome is the reviewer's, not the officer reviewed (s.45)"),
+    ("reviewer-signs-ack", "review-acknowledgement", "decider", DEE, RAVI, False, [*RAVI],
+     ["Dee Officer"], "the review's letters are the reviewer's"),
+    ("reviewer-no-title", "review-outcome", "decider", DEE, "Ravi Quenby", False,
+     ["Ravi Quenby", "Internal reviewer"], [], "a reviewer without a job title signs as such"),
+    ("reviewer-no-full-name", "review-outcome", "decider", DEE, "", False, OFFICE, [REVIEWER],
+     "an account without a full name: the office signs, not the login name"),
+    ("no-accounts-review", "review-outcome", "decider", None, None, False,
+     [REVIEWER, "Internal reviewer"], [], "no accounts: the reviewer as recorded on the review"),
+    ("no-accounts-request", "acknowledgement", "decider", None, None, False, OFFICE, [],
+     "no accounts: a request letter falls back to the office signatory"),
+    ("setting-office-request", "response", "office", DEE, RAVI, False, OFFICE, ["Dee Officer"],
+     "letters.signatory = office: the office signs everything"),
+    ("setting-office-review", "review-outcome", "office", DEE, RAVI, False, OFFICE,
+     ["Ravi Quenby"], "letters.signatory = office: review letters too"),
+    ("published-handler", "response", "decider", DEE, RAVI, True,
+     ["[redacted]", "Disclosure Officer"], ["Dee Officer"],
+     "a published copy: staff names below senior level are redacted (the log's rule)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "kind, setting, handler, reviewer, published, signed, absent, why",
+    [case[1:] for case in SIGNATURES],
+    ids=[case[0] for case in SIGNATURES],
+)
+def test_every_letter_is_signed_by_the_person_who_decided(
+    register, kind, setting, handler, reviewer, published, signed, absent, why
+):
+    refs = lifecycle(register)
+    _people(register, handler, reviewer)
+    set_setting(register, "letters.signatory", setting, "admin")
+    path = render_letter(register, refs[kind], kind, today="2021-07-02", published=published)
+    text = letter_text(path)
+    assert _sign_off(text) == [*signed, OFFICE_NAME], why
+    for word in absent:
+        assert word not in text, f"{why}: {word!r} printed"
+
+
+def test_no_shipped_template_prints_the_office_signatory_directly():
+    """The shipped templates sign with `signatory`, so the setting and the fallbacks apply."""
+    import zipfile
+
+    from foikit.letters.docx import compile_template
+    from foikit.letters.folders import PACKAGE_TEMPLATES
+
+    paths = sorted(PACKAGE_TEMPLATES.glob("*.docx"))
+    assert len(paths) == 8
+    for path in paths:
+        assert "signatory" in compile_template(path).variables(), path.name
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("word/document.xml")
+        assert b"signatory.name" in xml, path.name
+        assert b"office.signatory_name" not in xml and b"review.reviewer" not in xml, path.name
