@@ -77,7 +77,7 @@ def weekly(reg: Any, today: dt.date) -> dict[str, list[Item]]:
 
 def _reviews(reg: Any, today: dt.date, cal: Any) -> list[Item]:
     rows = reg.query(
-        "SELECT r.reference, r.subject, v.reviewer, v.due, v.extended FROM reviews v"
+        "SELECT r.reference, r.subject, r.regime, v.reviewer, v.due, v.extended FROM reviews v"
         " JOIN requests r ON r.id = v.request_id WHERE v.decided IS NULL"
         " ORDER BY v.due, r.reference"
     )
@@ -88,10 +88,16 @@ def _reviews(reg: Any, today: dt.date, cal: Any) -> list[Item]:
             r["reviewer"],
             r["due"],
             _left(today, r["due"], cal),
-            "internal review due" + (" (extended)" if r["extended"] else ""),
+            _review_detail(r["regime"], bool(r["extended"])),
         )
         for r in rows
     ]
+
+
+def _review_detail(regime: str, extended: bool) -> str:
+    if regime.split("-")[0] == "eir":
+        return "reconsideration due (EIR reg 11(4): 40 working days)"
+    return "internal review due" + (" (extended)" if extended else "")
 
 
 def _ico(reg: Any, today: dt.date, cal: Any) -> list[Item]:
