@@ -68,7 +68,9 @@ OPENED = [
 
 
 @pytest.mark.parametrize("regime, due, days, why", OPENED, ids=[r for r, *_ in OPENED])
-def test_review_open_letter_and_weekly_list_agree(register, invoke, tmp_path, regime, due, days, why):
+def test_review_open_letter_and_weekly_list_agree(
+    register, invoke, tmp_path, regime, due, days, why
+):
     from foikit.letters import letter_text
 
     ref = _responded(register, regime)
@@ -79,7 +81,9 @@ def test_review_open_letter_and_weekly_list_agree(register, invoke, tmp_path, re
     assert result.exit_code == 0, result.output
     assert show_request(register, ref)["review"]["due"] == due, why
     target = tmp_path / "ack.docx"
-    result = invoke("letter", ref, "review-acknowledgement", "--out", target, "--today", "2021-06-16")
+    result = invoke(
+        "letter", ref, "review-acknowledgement", "--out", target, "--today", "2021-06-16"
+    )
     assert result.exit_code == 0, result.output
     words = " ".join(letter_text(target).split())
     day = dt.date.fromisoformat(due)

@@ -1,6 +1,7 @@
 """The weekly list a manager asks for every Friday: what is overdue, what falls due next week,
-which internal reviews and ICO cases are due, what is waiting for the requester (clarification
-or a fee, and when a fee lapses) and what reviews have committed the office to release.
+which internal reviews and ICO cases are due, what is waiting for the requester (clarification,
+a fee and when it lapses, or a subject access requester's identity evidence) and what reviews
+have committed the office to release.
 
 Worked out from the register and a given day; nothing is stored. Working days count on the
 register's UK-wide calendar, so "next week" is Monday to Friday after the day given.
@@ -13,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from foikit.clock.duedates import load_calendar
-from foikit.clock.rules import last_day_to_pay, working_days_between
+from foikit.clock.rules import IDENTITY, last_day_to_pay, working_days_between
 
 BUCKETS = ("overdue", "due_next_week", "reviews", "ico", "waiting", "commitments")
 TITLES = {
@@ -124,7 +125,8 @@ def _waiting(reg: Any, today: dt.date, cal: Any) -> list[Item]:
     rows = reg.query(
         "SELECT r.reference, r.subject, r.handler, r.regime, r.clock_stopped,"
         " (SELECT e.date FROM clock_events e WHERE e.request_id = r.id"
-        "  AND e.kind = CASE r.clock_stopped WHEN 'fee' THEN 'fee' ELSE 'clarify' END"
+        "  AND e.kind = CASE r.clock_stopped WHEN 'fee' THEN 'fee'"
+        "   WHEN 'identity evidence' THEN 'id-requested' ELSE 'clarify' END"
         "  ORDER BY e.date DESC, e.id DESC LIMIT 1) AS since"
         " FROM requests r WHERE r.status = 'open' AND r.clock_stopped IS NOT NULL"
         " ORDER BY since, r.reference"
@@ -137,6 +139,12 @@ def _waiting(reg: Any, today: dt.date, cal: Any) -> list[Item]:
             due = lapses.isoformat() if lapses else None
             detail = f"fees notice of {since}: " + (
                 "lapses if unpaid after the date shown" if due else "no time limit to pay"
+            )
+        elif r["clock_stopped"] == IDENTITY:
+            due = None
+            detail = (
+                f"identity evidence asked for on {since}: the month runs afresh from its receipt "
+                "(UK GDPR Art 12A)"
             )
         else:
             due = None

@@ -179,7 +179,8 @@ def recompute_open(tx: Any, cal: Calendar) -> list[str]:
     reviews = _execute(
         tx,
         "SELECT reviews.id, reviews.request_id, reviews.received, reviews.extended, reviews.due,"
-        " requests.reference, requests.regime FROM reviews JOIN requests ON requests.id = reviews.request_id"
+        " requests.reference, requests.regime"
+        " FROM reviews JOIN requests ON requests.id = reviews.request_id"
         " WHERE reviews.decided IS NULL ORDER BY reviews.id",
     )
     for review in reviews:

@@ -522,9 +522,7 @@ def make_context(
         "kind": kind,
         "draft": draft,
         "published": published,
-        "signatory": plain(
-            dict(signatory or default_signatory(office, req, kind)), "signatory"
-        ),
+        "signatory": plain(dict(signatory or default_signatory(office, req, kind)), "signatory"),
         "regime": regime_words(regime),
         "event": _event_for(kind, req, calendar),
         "review": review,

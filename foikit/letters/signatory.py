@@ -9,12 +9,12 @@ template signs with `signatory.name` and `signatory.title`.
 The fallbacks, so that a letter is never signed with a login name nor by someone who did not
 decide:
 
-| case | signs |
-|---|---|
-| `decider`, the handler / reviewer has an account with a full name | that person, with their job title (a reviewer without one: "Internal reviewer") |
-| `decider`, the account has no full name | the office signatory (a login name is not a signature) |
-| `decider`, a review on a register with no accounts at all | the reviewer as recorded, "Internal reviewer" (the name was typed as a person's name) |
-| `office` | the office signatory |
+- `decider`, the handler or reviewer has an account with a full name: that person, with their
+  job title (a reviewer without one signs as "Internal reviewer");
+- `decider`, the account has no full name: the office signatory (a login is not a signature);
+- `decider`, a review on a register with no accounts at all: the reviewer as recorded, as
+  "Internal reviewer" (there the name is typed as a person's name);
+- `office`: the office signatory.
 """
 
 from __future__ import annotations

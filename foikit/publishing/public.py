@@ -9,9 +9,10 @@ a hand-built one or a `dataclasses.replace` copy included (tests/test_public_pat
 `release` takes a request in the `request show --json` shape with its answers worked out, and
 the scan policy of `foikit.publishing.redact`. It redacts every free text (subject, questions,
 answers, exemption reasons, public interest reasons, clock event details, review reasons),
-drops the requester's grounds for a review, replaces the names of staff fields, and holds the request back when it is the requester's own
-personal data (s.40(1)), when nothing but personal data is left of the subject, or when a
-titled name is left that no officer has decided about.
+drops the requester's grounds for a review, replaces the names of staff fields, and holds the
+request back when it is the requester's own personal data (s.40(1)), when nothing but
+personal data is left of the subject, or when a titled name is left that no officer has
+decided about.
 """
 
 from __future__ import annotations
