@@ -106,3 +106,61 @@ def test_no_shipped_template_prints_the_office_signatory_directly():
             xml = z.read("word/document.xml")
         assert b"signatory.name" in xml, path.name
         assert b"office.signatory_name" not in xml and b"review.reviewer" not in xml, path.name
+
+
+# -- public and internal figure notes ---------------------------------------------------------
+
+NOTE_ANSWERS = [
+    ("every-figure-whole", "{% for f in figures if f.topic != 'funding' %}{{ f }}\n{% endfor %}",
+     "an answer printing every figure with all its keys: the letter context has no internal note"),
+    ("every-note", "{% for f in figures %}{{ f.area }}: {{ f.note }}\n{% endfor %}",
+     "the public notes, as an officer would list them"),
+    ("every-value-items", "{% for f in figures if f.topic == 'dhr' %}{% for k in f %}{{ k }}="
+     "{{ f[k] }};{% endfor %}{% endfor %}", "every key of every figure, by iterating the keys"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "answer, why", [a[1:] for a in NOTE_ANSWERS], ids=[a[0] for a in NOTE_ANSWERS]
+)
+def test_no_internal_note_reaches_a_letter(register, answer, why):
+    from foikit.casework.lifecycle import answer_question
+    from foikit.register.facts import facts
+
+    internal = {f["internal_note"] for f in facts(register)["figures"] if f["internal_note"]}
+    assert "The source writes 'Wolves'" in internal, "the control: internal notes are held"
+    assert len(internal) >= 5
+    refs = lifecycle(register)
+    answer_question(register, OFFICER, refs["response"], 1, text=answer)
+    for published in (False, True):
+        text = letter_text(
+            render_letter(register, refs["response"], "response", published=published,
+                          today="2021-07-02")
+        )  # fmt: skip
+        assert "+1 child friendly report" in text, "the public note is printed"
+        leaked = sorted(note for note in internal if note in text)
+        assert leaked == [], f"{why}: {leaked}"
+        assert "Wolves" not in text and "internal_note" not in text, why
+
+
+def test_an_answer_asking_for_an_internal_note_is_refused(register, invoke):
+    refs = lifecycle(register)
+    result = invoke(
+        "request", "answer", refs["response"], "1", "--text",
+        "{{ figures[0].internal_note }}",
+    )  # fmt: skip
+    assert result.exit_code == 1, "the answer sandbox has no such key (StrictUndefined)"
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+
+
+def test_facts_shows_internal_notes_to_officers(register, invoke):
+    import json
+
+    shown = json.loads(invoke("facts", "--json").output)
+    wolves = [f for f in shown["figures"] if f["id"] == "dhr-claimed-2019-20-wolverhampton"]
+    assert wolves[0]["internal_note"] == "The source writes 'Wolves'" and wolves[0]["note"] is None
+    sandwell = [f for f in shown["figures"] if f["id"] == "dhr-claimed-2019-20-sandwell"]
+    assert (sandwell[0]["note"], sandwell[0]["internal_note"]) == ("+1 child friendly report", None)
+    text = invoke("facts").output
+    assert "internal note (officers only): The source writes 'Wolves'" in text

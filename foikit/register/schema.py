@@ -502,3 +502,12 @@ def m090_documents(db: Database) -> None:
         CREATE INDEX documents_request ON documents (request_id);
         """
     )
+
+
+@migrations()
+def m100_figure_internal_note(db: Database) -> None:
+    """Issue 21: a figure's notes split in two. `note` is public (it may be printed in a letter:
+    "+1 child friendly report"); `internal_note` is for officers only ("the source writes
+    'Wolves'", "stated total"), shown by `foikit facts` and never in a letter or the log. The
+    reference data is reloaded from the files by `foikit init`."""
+    db.execute("ALTER TABLE figures ADD COLUMN internal_note TEXT")
