@@ -151,7 +151,7 @@ def _copy(value: Any) -> Any:
 
 
 def _clean_request(request: Mapping[str, Any], c: _Cleaner) -> dict[str, Any]:
-    req = _copy(request)
+    req: dict[str, Any] = _copy(request)
     req.pop("requester", None)
     req["subject"] = c.text(req.get("subject"), "subject") or ""
     req["handler"] = c.person(req.get("handler"))
