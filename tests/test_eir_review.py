@@ -128,3 +128,30 @@ def test_a_register_recomputed_keeps_the_eir_limit(register):
     assert show_request(register, ref)["review"]["due"] == "2021-08-13", (
         "one more non-working day within the 40: one day later"
     )
+
+
+def test_upgrading_a_register_moves_an_open_eir_review_to_40_days(register, db_path):
+    """A register from before issue 21 stored an open EIR review at 20 working days: `foikit
+    init` (migration m100) recomputes it once, audited, so `foikit check` finds it right."""
+    import sqlite3
+
+    from foikit.register import Register
+    from foikit.register.backup import check_register
+    from foikit.register.init import init_register
+
+    ref = _responded(register, "eir")
+    open_review(register, "test.officer", ref, received="2021-06-15", reviewer="A Reviewer",
+                today="2021-06-15")  # fmt: skip
+    register.close()
+    conn = sqlite3.connect(db_path)  # the register as the release before this one left it
+    conn.execute("UPDATE reviews SET due = '2021-07-14'")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm100_figure_internal_note'")
+    conn.execute("ALTER TABLE figures DROP COLUMN internal_note")
+    conn.commit()
+    conn.close()
+    report = init_register(db_path, load_reference=True, actor="test.setup")
+    assert report.migrations == ["m100_figure_internal_note"]
+    with Register(db_path) as reg:
+        assert show_request(reg, ref)["review"]["due"] == "2021-08-12", "EIR reg 11(4)"
+        assert reg.scalar("SELECT COUNT(*) FROM figures WHERE internal_note IS NOT NULL") > 0
+        assert check_register(reg).ok
