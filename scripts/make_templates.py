@@ -4,8 +4,9 @@ shipped in the package) unless DIR is given.
     .venv/bin/python scripts/make_templates.py [DIR]
 
 The generated .docx files are committed; `foikit init` copies them to templates/ beside a new
-register, where officers restyle them in Word (fonts, spacing, a logo) without touching code. Rerun this only to change the wording for everyone, then check the
-result with `foikit templates check`.
+register, where officers restyle them in Word (fonts, spacing, a logo) without touching code.
+Rerun this only to change the wording for everyone, then check the result with
+`foikit templates check`.
 
 Tags follow docxtpl: `{%p ... %}` on a paragraph of its own is replaced by the tag, so loops and
 conditions add or drop whole paragraphs; `{{ ... }}` and `{% if %}` inside a paragraph work on
@@ -125,8 +126,7 @@ RIGHT_OF_APPEAL: list[Item] = [
     NO_CHARGE,
 ]
 
-# Signed by the person who decided (foikit.letters.signatory: the handler, the reviewer for
-# review letters, the office signatory as the fallback; the setting letters.signatory).
+# Signed by whoever decided (foikit.letters.signatory: handler, reviewer, else the office).
 SIGN_OFF: list[Item] = [
     ("blank", ""),
     "Yours sincerely,",
@@ -367,13 +367,10 @@ REFUSAL: list[Item] = [
     *RIGHT_OF_APPEAL,
 ]
 
-# The requester's grounds for the review, in their words (review open --grounds). Never in a
-# published copy: `release` drops them (they are the requester's words).
+# The requester's grounds, in their words (review open --grounds); `release` drops them.
 REVIEW_GROUNDS: list[Item] = [
-    "{%p if review.grounds %}",
-    "You asked us to review our response because:",
-    ("quote", "{{ review.grounds }}"),
-    "{%p endif %}",
+    "{%p if review.grounds %}", "You asked us to review our response because:",
+    ("quote", "{{ review.grounds }}"), "{%p endif %}",
 ]
 
 REVIEW_ACKNOWLEDGEMENT: list[Item] = [
