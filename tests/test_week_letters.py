@@ -164,3 +164,30 @@ def test_facts_shows_internal_notes_to_officers(register, invoke):
     assert (sandwell[0]["note"], sandwell[0]["internal_note"]) == ("+1 child friendly report", None)
     text = invoke("facts").output
     assert "internal note (officers only): The source writes 'Wolves'" in text
+
+
+def test_no_internal_note_reaches_the_disclosure_log(register, tmp_path):
+    """The June 2021 response lists the 2019-20 DHR claims with their notes: the log (its
+    file, its letter text, its search index) has the public note and no internal one."""
+    from letters_support import june_2021
+
+    from foikit.casework.lifecycle import answer_question
+    from foikit.publishing.build import publish
+    from foikit.register.facts import facts
+
+    internal = {f["internal_note"] for f in facts(register)["figures"] if f["internal_note"]}
+    ref = june_2021(register, close=False)
+    answer_question(register, OFFICER, ref, 3, text=(
+        "{% for f in figures if f.topic == 'dhr' %}{{ f.area }} {{ f.measure }} {{ f.value }}"
+        "{{ ' (' ~ f.note ~ ')' if f.note else '' }}; {% endfor %}"
+    ))  # fmt: skip
+    from foikit.casework.lifecycle import close_request
+
+    close_request(register, OFFICER, ref, responded="2021-06-10", outcome="partially-withheld",
+                  today="2021-06-10")  # fmt: skip
+    out = tmp_path / "disclosure.db"
+    assert publish(register, out).published == 1
+    data = out.read_bytes().decode("utf-8", "replace")
+    assert "+1 child friendly report" in data, "the control: the public note is published"
+    assert sorted(n for n in internal if n in data) == []
+    assert "Wolves" not in data
