@@ -4,8 +4,9 @@ shipped in the package) unless DIR is given.
     .venv/bin/python scripts/make_templates.py [DIR]
 
 The generated .docx files are committed; `foikit init` copies them to templates/ beside a new
-register, where officers restyle them in Word (fonts, spacing, a logo) without touching code. Rerun this only to change the wording for everyone, then check the
-result with `foikit templates check`.
+register, where officers restyle them in Word (fonts, spacing, a logo) without touching code.
+Rerun this only to change the wording for everyone, then check the result with
+`foikit templates check`.
 
 Tags follow docxtpl: `{%p ... %}` on a paragraph of its own is replaced by the tag, so loops and
 conditions add or drop whole paragraphs; `{{ ... }}` and `{% if %}` inside a paragraph work on
@@ -125,12 +126,15 @@ RIGHT_OF_APPEAL: list[Item] = [
     NO_CHARGE,
 ]
 
+# Signed by whoever decided (foikit.letters.signatory: handler, reviewer, else the office).
 SIGN_OFF: list[Item] = [
     ("blank", ""),
     "Yours sincerely,",
     ("blank", ""),
-    ("tight", "{{ office.signatory_name }}"),
-    ("tight", "{{ office.signatory_title }}"),
+    ("tight", "{{ signatory.name }}"),
+    "{%p if signatory.title %}",
+    ("tight", "{{ signatory.title }}"),
+    "{%p endif %}",
     ("tight", "{{ office.name }}"),
 ]
 
@@ -363,15 +367,22 @@ REFUSAL: list[Item] = [
     *RIGHT_OF_APPEAL,
 ]
 
+# The requester's grounds, in their words (review open --grounds); `release` drops them.
+REVIEW_GROUNDS: list[Item] = [
+    "{%p if review.grounds %}", "You asked us to review our response because:",
+    ("quote", "{{ review.grounds }}"), "{%p endif %}",
+]
+
 REVIEW_ACKNOWLEDGEMENT: list[Item] = [
     "Thank you for your request, received on {{ review.received|uk_date }}, for an internal "
     "review of our response to your request {{ request.reference }}"
     "{% if request.responded %}, which we sent on {{ request.responded|uk_date }}{% endif %}.",
+    *REVIEW_GROUNDS,
     "The review will be carried out by someone who was not involved in the original response. We "
-    "aim to send you the outcome by {{ review.due|uk_date }}, {% if review.extended %}40{% else "
-    "%}20{% endif %} working days after we received your request for a review. If the review "
-    "needs longer in exceptional circumstances we will tell you before then, and it will not take "
-    "more than 40 working days in total.",
+    "aim to send you the outcome by {{ review.due|uk_date }}, {{ review.days }} working days "
+    "after we received your request for a review.{% if review.days < 40 %} If the review needs "
+    "longer in exceptional circumstances we will tell you before then, and it will not take more "
+    "than 40 working days in total.{% endif %}",
     "{%p if regime.review_law %}",
     "We are reconsidering our response on your representations under {{ regime.review_law }}. "
     "{{ regime.review_time }}",
@@ -396,6 +407,7 @@ REVIEW_OUTCOME: list[Item] = [
     "{% if request.responded %}, sent on {{ request.responded|uk_date }}{% endif %}. The review "
     "was carried out by someone who was not involved in the original response"
     "{% if review.decided %}, and was decided on {{ review.decided|uk_date }}{% endif %}.",
+    *REVIEW_GROUNDS,
     ("bold", "Decision"),
     "{% if review.outcome == 'upheld' %}The review upholds our original response.{% elif "
     "review.outcome == 'partly-upheld' %}The review upholds our original response in part."
@@ -425,16 +437,6 @@ REVIEW_OUTCOME: list[Item] = [
     "There is no charge for complaining to the Information Commissioner.",
 ]
 
-# The outcome is the reviewer's: signed by the person who carried out the review (the s.45
-# Code: someone not involved in the original decision), not by the original signatory.
-REVIEW_SIGN_OFF: list[Item] = [
-    ("blank", ""),
-    "Yours sincerely,",
-    ("blank", ""),
-    ("tight", "{{ review.reviewer }}"),
-    ("tight", "Internal reviewer"),
-    ("tight", "{{ office.name }}"),
-]
 
 KINDS: dict[str, list[Item]] = {
     "acknowledgement": ACKNOWLEDGEMENT,
@@ -678,8 +680,7 @@ def build(kind: str, body: list[Item]) -> DocumentObject:
     _footer(doc)
     _page_numbers(doc)
     # A fresh Document() starts with no paragraphs; everything is ours.
-    sign_off = REVIEW_SIGN_OFF if kind == "review-outcome" else SIGN_OFF
-    for item in [*LETTERHEAD, *body, *sign_off]:
+    for item in [*LETTERHEAD, *body, *SIGN_OFF]:
         _add(doc, item)
     return doc
 

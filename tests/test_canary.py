@@ -36,6 +36,9 @@ ANSWERS = [
     "Grimsby made twelve referrals.",
     "The knife crime budget was £1,250,000.",
 ]
+# The requester's grounds for the review (issue 21): their own words, naming a third party
+# nobody has a redaction rule for. Grounds are dropped from every public output, not scanned.
+GROUNDS = "Mrs Perpetua Ravensworth, my neighbour, says the s.40(2) answer was wrong."
 REVIEW_REASONS = "Mr Quillfeather's complaint about Thaddeus Grimsby was considered in full."
 
 # Everything that must never be public, as it would be searched for.
@@ -43,11 +46,13 @@ CANARIES = [
     "Zebedee", "Quillfeather", "zeb.quill", "zeb dot quill", "canary.example",
     "canary dot example", "Marrowbone", "Quenby", "DY9 7ZZ", "DY97ZZ", "7700 900462",
     "7700900462", "900462", "202 555 0143", "Thaddeus", "Grimsby", "Olwen", "Marchbank",
+    "Perpetua", "Ravensworth",
 ]  # fmt: skip
 # The same in the search index's tokens (porter-stemmed, lower case).
 CANARY_TOKENS = [
     "zebedee", "quillfeath", "quillfeather", "zeb", "quill", "canari", "marrowbon",
     "quenbi", "dy9", "7zz", "dy97zz", "900462", "thaddeu", "grimsbi", "olwen", "marchbank",
+    "perpetua", "ravensworth",
 ]  # fmt: skip
 # What was released, which must still be there.
 RELEASED = ["£48,000", "twelve referrals", "£1,250,000", "Knife crime funding"]
@@ -83,7 +88,9 @@ def corpus(register, tmp_path):
     )
     answer_question(register, "olwen.marchbank", ref, 3, text=ANSWERS[2])
     close_request(register, OFFICER, ref, responded="2024-05-20", outcome="partially-withheld")
-    open_review(register, OFFICER, ref, received="2024-06-01", reviewer="a.reviewer")
+    open_review(
+        register, OFFICER, ref, received="2024-06-01", reviewer="a.reviewer", grounds=GROUNDS
+    )
     close_review(
         register, "a.reviewer", ref, decided="2024-06-20", outcome="upheld", reasons=REVIEW_REASONS
     )
@@ -184,3 +191,17 @@ def test_the_letter_sent_keeps_what_the_published_copy_hides(corpus, invoke, tmp
     target = tmp_path / "sent.docx"
     assert invoke("letter", ref, "response", "--out", target).exit_code == 0
     assert {"Zebedee", "Quillfeather", "Thaddeus"} <= set(leaks(letter_text(target)))
+
+
+def test_the_review_letter_sent_quotes_the_grounds_the_log_never_shows(corpus, invoke, tmp_path):
+    """The control for the grounds canary: the requester's grounds are in the review letters
+    sent to them (issue 21), so their absence from the log and published copies is the rule."""
+    from foikit.letters import letter_text
+
+    ref, _ = corpus
+    for kind in ("review-acknowledgement", "review-outcome"):
+        target = tmp_path / f"sent-{kind}.docx"
+        assert invoke("letter", ref, kind, "--out", target).exit_code == 0
+        text = letter_text(target)
+        assert "You asked us to review our response because:" in text, kind
+        assert GROUNDS in text, kind

@@ -118,10 +118,9 @@ def test_every_kind_is_laid_out_as_an_opcc_letter(tmp_path, kind):
     assert "Date: 10 June 2021" in lines
     assert lines.index("A Person") < lines.index("Dear A Person,"), "addressee block"
     assert "Re: A subject" in lines
-    signed = ["A Reviewer", "Internal reviewer"] if kind == "review-outcome" else ["A Signatory"]
-    if kind != "review-outcome":
-        signed.append("Title")
-    # the review outcome is the reviewer's decision, signed by the reviewer (s.45 Code)
+    review = kind.startswith("review-")
+    signed = ["A Reviewer", "Internal reviewer"] if review else ["A Signatory", "Title"]
+    # a review's letters are the reviewer's (s.45 Code; foikit.letters.signatory)
     assert lines[-3:] == [*signed, "Office"], "signed by name and title"
     assert "DRAFT" not in text
 

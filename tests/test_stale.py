@@ -72,6 +72,16 @@ def clarifying(reg: Register) -> str:
     return ref
 
 
+def subject_access(reg: Register) -> str:
+    return add(reg, regime="sar")
+
+
+def identity_asked(reg: Register) -> str:
+    ref = add(reg, regime="sar")
+    R.identity_requested(reg, OFFICER, ref, sent=D(2024, 6, 4), today=TODAY)
+    return ref
+
+
 def fee_asked(reg: Register) -> str:
     ref = add(reg)
     R.fee(reg, OFFICER, ref, sent=D(2024, 6, 4), amount="25.00", today=TODAY)
@@ -359,6 +369,8 @@ STAFF_CASES: list[tuple[str, Callable[[Register], str], dict[str, str], str]] = 
     ("review-extend", in_review, {"reasons": "complex"}, REVIEWER),
     ("redact", closed, {"phrase": "PC Davies", "do": "redact"}, OFFICER),
     ("edit", open_request, {"subject": "Corrected subject"}, OFFICER),
+    ("id-requested", subject_access, {"sent": "2024-06-04"}, OFFICER),
+    ("id-received", identity_asked, {"received": "2024-06-10"}, OFFICER),
 ]
 
 

@@ -255,3 +255,56 @@ def extend(
         expected_version=expected_version,
         late=late,
     )
+
+
+# -- subject access: identity verification (UK GDPR Art 12(3), Art 12A) ---------------------------
+
+
+def identity_requested(
+    reg: Register,
+    actor: str,
+    reference: str,
+    *,
+    sent: dt.date | str,
+    detail: str | None = None,
+    today: dt.date | str | None = None,
+    expected_version: int | None = None,
+) -> None:
+    """Subject access: identity evidence asked for; the request waits for it (Art 12A). Refused
+    for FOI and EIR requests, which are answered whoever makes them."""
+    day = as_date(sent, "date identity evidence was asked for")
+    _clock_event(
+        reg,
+        actor,
+        reference,
+        "id-requested",
+        day,
+        today=resolve_today(today),
+        detail=detail,
+        expected_version=expected_version,
+    )
+
+
+def identity_received(
+    reg: Register,
+    actor: str,
+    reference: str,
+    *,
+    received: dt.date | str,
+    detail: str | None = None,
+    today: dt.date | str | None = None,
+    expected_version: int | None = None,
+) -> None:
+    """The identity evidence arrived: the "relevant time" (Art 12A). The month runs afresh
+    from that day, unlike a clarification, which adds the days paused."""
+    day = as_date(received, "date the identity evidence was received")
+    _clock_event(
+        reg,
+        actor,
+        reference,
+        "id-received",
+        day,
+        today=resolve_today(today),
+        detail=detail,
+        expected_version=expected_version,
+    )

@@ -27,6 +27,8 @@ from foikit.casework.clock_events import (
     extend,
     fee,
     fee_paid,
+    identity_received,
+    identity_requested,
 )
 from foikit.casework.common import (
     CHANNELS,
@@ -86,6 +88,8 @@ __all__ = [
     "fee_paid",
     "get_request_row",
     "history",
+    "identity_received",
+    "identity_requested",
     "list_requests",
     "normalise_reference",
     "request_id",

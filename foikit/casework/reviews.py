@@ -220,7 +220,7 @@ def open_review(
                 f"({row['responded']}); the s.45 Code allows a reasonable refusal, but it is "
                 "recorded"
             )
-        due = review_due(received_, cal)
+        due = review_due(received_, cal, regime=row["regime"])
         review = {
             "request_id": row["id"],
             "received": received_.isoformat(),
@@ -253,6 +253,11 @@ def extend_review(
         tx, row = change.tx, change.row
         review = _undecided(reg, row)
         check_decider(reg, row, review, actor, "extend")
+        if str(row["regime"]).split("-")[0] == "eir":
+            raise InvalidRequest(
+                f"{row['reference']} is an EIR request: its reconsideration already has the 40 "
+                "working days regulation 11(4) allows at most, so it cannot be extended"
+            )
         due = review_due(dt.date.fromisoformat(review["received"]), change.calendar, extended=True)
         changes = {"extended": 1, "due": due.isoformat()}
         if reason and reason.strip():

@@ -1,6 +1,7 @@
 """The weekly list a manager asks for every Friday: what is overdue, what falls due next week,
-which internal reviews and ICO cases are due, what is waiting for the requester (clarification
-or a fee, and when a fee lapses) and what reviews have committed the office to release.
+which internal reviews and ICO cases are due, what is waiting for the requester (clarification,
+a fee and when it lapses, or a subject access requester's identity evidence) and what reviews
+have committed the office to release.
 
 Worked out from the register and a given day; nothing is stored. Working days count on the
 register's UK-wide calendar, so "next week" is Monday to Friday after the day given.
@@ -13,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from foikit.clock.duedates import load_calendar
-from foikit.clock.rules import last_day_to_pay, working_days_between
+from foikit.clock.rules import IDENTITY, last_day_to_pay, working_days_between
 
 if TYPE_CHECKING:
     from foikit.clock.workdays import Calendar
@@ -85,7 +86,7 @@ def weekly(reg: Reader, today: dt.date) -> dict[str, list[Item]]:
 
 def _reviews(reg: Reader, today: dt.date, cal: Calendar) -> list[Item]:
     rows = reg.query(
-        "SELECT r.reference, r.subject, v.reviewer, v.due, v.extended FROM reviews v"
+        "SELECT r.reference, r.subject, r.regime, v.reviewer, v.due, v.extended FROM reviews v"
         " JOIN requests r ON r.id = v.request_id WHERE v.decided IS NULL"
         " ORDER BY v.due, r.reference"
     )
@@ -96,10 +97,16 @@ def _reviews(reg: Reader, today: dt.date, cal: Calendar) -> list[Item]:
             r["reviewer"],
             r["due"],
             _left(today, r["due"], cal),
-            "internal review due" + (" (extended)" if r["extended"] else ""),
+            _review_detail(r["regime"], bool(r["extended"])),
         )
         for r in rows
     ]
+
+
+def _review_detail(regime: str, extended: bool) -> str:
+    if regime.split("-")[0] == "eir":
+        return "reconsideration due (EIR reg 11(4): 40 working days)"
+    return "internal review due" + (" (extended)" if extended else "")
 
 
 def _ico(reg: Reader, today: dt.date, cal: Calendar) -> list[Item]:
@@ -126,7 +133,8 @@ def _waiting(reg: Reader, today: dt.date, cal: Calendar) -> list[Item]:
     rows = reg.query(
         "SELECT r.reference, r.subject, r.handler, r.regime, r.clock_stopped,"
         " (SELECT e.date FROM clock_events e WHERE e.request_id = r.id"
-        "  AND e.kind = CASE r.clock_stopped WHEN 'fee' THEN 'fee' ELSE 'clarify' END"
+        "  AND e.kind = CASE r.clock_stopped WHEN 'fee' THEN 'fee'"
+        "   WHEN 'identity evidence' THEN 'id-requested' ELSE 'clarify' END"
         "  ORDER BY e.date DESC, e.id DESC LIMIT 1) AS since"
         " FROM requests r WHERE r.status = 'open' AND r.clock_stopped IS NOT NULL"
         " ORDER BY since, r.reference"
@@ -139,6 +147,12 @@ def _waiting(reg: Reader, today: dt.date, cal: Calendar) -> list[Item]:
             due = lapses.isoformat() if lapses else None
             detail = f"fees notice of {since}: " + (
                 "lapses if unpaid after the date shown" if due else "no time limit to pay"
+            )
+        elif r["clock_stopped"] == IDENTITY:
+            due = None
+            detail = (
+                f"identity evidence asked for on {since}: the month runs afresh from its receipt "
+                "(UK GDPR Art 12A)"
             )
         else:
             due = None

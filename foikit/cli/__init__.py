@@ -83,6 +83,7 @@ COMMAND_MODULES = (
     "redaction",  # `foikit request redact`, on the request group
     "casework",
     "documents",
+    "identity",  # `foikit request id-requested/id-received`, on the request group
 )
 
 

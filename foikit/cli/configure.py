@@ -165,6 +165,8 @@ def facts(ctx: click.Context, as_json: bool) -> None:
             f"{_money_or_count(f['value'], f['unit'])}{note}"
         )
         click.echo(f"      source: {f['source']}")
+        if f.get("internal_note"):
+            click.echo(f"      internal note (officers only): {f['internal_note']}")
         click.echo(f"      in an answer: {f['call'] or 'not unique: the source gives two values'}")
 
 

@@ -148,7 +148,8 @@ def review_close(
 def review_extend(
     reg: Register, reference: str, reason: str | None, by: str | None, as_json: bool
 ) -> None:
-    """Exceptional cases: 40 working days from receipt of the review request, not 20.
+    """Exceptional cases: 40 working days from receipt of the review request, not 20. Refused
+    for an EIR request, whose reconsideration already has the 40 working days reg 11(4) allows.
 
     \b
     Example:

@@ -202,12 +202,16 @@ def recompute_open(tx: Tx, cal: Calendar) -> list[str]:
     reviews = _execute(
         tx,
         "SELECT reviews.id, reviews.request_id, reviews.received, reviews.extended, reviews.due,"
-        " requests.reference FROM reviews JOIN requests ON requests.id = reviews.request_id"
+        " requests.reference, requests.regime"
+        " FROM reviews JOIN requests ON requests.id = reviews.request_id"
         " WHERE reviews.decided IS NULL ORDER BY reviews.id",
     )
     for review in reviews:
         due = clock.review_due(
-            dt.date.fromisoformat(review["received"]), cal, bool(review["extended"])
+            dt.date.fromisoformat(review["received"]),
+            cal,
+            bool(review["extended"]),
+            regime=review["regime"],
         ).isoformat()
         if review["due"] != due:
             tx.update(

@@ -22,7 +22,19 @@ from foikit.clock.workdays import Calendar
 from foikit.errors import FoikitError, InvalidDate
 from foikit.law.regimes import Regime, get_regime
 
-EVENT_KINDS = ("clarify", "clarified", "fee", "fee-paid", "extend", "reopen")
+EVENT_KINDS = (
+    "clarify",
+    "clarified",
+    "fee",
+    "fee-paid",
+    "extend",
+    "reopen",
+    "id-requested",
+    "id-received",
+)
+# Subject access: while identity evidence is awaited the request waits, and the month runs
+# afresh from its receipt, the "relevant time" (UK GDPR Art 12(3), Art 12A).
+IDENTITY = "identity evidence"
 EXTENSION_REASONS = ("public-interest", "complex")
 # The ICO's guidance: a public interest extension should normally be no more than 20 further
 # working days (s.10(3) itself says only "such time as is reasonable"); foikit refuses more.
@@ -55,7 +67,7 @@ class LateNotice(ClockEventError):
 
 @dataclass(frozen=True)
 class ClockEvent:
-    kind: str  # clarify | clarified | fee | fee-paid | extend | reopen
+    kind: str  # clarify | clarified | fee | fee-paid | extend | reopen | id-requested | id-received
     date: dt.date | None  # date of the event (an extension may have none)
     days: int | None = None  # extend: working days (default 20 for public-interest)
     reason: str | None = None  # extend: public-interest | complex
@@ -67,7 +79,7 @@ class Deadline:
     due: dt.date | None  # the date in force after every event; None while the clock is stopped
     original_due: dt.date  # the statutory date from receipt (before any event)
     notice_due: dt.date | None  # s.17(2) refusal-notice date while a PI extension is in force
-    stopped: str | None  # clarification | fee while waiting, else None
+    stopped: str | None  # clarification | fee | identity evidence while waiting, else None
     steps: tuple[str, ...]  # plain-English reasons, one a step
     fee_lapses: dt.date | None = None  # unpaid fee: the request lapses on this day (s.9(2))
     regime: str | None = None  # the regime in force (eir-extended after a complex extension)
@@ -189,8 +201,28 @@ def due_date(received: dt.date, regime: str, cal: Calendar, *, nation: str = "EN
     return _period_due(received, get_regime(regime), cal, nation)
 
 
-def review_due(received: dt.date, cal: Calendar, extended: bool = False) -> dt.date:
-    """An internal review: 20 working days from receipt of the request for it, 40 at most."""
+# EIR reg 11(4): the authority notifies its decision on representations (the EIR's internal
+# review, "reconsideration") as soon as possible and no later than 40 working days after
+# receiving them. A limit in law, not the Code's aim, so there is nothing to extend.
+EIR_REVIEW_WORKING_DAYS = 40
+
+
+def review_working_days(regime: str | None = None, extended: bool = False) -> int:
+    """The working days an internal review has: 40 under the EIR (reg 11(4)); otherwise the
+    s.45 Code's 20, or 40 when extended in exceptional cases."""
+    if regime and regime.split("-")[0] == "eir":
+        return EIR_REVIEW_WORKING_DAYS
+    return get_regime("review-extended" if extended else "review").amount
+
+
+def review_due(
+    received: dt.date, cal: Calendar, extended: bool = False, *, regime: str | None = None
+) -> dt.date:
+    """An internal review of a request under `regime`: 20 working days from receipt of the
+    request for it, 40 at most (s.45 Code); under the EIR 40 working days from receipt of the
+    representations (reg 11(4))."""
+    if regime and regime.split("-")[0] == "eir":
+        return add_working_days(received, EIR_REVIEW_WORKING_DAYS, cal)
     return due_date(received, "review-extended" if extended else "review", cal)
 
 
@@ -233,7 +265,7 @@ class _Clock:
     disregarded: int = 0  # working days disregarded for fees (s.10(2))
     paused: int = 0  # calendar days paused for clarification under subject access (Art 12A)
     pi_days: int | None = None  # public interest extension in force (s.10(3))
-    stopped: str | None = None  # clarification | fee
+    stopped: str | None = None  # clarification | fee | identity evidence
     stopped_on: dt.date | None = None
     fee_lapses: dt.date | None = None
     ignored: set[str] = field(default_factory=set)  # late notices recorded without effect
@@ -305,6 +337,8 @@ def _is_late(state: _Clock, event: ClockEvent, kind: str) -> bool:
 def _on_clarify(state: _Clock, event: ClockEvent, day: dt.date) -> None:
     if state.stopped == "fee":
         raise ClockEventError("the clock is already stopped for a fee")
+    if state.stopped == IDENTITY:
+        raise ClockEventError(f"the clock is already stopped for the {IDENTITY}")
     if _is_late(state, event, "clarify"):
         state.ignored.add("clarification")
         return
@@ -450,6 +484,41 @@ def _on_reopen(state: _Clock, event: ClockEvent, day: dt.date) -> None:
     )
 
 
+def _subject_access_only(state: _Clock, what: str) -> None:
+    if state.family != "SAR":
+        raise ClockEventError(
+            f"{what} applies to subject access requests only (UK GDPR Art 12(3), Art 12A): "
+            f"{state.base.key.split('-')[0].upper()} requests are answered whoever makes them"
+        )
+
+
+def _on_id_requested(state: _Clock, event: ClockEvent, day: dt.date) -> None:
+    """UK GDPR Art 12A: identity evidence asked for; the request waits for it."""
+    _subject_access_only(state, "asking for identity evidence")
+    if state.stopped not in (None, IDENTITY):
+        raise ClockEventError(f"the clock is already stopped for the {state.stopped}")
+    if state.stopped is None:
+        state.stopped, state.stopped_on = IDENTITY, day
+    state.say(
+        f"identity evidence asked for on {day.isoformat()}: the request waits; the month will "
+        "run from the day it arrives (UK GDPR Art 12A, the relevant time)"
+    )
+
+
+def _on_id_received(state: _Clock, event: ClockEvent, day: dt.date) -> None:
+    """The evidence arrived: the "relevant time". The month restarts from that day (unlike a
+    clarification, which adds the days paused to the original month)."""
+    _subject_access_only(state, "identity evidence")
+    if state.stopped != IDENTITY:
+        raise ClockEventError("identity evidence received, but none was asked for")
+    state.stopped = state.stopped_on = None
+    state.start, state.disregarded, state.paused, state.pi_days = day, 0, 0, None
+    state.say(
+        f"identity evidence received on {day.isoformat()}: the relevant time, so the month "
+        "runs afresh from that day (UK GDPR Art 12(3), Art 12A)"
+    )
+
+
 _HANDLERS: dict[str, Callable[[_Clock, ClockEvent, dt.date], None]] = {
     "clarify": _on_clarify,
     "clarified": _on_clarified,
@@ -457,6 +526,8 @@ _HANDLERS: dict[str, Callable[[_Clock, ClockEvent, dt.date], None]] = {
     "fee-paid": _on_fee_paid,
     "extend": _on_extend,  # the one event that may be undated
     "reopen": _on_reopen,
+    "id-requested": _on_id_requested,
+    "id-received": _on_id_received,
 }
 
 
@@ -506,6 +577,10 @@ def request_deadline(
     - extend complex: EIR reg 7(1) (40 working days from receipt), subject access (three
       months), review (40 working days).
     - reopen (an overturned review): a fresh period from that day.
+    - id-requested (subject access only): the request waits for identity evidence;
+      id-received: the "relevant time", so the month runs afresh from that day, to the
+      corresponding date and off a non-working day (UK GDPR Art 12(3), Art 12A). Refused for
+      FOI and EIR requests.
 
     A notice given too late to have effect (a fees notice after the time for compliance,
     s.9(1); EIR particulars or a charge after 20 working days, regs 8 and 9(2); an extension

@@ -113,6 +113,7 @@ def sample_inputs() -> dict[str, Any]:
         "reasons": "Some reasons.",
         "extended": False,
         "late_request": False,
+        "grounds": "The harm under section 31 was not explained.",
     }
     request = {
         "reference": "FOI-2021-0001",

@@ -39,7 +39,7 @@ from foikit.letters.sandbox import (
     plain,
     render_bounded,
 )
-from foikit.letters.signatory import office_signatory, signatory_for
+from foikit.letters.signatory import default_signatory, signatory_for
 from foikit.register.facts import figure_function
 
 if TYPE_CHECKING:
@@ -507,9 +507,16 @@ def make_context(
         q["figures"] = cited_figures(q.get("answer"), plain_figures)
     review = req.get("review")
     if review is not None:
+        from foikit.clock.rules import review_working_days
         from foikit.law.outcomes import REVIEW_OUTCOMES
 
-        review = {**review, "outcome_label": REVIEW_OUTCOMES.get(str(review.get("outcome")), None)}
+        review = {
+            **review,
+            "outcome_label": REVIEW_OUTCOMES.get(str(review.get("outcome")), None),
+            # the working days the review has: 20, 40 extended, 40 under the EIR (reg 11(4))
+            "days": review_working_days(regime, bool(review.get("extended"))),
+            "grounds": review.get("grounds"),
+        }
         req["review"] = review
     context: dict[str, Any] = {
         "office": plain(office, "office"),
@@ -523,7 +530,7 @@ def make_context(
         "kind": kind,
         "draft": draft,
         "published": published,
-        "signatory": plain(dict(signatory or office_signatory(office)), "signatory"),
+        "signatory": plain(dict(signatory or default_signatory(office, req, kind)), "signatory"),
         "regime": regime_words(regime),
         "event": _event_for(kind, req, calendar),
         "review": review,

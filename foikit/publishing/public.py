@@ -9,9 +9,10 @@ a hand-built one or a `dataclasses.replace` copy included (tests/test_public_pat
 `release` takes a request in the `request show --json` shape with its answers worked out, and
 the scan policy of `foikit.publishing.redact`. It redacts every free text (subject, questions,
 answers, exemption reasons, public interest reasons, clock event details, review reasons),
-replaces the names of staff fields, and holds the request back when it is the requester's own
-personal data (s.40(1)), when nothing but personal data is left of the subject, or when a
-titled name is left that no officer has decided about.
+drops the requester's grounds for a review, replaces the names of staff fields, and holds the
+request back when it is the requester's own personal data (s.40(1)), when nothing but
+personal data is left of the subject, or when a titled name is left that no officer has
+decided about.
 """
 
 from __future__ import annotations
@@ -183,6 +184,10 @@ def _clean_request(request: Mapping[str, Any], c: _Cleaner) -> dict[str, Any]:
     for r in reviews:
         r["reasons"] = c.text(r.get("reasons"), "review reasons")
         r["reviewer"] = c.person(r.get("reviewer"))
+        # The requester's grounds for a review are their own words: never public, not even
+        # redacted (a name typed into them would be one scan away from the log).
+        if "grounds" in r:
+            r["grounds"] = None
     for case in req.get("ico") or []:
         case["notes"] = None  # internal notes on an ICO case are never public
     req["notes"] = None
@@ -284,6 +289,7 @@ def release_letter_context(
     out["request"] = released.request
     out["review"] = released.request.get("review")
     out["requester"] = None
+    out["signatory"] = _public_signatory(context.get("signatory"))
     out["exemptions"] = _unique_exemptions(released.request.get("questions") or [])
     event = context.get("event")
     if event is not None:
@@ -293,6 +299,15 @@ def release_letter_context(
                 event[key] = released.scanner.redact(event[key])[0]
         out["event"] = event
     return out
+
+
+def _public_signatory(signatory: Any) -> Any:
+    """A published copy names the office signatory (the letters are signed by them) but not a
+    handler or reviewer who signed (staff names below senior level are redacted): their name is
+    replaced, their job title kept."""
+    if not isinstance(signatory, Mapping) or signatory.get("who") == "office":
+        return signatory
+    return {**signatory, "name": REDACTED, "user": None}
 
 
 _RECORD_FIELDS = frozenset(PublicRecord.__dataclass_fields__) - {"_seal"}

@@ -257,7 +257,9 @@ def _write_children(tx: Tx, rid: int, rec: Record, cal: Calendar) -> None:
 
         review = rec.review
         try:
-            due: str | None = clock.review_due(review["received"], cal).isoformat()
+            due: str | None = clock.review_due(
+                review["received"], cal, regime=rec.regime
+            ).isoformat()
         except FoikitError:
             due = None
         # The reviewer rules hold for imports too: never the handler; a review still open needs

@@ -269,11 +269,14 @@ def _due_dates(reg: Reader, report: CheckReport) -> None:
             )
     report.checked["open requests"] = len(rows)
     for review in reg.query(
-        "SELECT v.received, v.extended, v.due, r.reference FROM reviews v"
+        "SELECT v.received, v.extended, v.due, r.reference, r.regime FROM reviews v"
         " JOIN requests r ON r.id = v.request_id WHERE v.decided IS NULL"
     ):
         wanted = review_due(
-            dt.date.fromisoformat(review["received"]), cal, bool(review["extended"])
+            dt.date.fromisoformat(review["received"]),
+            cal,
+            bool(review["extended"]),
+            regime=review["regime"],
         ).isoformat()
         if review["due"] != wanted:
             report.problems.append(

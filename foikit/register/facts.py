@@ -112,7 +112,8 @@ def read_files(data_dir: Path = DATA_DIR) -> ReferenceData:
                 "period": r["period"],
                 "value": value,
                 "unit": r["unit"],
-                "note": r["note"] or None,
+                "note": r["note"] or None,  # public: may be printed in letters
+                "internal_note": r["internal_note"] or None,  # officers only, never a letter
                 "source_id": r["source"],
                 "locator": r["locator"],
             }
@@ -356,9 +357,16 @@ def facts(reg: Reader) -> dict[str, Any]:
         for contact in contacts:
             contact["withheld"] = bool(contact["withheld"])
         csps.append({"name": c["name"], "website": c["website"], "contacts": contacts})
+    # The internal notes are for officers (this view); letters read figures_context, without.
+    internal = {
+        r["id"]: r["internal_note"] for r in reg.query("SELECT id, internal_note FROM figures")
+    }
     return {
         "csps": csps,
-        "figures": [{**f, "call": figure_call(f, figures)} for f in figures],
+        "figures": [
+            {**f, "internal_note": internal.get(f["id"]), "call": figure_call(f, figures)}
+            for f in figures
+        ],
         "sources": reg.query("SELECT * FROM sources ORDER BY date, id"),
     }
 

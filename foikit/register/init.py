@@ -52,4 +52,11 @@ def init_register(
 
                 report.holidays_added = load_uk_holidays(tx)
                 report.facts_changed = facts.load(tx, data)
+            if not created and "m100_figure_internal_note" in report.migrations:
+                # Upgrading past issue 21: an undecided EIR review is now due in 40 working
+                # days (reg 11(4)), not 20. Recompute the stored dates once, audited.
+                from foikit.clock.duedates import load_calendar, recompute_open
+
+                if tx.execute("SELECT 1 FROM holidays LIMIT 1").fetchone() is not None:
+                    recompute_open(tx, load_calendar(tx))
     return report

@@ -505,6 +505,15 @@ def m090_documents(db: Database) -> None:
 
 
 @migrations()
+def m100_figure_internal_note(db: Database) -> None:
+    """Issue 21: a figure's notes split in two. `note` is public (it may be printed in a letter:
+    "+1 child friendly report"); `internal_note` is for officers only ("the source writes
+    'Wolves'", "stated total"), shown by `foikit facts` and never in a letter or the log. The
+    reference data is reloaded from the files by `foikit init`."""
+    db.execute("ALTER TABLE figures ADD COLUMN internal_note TEXT")
+
+
+@migrations()
 def m110_attachments_deleted(db: Database) -> None:
     """Issue 18: retention deletes the files of an email's attachments with the requester's
     other files; the row stays (the history shows what came), marked when its file went."""

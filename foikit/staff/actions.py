@@ -412,3 +412,34 @@ def _edit(reg: Register, reference: str, form: Form, actor: str, today: dt.date)
 
 
 ACTIONS["edit"] = Action("work", _edit)
+
+
+def _id_requested(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.casework.lifecycle import identity_requested
+
+    sent = required(form, "sent", "the date identity evidence was asked for")
+    identity_requested(
+        reg,
+        actor,
+        reference,
+        sent=sent,
+        detail=optional(form, "detail"),
+        today=today,
+        expected_version=version(form),
+    )
+    return "Identity evidence asked for: the request waits until it arrives"
+
+
+def _id_received(reg: Register, reference: str, form: Form, actor: str, today: dt.date) -> str:
+    from foikit.casework.lifecycle import identity_received
+
+    received = required(form, "received", "the date the identity evidence arrived")
+    identity_received(
+        reg, actor, reference, received=received, today=today, expected_version=version(form)
+    )
+    return "Identity evidence received: one calendar month runs afresh from that day"
+
+
+# Subject access identity verification (UK GDPR Art 12A; issue 21).
+ACTIONS["id-requested"] = Action("work", _id_requested)
+ACTIONS["id-received"] = Action("work", _id_received)

@@ -44,6 +44,8 @@ def _tags(status: Any, clock_stopped: str | None, in_review: bool) -> list[Tag]:
         tags.append(Tag("clarification", "Awaiting clarification"))
     elif clock_stopped == "fee":
         tags.append(Tag("fee", "Awaiting fee"))
+    elif clock_stopped == "identity evidence":  # subject access, UK GDPR Art 12A
+        tags.append(Tag("clarification", "Awaiting identity evidence"))
     if in_review:
         tags.append(Tag("review", "In review"))
     if status.overdue:
