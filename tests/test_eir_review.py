@@ -149,7 +149,7 @@ def test_upgrading_a_register_moves_an_open_eir_review_to_40_days(register, db_p
     conn.execute("ALTER TABLE figures DROP COLUMN internal_note")
     conn.commit()
     conn.close()
-    report = init_register(db_path, load_reference=True, actor="test.setup")
+    report = init_register(db_path, load_facts=True, actor="test.setup")
     assert report.migrations == ["m100_figure_internal_note"]
     with Register(db_path) as reg:
         assert show_request(reg, ref)["review"]["due"] == "2021-08-12", "EIR reg 11(4)"

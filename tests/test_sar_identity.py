@@ -167,7 +167,7 @@ async def test_the_staff_request_page_records_identity_evidence(db_path, tmp_pat
     from foikit.register.init import init_register
     from foikit.staff import make_staff_datasette
 
-    init_register(db_path, load_reference=True, actor="test.setup")  # with the bank holidays
+    init_register(db_path, load_facts=True, actor="test.setup")  # with the bank holidays
     with Register(db_path) as reg:
         for name, role in STAFF.items():
             add_user(reg, name, role, PASSWORD, actor="test.setup")
