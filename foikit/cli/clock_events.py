@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from foikit.register.reader import Reader
 
 
-def _after_event(reg: Reader, reference: str, today: str | None, as_json: bool) -> None:
+def show_clock(reg: Reader, reference: str, today: str | None, as_json: bool) -> None:
     from foikit.casework.lifecycle import show_request
 
     shown = show_request(reg, reference, today=optional_date(today, "date for today"))
@@ -83,7 +83,7 @@ def request_clarify(
         today=optional_date(today, "date for today"),
         late=late,
     )
-    _after_event(reg, reference, today, as_json)
+    show_clock(reg, reference, today, as_json)
 
 
 @request.command("clarified")
@@ -119,7 +119,7 @@ def request_clarified(
         detail=detail,
         today=optional_date(today, "date for today"),
     )
-    _after_event(reg, reference, today, as_json)
+    show_clock(reg, reference, today, as_json)
 
 
 @request.command("fee")
@@ -169,7 +169,7 @@ def request_fee(
         today=optional_date(today, "date for today"),
         late=late,
     )
-    _after_event(reg, reference, today, as_json)
+    show_clock(reg, reference, today, as_json)
 
 
 @request.command("fee-paid")
@@ -197,7 +197,7 @@ def request_fee_paid(
         paid=parse_date(paid, "date paid"),
         today=optional_date(today, "date for today"),
     )
-    _after_event(reg, reference, today, as_json)
+    show_clock(reg, reference, today, as_json)
 
 
 @request.command("extend")
@@ -258,4 +258,4 @@ def request_extend(
         today=optional_date(today, "date for today"),
         late=late,
     )
-    _after_event(reg, reference, today, as_json)
+    show_clock(reg, reference, today, as_json)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from foikit.cli.clock_events import _after_event
+from foikit.cli.clock_events import show_clock
 from foikit.cli.common import (
     actor,
     by_option,
@@ -63,7 +63,7 @@ def request_id_requested(
         detail=detail,
         today=optional_date(today, "date for today"),
     )
-    _after_event(reg, reference, today, as_json)
+    show_clock(reg, reference, today, as_json)
 
 
 @request.command("id-received")
@@ -101,4 +101,4 @@ def request_id_received(
         detail=detail,
         today=optional_date(today, "date for today"),
     )
-    _after_event(reg, reference, today, as_json)
+    show_clock(reg, reference, today, as_json)

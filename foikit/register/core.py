@@ -115,21 +115,25 @@ def _deny_writes(action: int, arg1: str | None, arg2: str | None, *_: object) ->
 Authorizer = Callable[[int, "str | None", "str | None", "str | None", "str | None"], int]
 
 
-def _query(conn: sqlite3.Connection, sql: str, params: Params) -> list[Row]:
-    return [dict(r) for r in conn.execute(sql, params)]
+class Reads:
+    """The reads of the `Reader` protocol over `self.conn`, shared by the Register and its
+    transactions (a transaction's reads see its own uncommitted changes)."""
+
+    conn: sqlite3.Connection
+
+    def query(self, sql: str, params: Params = ()) -> list[Row]:
+        return [dict(r) for r in self.conn.execute(sql, params)]
+
+    def one(self, sql: str, params: Params = ()) -> Row | None:
+        row = self.conn.execute(sql, params).fetchone()
+        return dict(row) if row is not None else None
+
+    def scalar(self, sql: str, params: Params = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row is not None else None
 
 
-def _one(conn: sqlite3.Connection, sql: str, params: Params) -> Row | None:
-    row = conn.execute(sql, params).fetchone()
-    return dict(row) if row is not None else None
-
-
-def _scalar(conn: sqlite3.Connection, sql: str, params: Params) -> Any:
-    row = conn.execute(sql, params).fetchone()
-    return row[0] if row is not None else None
-
-
-class Register:
+class Register(Reads):
     """An open register. Use as a context manager, or call `close()`."""
 
     # An SQLite authorizer installed on every register connection (None: none). The test suite
@@ -202,17 +206,6 @@ class Register:
                 f"the register {str(self.path)!r} is not initialised or is out of date: "
                 "run `foikit init`"
             )
-
-    # -- reads -----------------------------------------------------------------------------
-
-    def query(self, sql: str, params: Params = ()) -> list[Row]:
-        return _query(self.conn, sql, params)
-
-    def one(self, sql: str, params: Params = ()) -> Row | None:
-        return _one(self.conn, sql, params)
-
-    def scalar(self, sql: str, params: Params = ()) -> Any:
-        return _scalar(self.conn, sql, params)
 
     @contextmanager
     def read_only(self) -> Iterator[Register]:
@@ -329,7 +322,7 @@ class _DryRun(Exception):
     """Raised inside a unit of work that must not commit; never leaves it."""
 
 
-class Tx:
+class Tx(Reads):
     """Writes inside one transaction; each writes its audit row."""
 
     def __init__(self, register: Register, actor: str):
@@ -545,17 +538,6 @@ class Tx:
     def execute(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Cursor:
         """Reads inside the transaction (e.g. allocating the next reference)."""
         return self.conn.execute(sql, tuple(params))
-
-    # -- reads (the `Reader` protocol): they see this transaction's uncommitted changes -----
-
-    def query(self, sql: str, params: Params = ()) -> list[Row]:
-        return _query(self.conn, sql, params)
-
-    def one(self, sql: str, params: Params = ()) -> Row | None:
-        return _one(self.conn, sql, params)
-
-    def scalar(self, sql: str, params: Params = ()) -> Any:
-        return _scalar(self.conn, sql, params)
 
 
 if TYPE_CHECKING:  # mypy proves here that both satisfy the protocol (structural typing)
