@@ -531,3 +531,32 @@ def test_office_files_are_published_with_a_verified_pdf_beside_them(
     names = sorted(p.name for p in files_folder(out).iterdir())
     assert names == sorted([f"{ref}-1{suffix}", f"{ref}-1.pdf"])
     assert (files_folder(out) / f"{ref}-1.pdf").read_bytes() == pdf
+
+
+def test_a_long_word_document_is_redacted_in_every_paragraph():
+    """Threat: a paragraph skipped by the redaction. Paragraphs were remembered by the id() of
+    their lxml proxies, which Python reuses once a proxy is freed: in a long document with
+    tables some paragraphs were taken as already done, and the copy was refused (or, without
+    the verification, published with the name). 60 paragraphs, a 30 x 4 table with two
+    paragraphs a cell, a header and a footer: every one must lose the name."""
+    import io
+
+    import docx
+
+    from foikit.documents.office import redact_docx, zip_text
+
+    d = docx.Document()
+    for i in range(60):
+        d.add_paragraph(f"Paragraph {i}: {NAME}")
+    table = d.add_table(rows=30, cols=4)
+    for row in table.rows:
+        for cell in row.cells:
+            cell.text = f"Cell {NAME}"
+            cell.add_paragraph(f"Second {NAME}")
+    d.sections[0].header.paragraphs[0].text = f"Header {NAME}"
+    d.sections[0].footer.paragraphs[0].text = f"Footer {NAME}"
+    buf = io.BytesIO()
+    d.save(buf)
+    result = redact_docx(buf.getvalue(), [NAME, "Quartermaine"])
+    assert "Quartermaine" not in zip_text(result.data)
+    assert result.redactions == 60 + 30 * 4 * 2 + 2

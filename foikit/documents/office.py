@@ -72,12 +72,14 @@ def redact_docx(data: bytes, phrases: Sequence[str]) -> Redacted:
         ):
             doc.part.drop_rel(rel.rId)
     count = 0
-    seen: set[int] = set()
+    # The paragraph elements themselves, held: an id() of an lxml proxy can be reused once the
+    # proxy is freed, which skipped a paragraph now and then (the copy was then refused).
+    seen: set[Any] = set()
     for container in _docx_containers(doc):
         for paragraph in _paragraphs(container):
-            if id(paragraph._p) in seen:
+            if paragraph._p in seen:
                 continue
-            seen.add(id(paragraph._p))
+            seen.add(paragraph._p)
             new, n = redact_text(paragraph.text, phrases)
             if n:
                 count += n
