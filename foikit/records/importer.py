@@ -343,11 +343,11 @@ def _import_one(
                 report.unchanged.append(existing["reference"])
                 return
             if existing is not None:
-                _update(reg, tx, rec, digest, existing, opts, report)
+                _update(tx, rec, digest, existing, opts, report)
                 return
             marks = _marks(rec, digest, opts)
             if rec.closed:
-                ref = _new_history(reg, tx, rec, marks, opts)
+                ref = _new_history(tx, rec, marks, opts)
             else:
                 ref = _new_open(reg, tx, rec, marks, opts)
             report.imported.append(ref)
@@ -365,7 +365,7 @@ def _marks(rec: Record, digest: str, opts: _Options) -> dict[str, Any]:
     }
 
 
-def _new_history(reg: Reader, tx: Tx, rec: Record, marks: dict[str, Any], opts: _Options) -> str:
+def _new_history(tx: Tx, rec: Record, marks: dict[str, Any], opts: _Options) -> str:
     from foikit.casework.common import next_seq
     from foikit.records.history import write_history
 
@@ -386,7 +386,9 @@ def _new_history(reg: Reader, tx: Tx, rec: Record, marks: dict[str, Any], opts: 
 
 
 def _new_open(reg: Register, tx: Tx, rec: Record, marks: dict[str, Any], opts: _Options) -> str:
-    """An open request, created by the lifecycle exactly as an officer would log it."""
+    """An open request, created by the lifecycle exactly as an officer would log it (through
+    the Register: each lifecycle call is a savepoint of the import's unit of work, `tx`, which
+    then marks the request as imported)."""
     from foikit.casework import lifecycle
     from foikit.casework.common import get_request_row
 
@@ -452,7 +454,6 @@ def _event(reg: Register, ref: str, event: dict[str, Any], opts: _Options) -> No
 
 
 def _update(
-    reg: Reader,
     tx: Tx,
     rec: Record,
     digest: str,
@@ -465,7 +466,7 @@ def _update(
     from foikit.records.history import write_history
 
     ref = existing["reference"]
-    touched = reg.scalar(
+    touched = tx.scalar(
         "SELECT COUNT(*) FROM audit a JOIN import_batches b ON b.id = ?"
         " WHERE a.request_id = ? AND a.id >= b.last_audit"
         " AND a.action NOT IN ('import', 'import-remove')",
